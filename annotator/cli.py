@@ -1,0 +1,264 @@
+"""The ``annotator`` command. Imports core and store only; the GUI is loaded by ``gui``.
+
+User errors print one line on stderr (naming file, line or field) and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import orjson
+
+from annotator.core.codebook import CodebookError, load_codebook
+from annotator.core.text import TextError
+from annotator.store.engine import Project, ProjectError
+from annotator.store.importer import FORMATS, ImportOptions, ImportRejected, import_paths
+from annotator.store.services import ServiceError
+
+USER_ERRORS: tuple[type[Exception], ...] = (
+    CodebookError,
+    ProjectError,
+    ImportRejected,
+    ServiceError,
+    TextError,
+)
+
+
+class UsageError(Exception):
+    """A bad combination of arguments (one line, exit 1)."""
+
+
+def default_project_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("annotator", appauthor=False) / "default.annot"
+
+
+def _open(project: str) -> Project:
+    return Project.open(project)
+
+
+def _progress(total: int, desc: str) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """A progress bar on a terminal; silent when stderr is not one."""
+    if not sys.stderr.isatty() or total < 50:
+        return (lambda _n: None), (lambda: None)
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, leave=False)
+    return bar.update, bar.close
+
+
+# --------------------------------------------------------------------------------- commands
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from annotator.store.setup import create_demo, create_project
+
+    codebook = load_codebook(args.codebook) if args.codebook else None
+    if args.demo:
+        if codebook is not None:
+            raise UsageError("--demo uses the default codebook; drop --codebook or --demo")
+        project = create_demo(args.project)
+    else:
+        project = create_project(args.project, codebook)
+    cb = project.codebook
+    print(f"created {project.display_name} (codebook {cb.name} v{cb.version})")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    project = _open(args.project)
+    label_map: dict[str, str] = {}
+    for item in args.map_label or []:
+        theirs, sep, ours = item.partition("=")
+        if not sep or not theirs or not ours:
+            raise UsageError(f"--map-label {item!r}: expected THEIR_TYPE=OUR_LABEL")
+        label_map[theirs] = ours
+    options = ImportOptions(
+        format=args.format,
+        max_bytes=args.max_size,
+        coder=args.coder,
+        text_column=args.text_column,
+        title_column=args.title_column,
+        id_column=args.id_column,
+        label_map=label_map,
+        ignore_unknown_labels=args.ignore_unknown_labels,
+    )
+    update, close = _progress(_count_hint(args.paths), "importing")
+    try:
+        report = import_paths(project, args.paths, options, update)
+    finally:
+        close()
+    print(
+        f"imported {report.added} document(s), {report.annotations} annotation(s), "
+        f"{report.links} link(s) from {report.files} file(s); "
+        f"skipped {report.skipped} already in the project"
+    )
+    for label, n in sorted(report.dropped.items()):
+        print(f"left out {n} span(s) of type {label} (--ignore-unknown-labels)")
+    return 0
+
+
+def _count_hint(paths: Sequence[str]) -> int:
+    total = 0
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            total += sum(1 for _ in path.rglob("*.txt"))
+        elif path.suffix.lower() in (".jsonl", ".ndjson") and path.is_file():
+            with path.open("rb") as fh:
+                total += sum(1 for _ in fh)
+        else:
+            total += 1
+    return total
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from annotator.store.queries import info
+
+    data = info(_open(args.project))
+    if args.json:
+        print(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+        return 0
+    print(f"project    {data['project']}")
+    print(f"codebook   {data['codebook']['name']} v{data['codebook']['version']}")
+    print(f"documents  {data['documents']}")
+    print(f"coders     {', '.join(data['coders']) or '-'}")
+    print(f"annotations {data['annotations']}   links {data['links']}")
+    for label, n in data["annotations_by_label"].items():
+        print(f"  {label:<12} {n:>8}")
+    if data["progress"]:
+        print("progress   done / in progress / not started")
+        for coder, p in data["progress"].items():
+            print(f"  {coder:<12} {p['done']:>5} / {p['in_progress']:>5} / {p['not_started']:>5}")
+    return 0
+
+
+def cmd_codebook_check(args: argparse.Namespace) -> int:
+    cb = load_codebook(args.file)
+    n_attrs = sum(len(lab.attributes) for lab in cb.labels)
+    n_roles = sum(len(lab.roles) for lab in cb.labels)
+    print(
+        f"{args.file}: ok — {cb.name} v{cb.version}: {len(cb.labels)} labels, "
+        f"{n_attrs} attributes, {n_roles} roles, {len(cb.relations)} relations"
+    )
+    return 0
+
+
+def cmd_codebook_show(args: argparse.Namespace) -> int:
+    cb = _open(args.project).codebook
+    if args.yaml:
+        print(cb.to_yaml(), end="")
+        return 0
+    print(f"{cb.title} ({cb.name} v{cb.version})")
+    for lab in cb.labels:
+        key = f" [{lab.key}]" if lab.key else ""
+        print(f"\n{lab.name}{key}  {lab.color}")
+        if lab.description:
+            print(f"  {lab.description.strip()}")
+        for a in lab.attributes:
+            req = " (required)" if a.required else ""
+            values = f": {', '.join(a.value_names)}" if a.values else ""
+            print(f"  - {a.name} [{a.type}]{req}{values}")
+        for r in lab.roles:
+            mx = f", max {r.max}" if r.max else ""
+            print(f"  > {r.name} -> {'|'.join(r.targets)}{mx}")
+    if cb.relations:
+        print("\nrelations")
+        for rel in cb.relations:
+            print(f"  {rel.name}: {'|'.join(rel.sources)} -> {'|'.join(rel.targets)}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    project = getattr(args, "project", None)
+    path = project or str(default_project_path())
+    if project is None and not Path(path).exists():
+        from annotator.store.setup import create_demo
+
+        create_demo(path).close()
+    from annotator.gui.app import run
+
+    return run(path, coder=getattr(args, "coder", None))
+
+
+# ------------------------------------------------------------------------------------ parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="annotator", description="Code conflict news into traceable event data."
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    g = sub.add_parser("gui", help="open the coding window")
+    g.add_argument("project", nargs="?", help="project file or database URL (default: demo)")
+    g.add_argument("--coder", help="code as this coder (skips the question)")
+    g.set_defaults(func=cmd_gui)
+
+    i = sub.add_parser("init", help="create a project")
+    i.add_argument("project")
+    i.add_argument("--codebook", help="codebook YAML (default: schema/conflict-events.yaml)")
+    i.add_argument("--demo", action="store_true", help="add the demo articles")
+    i.set_defaults(func=cmd_init)
+
+    im = sub.add_parser("import", help="add documents (and their annotations)")
+    im.add_argument("project")
+    im.add_argument("paths", nargs="+", metavar="PATH")
+    im.add_argument("--format", choices=FORMATS, help="default: from the file extension")
+    im.add_argument("--coder", default="imported", help="coder of annotations that name none")
+    im.add_argument("--max-size", type=int, default=10_000_000, help="bytes per document")
+    im.add_argument("--text-column", default="text")
+    im.add_argument("--title-column", default="title")
+    im.add_argument("--id-column", default="id")
+    im.add_argument("--map-label", action="append", metavar="THEIRS=OURS", help="brat types")
+    im.add_argument("--ignore-unknown-labels", action="store_true", help="brat: leave them out")
+    im.set_defaults(func=cmd_import)
+
+    inf = sub.add_parser("info", help="counts and progress")
+    inf.add_argument("project")
+    inf.add_argument("--json", action="store_true")
+    inf.set_defaults(func=cmd_info)
+
+    cb = sub.add_parser("codebook", help="check or show a codebook")
+    cbs = cb.add_subparsers(dest="codebook_command", metavar="check|show", required=True)
+    chk = cbs.add_parser("check", help="validate a codebook file")
+    chk.add_argument("file")
+    chk.set_defaults(func=cmd_codebook_check)
+    show = cbs.add_parser("show", help="print a project's codebook")
+    show.add_argument("project")
+    show.add_argument("--yaml", action="store_true", help="print the YAML source")
+    show.set_defaults(func=cmd_codebook_show)
+
+    return p
+
+
+def fail(message: str) -> NoReturn:
+    print(f"annotator: error: {message}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.project = None
+        args.func = cmd_gui
+    try:
+        return int(args.func(args))
+    except USER_ERRORS as exc:
+        fail(str(exc))
+    except UsageError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; nothing half-written was kept")
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,180 @@
+"""One-to-one matching of two sets of spans on a line of text.
+
+Spans are given as numpy arrays of offsets on one line (documents laid end to end, so spans of
+different documents never overlap). Two steps:
+
+* `overlap_edges` finds every pair that shares at least one character, vectorised;
+* `max_matching` picks a maximum matching: as many pairs as possible, and among those the one
+  with the largest total weight (e.g. characters of overlap). Pairs that only overlap each other
+  are matched directly (the common case); the few tangled groups are solved exactly with the
+  Hungarian method, or greedily by weight when a group is too large for it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+
+EXACT_GROUP_LIMIT = 120
+"""Largest tangled group (spans on the larger side) solved exactly; beyond it, greedy."""
+
+
+def overlap_edges(
+    a_start: IntArray, a_end: IntArray, b_start: IntArray, b_end: IntArray
+) -> tuple[IntArray, IntArray, IntArray]:
+    """All pairs (i, j) where span a[i] and span b[j] share a character, with the overlap."""
+    empty = np.zeros(0, dtype=np.int64)
+    if a_start.size == 0 or b_start.size == 0:
+        return empty, empty, empty
+    order = np.argsort(b_start, kind="stable")
+    bs = b_start[order]
+    be = b_end[order]
+    # Candidates for a[i] are the b spans starting before a[i] ends, from the first one whose
+    # running maximum end passes a[i]'s start: nothing before that can reach a[i].
+    reach = np.maximum.accumulate(be)
+    hi = np.searchsorted(bs, a_end, side="left")
+    lo = np.searchsorted(reach, a_start, side="right")
+    sizes = np.maximum(hi - lo, 0)
+    total = int(sizes.sum())
+    if total == 0:
+        return empty, empty, empty
+    ia = np.repeat(np.arange(a_start.size, dtype=np.int64), sizes)
+    first = np.repeat(lo - np.cumsum(sizes) + sizes, sizes)
+    pos = first + np.arange(total, dtype=np.int64)
+    overlap = np.minimum(a_end[ia], be[pos]) - np.maximum(a_start[ia], bs[pos])
+    keep = overlap > 0
+    return ia[keep], order[pos[keep]].astype(np.int64), overlap[keep].astype(np.int64)
+
+
+def max_matching(n_a: int, n_b: int, ia: IntArray, ib: IntArray, weight: IntArray) -> IntArray:
+    """Indices of the edges (ia[k], ib[k]) that form a maximum, then heaviest, matching."""
+    if ia.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    deg_a = np.bincount(ia, minlength=n_a)
+    deg_b = np.bincount(ib, minlength=n_b)
+    alone = (deg_a[ia] == 1) & (deg_b[ib] == 1)
+    chosen = [np.flatnonzero(alone).astype(np.int64)]
+    rest = np.flatnonzero(~alone)
+    if rest.size:
+        chosen.append(np.asarray(_match_tangled(ia, ib, weight, rest), dtype=np.int64))
+    return np.sort(np.concatenate(chosen))
+
+
+def _match_tangled(ia: IntArray, ib: IntArray, weight: IntArray, edges: IntArray) -> list[int]:
+    """Match the edges that share endpoints, one connected group at a time."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(node: tuple[int, int]) -> tuple[int, int]:
+        root = node
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[node] != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    a_list = ia[edges].tolist()
+    b_list = ib[edges].tolist()
+    w_list = weight[edges].tolist()
+    for a, b in zip(a_list, b_list, strict=True):
+        ra, rb = find((0, a)), find((1, b))
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict[tuple[int, int], list[int]] = {}
+    for k, a in enumerate(a_list):
+        groups.setdefault(find((0, a)), []).append(k)
+    result: list[int] = []
+    edge_ids = edges.tolist()
+    for members in groups.values():
+        picked = _match_group(
+            [a_list[k] for k in members], [b_list[k] for k in members], [w_list[k] for k in members]
+        )
+        result.extend(edge_ids[members[k]] for k in picked)
+    return result
+
+
+def _match_group(a: list[int], b: list[int], w: list[int]) -> list[int]:
+    """Maximum-cardinality, maximum-weight matching of one group; returns edge positions."""
+    rows = sorted(set(a))
+    cols = sorted(set(b))
+    if max(len(rows), len(cols)) > EXACT_GROUP_LIMIT:
+        return _greedy(a, b, w)
+    transpose = len(rows) > len(cols)
+    if transpose:
+        rows, cols, a, b = cols, rows, b, a
+    row_of = {x: i for i, x in enumerate(rows)}
+    col_of = {x: j for j, x in enumerate(cols)}
+    # Each edge is worth `big` plus its weight, so any larger matching beats any heavier one.
+    big = sum(w) + 1
+    cost = [[0] * len(cols) for _ in rows]
+    edge_at: dict[tuple[int, int], int] = {}
+    for k, (x, y) in enumerate(zip(a, b, strict=True)):
+        i, j = row_of[x], col_of[y]
+        if (i, j) not in edge_at or w[k] > w[edge_at[(i, j)]]:
+            edge_at[(i, j)] = k
+            cost[i][j] = -(big + w[k])
+    assignment = _hungarian(cost)
+    return [edge_at[(i, j)] for i, j in enumerate(assignment) if (i, j) in edge_at]
+
+
+def _greedy(a: list[int], b: list[int], w: list[int]) -> list[int]:
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    picked: list[int] = []
+    for k in sorted(range(len(w)), key=lambda k: (-w[k], a[k], b[k])):
+        if a[k] not in used_a and b[k] not in used_b:
+            used_a.add(a[k])
+            used_b.add(b[k])
+            picked.append(k)
+    return picked
+
+
+def _hungarian(cost: list[list[int]]) -> list[int]:
+    """Minimum-cost assignment of every row to a distinct column (rows <= columns).
+
+    The classic O(rows^2 * columns) shortest augmenting path form with potentials.
+    """
+    n_rows, n_cols = len(cost), len(cost[0])
+    inf = float("inf")
+    u = [0.0] * (n_rows + 1)
+    v = [0.0] * (n_cols + 1)
+    owner = [0] * (n_cols + 1)  # owner[j]: row (1-based) assigned to column j, 0 = none
+    way = [0] * (n_cols + 1)
+    for row in range(1, n_rows + 1):
+        owner[0] = row
+        j0 = 0
+        min_v = [inf] * (n_cols + 1)
+        used = [False] * (n_cols + 1)
+        while True:
+            used[j0] = True
+            i0 = owner[j0]
+            delta = inf
+            j1 = 0
+            for j in range(1, n_cols + 1):
+                if not used[j]:
+                    current = cost[i0 - 1][j - 1] - u[i0] - v[j]
+                    if current < min_v[j]:
+                        min_v[j] = current
+                        way[j] = j0
+                    if min_v[j] < delta:
+                        delta = min_v[j]
+                        j1 = j
+            for j in range(n_cols + 1):
+                if used[j]:
+                    u[owner[j]] += delta
+                    v[j] -= delta
+                else:
+                    min_v[j] -= delta
+            j0 = j1
+            if owner[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            owner[j0] = owner[j1]
+            j0 = j1
+    assignment = [-1] * n_rows
+    for j in range(1, n_cols + 1):
+        if owner[j]:
+            assignment[owner[j] - 1] = j - 1
+    return assignment

@@ -1,0 +1,26 @@
+"""Export writers: pure Python (no Qt, no SQL), streaming one document at a time, atomic.
+
+The store turns its rows into an iterator of :class:`DocumentBundle`; each writer consumes it and
+returns :class:`ExportStats`. Outputs are written under temporary names and renamed into place
+only when complete, so an interrupted export never leaves a half file where a good one was.
+"""
+
+from __future__ import annotations
+
+from annotator.core.export.atomic import AtomicDirectory, atomic_directory, atomic_output
+from annotator.core.export.bundle import DocumentBundle, ExportError, ExportStats, Progress
+from annotator.core.export.csv_tables import write_csv
+from annotator.core.export.jsonl import document_to_json, write_jsonl
+
+__all__ = [
+    "AtomicDirectory",
+    "DocumentBundle",
+    "ExportError",
+    "ExportStats",
+    "Progress",
+    "atomic_directory",
+    "atomic_output",
+    "document_to_json",
+    "write_csv",
+    "write_jsonl",
+]

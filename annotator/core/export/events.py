@@ -1,0 +1,121 @@
+"""events.csv: one row per EVENT span (per coder), in the style of ACLED/UCDP (SPEC §3.5).
+
+Columns: ``document_id, event_id, coder, trigger_text, trigger_start, trigger_end``; every
+attribute of EVENT (plain names, ``EVENT.name`` if one clashes with another column); for each
+role of EVENT in codebook order (``actor1, actor2, assoc_actor, casualties, place, time,
+source`` in the default codebook) the fillers' texts and their annotation ids (``actor1``,
+``actor1_ids``; several in text order, joined with ``; ``); ``date_start, date_end,
+time_precision`` from the DATE spans in the ``time`` role; then ``fatalities_best/low/high``,
+``injured_best/low/high``, ``displaced_best/low/high`` by the rules in
+:mod:`annotator.core.fatalities`. Every figure can be traced to its spans through the ``_ids``
+columns.
+
+Several DATEs in the ``time`` role: ``date_start`` is the earliest start, ``date_end`` the
+latest end (a DATE without ``end`` ends on its start), ``time_precision`` the coarsest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from annotator.core.codebook import Codebook
+from annotator.core.export.cells import Cell, join_cell, text_cell, value_cell
+from annotator.core.fatalities import TALLIED_KINDS, tally
+from annotator.core.records import Annotation, Link
+
+EVENT_LABEL = "EVENT"
+DATE_LABEL = "DATE"
+TIME_ROLE = "time"
+CASUALTIES_ROLE = "casualties"
+EVENT_COLUMNS = (
+    "document_id", "event_id", "coder", "trigger_text", "trigger_start", "trigger_end",
+)  # fmt: skip
+DATE_COLUMNS = ("date_start", "date_end", "time_precision")
+TALLY_COLUMNS = tuple(
+    f"{prefix}_{figure}" for prefix in TALLIED_KINDS for figure in ("best", "low", "high")
+)
+
+
+@dataclass(frozen=True)
+class EventTable:
+    header: tuple[str, ...]
+    attributes: tuple[str, ...]  # EVENT attribute names, in column order
+    roles: tuple[str, ...]
+
+    @classmethod
+    def from_codebook(cls, codebook: Codebook) -> EventTable:
+        label = codebook.label(EVENT_LABEL)
+        roles = tuple(r.name for r in label.roles) if label is not None else ()
+        role_columns = tuple(c for r in roles for c in (r, f"{r}_ids"))
+        fixed = {*EVENT_COLUMNS, *role_columns, *DATE_COLUMNS, *TALLY_COLUMNS}
+        attrs = tuple(a.name for a in label.attributes) if label is not None else ()
+        attr_columns = tuple(f"{EVENT_LABEL}.{a}" if a in fixed else a for a in attrs)
+        header = (*EVENT_COLUMNS, *attr_columns, *role_columns, *DATE_COLUMNS, *TALLY_COLUMNS)
+        return cls(header, attrs, roles)
+
+    def rows(
+        self,
+        text: str,
+        spans: Sequence[Annotation],
+        links: Sequence[Link],
+        by_id: dict[int, Annotation],
+        doc_id: str,
+    ) -> list[list[Cell]]:
+        """The rows of one document; ``spans`` and ``links`` already in export order."""
+        events = [a for a in spans if a.label == EVENT_LABEL]
+        if not events:
+            return []
+        fillers: dict[int, dict[str, list[Annotation]]] = {}
+        for k in links:
+            if k.role in self.roles:
+                fillers.setdefault(k.from_id, {}).setdefault(k.role, []).append(by_id[k.to_id])
+        rows: list[list[Cell]] = []
+        for ev in events:
+            roles = fillers.get(ev.id, {})
+            row: list[Cell] = [
+                doc_id,
+                text_cell(ev.uid),
+                text_cell(ev.coder),
+                text_cell(text[ev.start : ev.end]),
+                ev.start,
+                ev.end,
+            ]
+            attrs = ev.attributes
+            row.extend(value_cell(attrs.get(name)) for name in self.attributes)
+            for role in self.roles:
+                found = sorted(roles.get(role, ()), key=lambda a: (a.start, a.end, a.uid))
+                row.append(join_cell([text[a.start : a.end] for a in found]))
+                row.append(join_cell([a.uid for a in found]))
+            row.extend(_dates(roles.get(TIME_ROLE, [])))
+            casualties = roles.get(CASUALTIES_ROLE, [])
+            for kind in TALLIED_KINDS.values():
+                t = tally(casualties, links, kind)
+                row.extend(("" if v is None else v) for v in (t.best, t.low, t.high))
+            rows.append(row)
+        return rows
+
+
+def _dates(times: list[Annotation]) -> list[Cell]:
+    starts: list[str] = []
+    ends: list[str] = []
+    precisions: list[int] = []
+    for d in times:
+        if d.label != DATE_LABEL:
+            continue
+        start, end = d.attributes.get("start"), d.attributes.get("end")
+        if isinstance(start, str) and start:
+            starts.append(start)
+            ends.append(end if isinstance(end, str) and end else start)
+        elif isinstance(end, str) and end:
+            ends.append(end)
+        p = d.attributes.get("time_precision")
+        if isinstance(p, str) and p.isdigit():  # a codebook may make it a choice of "1".."3"
+            p = int(p)
+        if isinstance(p, int) and not isinstance(p, bool):
+            precisions.append(p)
+    return [
+        text_cell(min(starts)) if starts else "",
+        text_cell(max(ends)) if ends else "",
+        max(precisions) if precisions else "",
+    ]

@@ -1,0 +1,128 @@
+"""How many people an event killed, injured or displaced, from its CASUALTY spans (SPEC §3.5).
+
+The rules, for one kind (``killed`` for fatalities, ``injured``, ``displaced``):
+
+1. take the event's casualties of that kind whose ``count_scope`` is ``event`` (a missing scope
+   counts as ``event``; ``cumulative`` figures, e.g. a war's death toll, never count);
+2. drop those that are ``subset_of`` another of them ("two children" within "15 civilians");
+3. casualties joined by ``alternative_to`` (either direction, transitively) are one group:
+   different reports of the same victims;
+4. best = sum over groups of the group's smallest ``best`` (ACLED's conservative rule);
+   low = sum of the smallest ``low`` (a casualty without ``low`` offers its ``best``);
+   high = sum of the largest ``high`` (a casualty without ``high`` offers its ``best``).
+
+A group with no number for a figure adds nothing to it; a figure no group has a number for is
+``None`` (unknown, shown as an empty cell), never 0. Pure: the GUI shows the same breakdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from annotator.core.records import Annotation, Link
+
+SUBSET_OF = "subset_of"
+ALTERNATIVE_TO = "alternative_to"
+EVENT_SCOPE = "event"
+TALLIED_KINDS = {"fatalities": "killed", "injured": "injured", "displaced": "displaced"}
+"""Column prefix in events.csv -> CASUALTY ``kind`` it sums."""
+
+Number = int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The three figures for one kind, and which casualties they came from."""
+
+    kind: str
+    best: Number | None = None
+    low: Number | None = None
+    high: Number | None = None
+    groups: tuple[tuple[Annotation, ...], ...] = ()  # counted: reports of the same victims
+    subsets: tuple[Annotation, ...] = ()  # left out: within another counted figure
+    out_of_scope: tuple[Annotation, ...] = ()  # left out: cumulative figures
+
+
+def _number(value: object) -> Number | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def in_event_scope(casualty: Annotation) -> bool:
+    scope = casualty.attributes.get("count_scope")
+    return scope in (None, "", EVENT_SCOPE)
+
+
+def tally(casualties: Sequence[Annotation], links: Iterable[Link], kind: str = "killed") -> Tally:
+    """Sum one kind over an event's casualties; ``links`` may hold any links of the document."""
+    of_kind = [c for c in casualties if c.attributes.get("kind") == kind]
+    scoped = [c for c in of_kind if in_event_scope(c)]
+    out_of_scope = tuple(c for c in of_kind if not in_event_scope(c))
+    ids = {c.id for c in scoped}
+    subset_ids: set[int] = set()
+    alternatives: list[tuple[int, int]] = []
+    for link in links:
+        if link.from_id not in ids or link.to_id not in ids or link.from_id == link.to_id:
+            continue
+        if link.role == SUBSET_OF:
+            subset_ids.add(link.from_id)
+        elif link.role == ALTERNATIVE_TO:
+            alternatives.append((link.from_id, link.to_id))
+    kept = [c for c in scoped if c.id not in subset_ids]
+    groups = _groups(kept, alternatives)
+    return Tally(
+        kind=kind,
+        best=_sum(min, (_values(g, "best", None) for g in groups)),
+        low=_sum(min, (_values(g, "low", "best") for g in groups)),
+        high=_sum(max, (_values(g, "high", "best") for g in groups)),
+        groups=tuple(tuple(g) for g in groups),
+        subsets=tuple(c for c in scoped if c.id in subset_ids),
+        out_of_scope=out_of_scope,
+    )
+
+
+def event_tallies(casualties: Sequence[Annotation], links: Sequence[Link]) -> dict[str, Tally]:
+    """``{"fatalities": ..., "injured": ..., "displaced": ...}`` for one event."""
+    return {prefix: tally(casualties, links, kind) for prefix, kind in TALLIED_KINDS.items()}
+
+
+def _groups(kept: list[Annotation], pairs: list[tuple[int, int]]) -> list[list[Annotation]]:
+    """Connected components of ``alternative_to``, in the order their first member comes."""
+    parent = {c.id: c.id for c in kept}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        if a in parent and b in parent:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[rb] = ra
+    by_root: dict[int, list[Annotation]] = {}
+    for c in kept:
+        by_root.setdefault(root(c.id), []).append(c)
+    return list(by_root.values())
+
+
+def _values(group: list[Annotation], name: str, fallback: str | None) -> list[Number]:
+    out: list[Number] = []
+    for c in group:
+        v = _number(c.attributes.get(name))
+        if v is None and fallback is not None:
+            v = _number(c.attributes.get(fallback))
+        if v is not None:
+            out.append(v)
+    return out
+
+
+def _sum(pick: Callable[[list[Number]], Number], groups: Iterable[list[Number]]) -> Number | None:
+    total: Number | None = None
+    for values in groups:
+        if values:
+            total = (total or 0) + pick(values)
+    return total

@@ -1,0 +1,303 @@
+"""Read a casualty span's words into best / low / high / qualifier / vague_term (SPEC §4.1).
+
+The span is what the coder selected ("more than 600", "at least two dozen", "hundreds of
+thousands"), perhaps with a victim noun left on it ("15 civilians"). The reader finds the first
+quantity in it, the hedge words just before it (the qualifier) and a second bound after it (a
+range). Everything it fills in is a prefill: the coder can override every field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from text_to_num import text2num
+
+QUALIFIERS = (
+    "exact",
+    "at_least",
+    "more_than",
+    "at_most",
+    "less_than",
+    "approx",
+    "range",
+    "vague",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A casualty figure as the text gives it; `vague_term` only with qualifier "vague"."""
+
+    best: int | None
+    low: int | None
+    high: int | None
+    qualifier: str
+    vague_term: str = ""
+
+    def as_attributes(self) -> dict[str, object]:
+        """The CASUALTY attributes this figure fills; empty fields are left out."""
+        values: dict[str, object | None] = {
+            "best": self.best,
+            "low": self.low,
+            "high": self.high,
+            "qualifier": self.qualifier,
+            "vague_term": self.vague_term,
+        }
+        return {key: value for key, value in values.items() if value is not None and value != ""}
+
+
+# ------------------------------------------------------------------------------ single numbers
+
+_SCALES: dict[str, int] = {
+    "hundred": 100,
+    "thousand": 1_000,
+    "k": 1_000,
+    "million": 1_000_000,
+    "mn": 1_000_000,
+    "m": 1_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
+}
+# text2num reads "hundreds" and "thousands" as 100 and 1000; plurals are vague words, not numbers.
+_PLURALS = frozenset({"tens", "dozens", "scores", "hundreds", "thousands", "millions", "billions"})
+# Scale words text2num accepts twice in a row without complaint ("hundred billion billion").
+_ONCE_ONLY = ("thousand", "million", "billion")
+
+_GROUP_SPACES = "\u00a0\u2009\u202f"  # no-break, thin and narrow no-break space
+_INTEGER = re.compile(r"\d+")
+_GROUPED = re.compile(rf"\d{{1,3}}([,'{_GROUP_SPACES}])\d{{3}}(?:\1\d{{3}})*")
+_DOTTED = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")  # 1.200.000 (two dots cannot be a decimal)
+_DECIMAL = re.compile(r"\d+\.\d+")
+_WITH_SCALE = re.compile(r"(?P<number>\d[\d.,'\u00a0\u2009\u202f]*)\s*(?P<scale>[a-z]+)")
+_DOZEN = re.compile(r"(?:(?P<count>.+)\s+)?dozen")
+_HALF = re.compile(r"half (?:a|an) (?P<scale>dozen|hundred|thousand|million|billion)")
+
+
+def _digits(text: str) -> Decimal | None:
+    """A numeral written in digits, with thousands separators or a decimal point."""
+    if _INTEGER.fullmatch(text) or _GROUPED.fullmatch(text) or _DOTTED.fullmatch(text):
+        return Decimal(re.sub(r"\D", "", text))
+    if _DECIMAL.fullmatch(text):
+        try:
+            return Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern only lets decimals through
+            return None
+    return None
+
+
+def _whole(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _words_to_int(text: str) -> int | None:
+    """Number words via text2num, with its quirks wrapped."""
+    words = text.replace("-", " ").split()
+    if not words or any(word in _PLURALS for word in words):
+        return None
+    if any(words.count(scale) > 1 for scale in _ONCE_ONLY):
+        return None
+    if "zero" in words and len(words) > 1:  # text2num reads "zero zero" as 0
+        return None
+    # text2num refuses the article: "a hundred", "a thousand and five".
+    if words[0] in ("a", "an") and len(words) > 1 and words[1] in _SCALES:
+        words[0] = "one"
+    try:
+        # Refuses digits, ordinals and anything that is not a number: ValueError every time.
+        return int(text2num(" ".join(words), "en"))
+    except ValueError:
+        return None
+
+
+def parse_number(text: str) -> int | None:
+    """One number, in digits or words: "25,000", "twenty-three", "a hundred", "1.2 million".
+
+    Plural scale words ("hundreds", "dozens") are not numbers here; `read_quantity` reads them as
+    vague quantities. Returns None for anything else.
+    """
+    cleaned = " ".join(text.lower().replace(",", ", ").split()).strip(" .;:!?()[]\"'")
+    cleaned = re.sub(r"(?<=\d), (?=\d)", ",", cleaned)  # undo the spacing inside "25,000"
+    cleaned = cleaned.replace(", ", " ")  # "five thousand, two hundred"
+    if not cleaned:
+        return None
+    value = _digits(cleaned)
+    if value is not None:
+        return int(value) if value == value.to_integral_value() else None
+    with_scale = _WITH_SCALE.fullmatch(cleaned)
+    if with_scale and with_scale["scale"] in _SCALES:
+        number = _digits(with_scale["number"])
+        return None if number is None else _whole(number * _SCALES[with_scale["scale"]])
+    half = _HALF.fullmatch(cleaned)
+    if half:
+        return 6 if half["scale"] == "dozen" else _SCALES[half["scale"]] // 2
+    dozen = _DOZEN.fullmatch(cleaned)
+    if dozen:
+        count = dozen["count"]
+        if count is None or count in ("a", "an"):
+            return 12
+        times = parse_number(count)
+        return None if times is None else times * 12
+    return _words_to_int(cleaned)
+
+
+# ------------------------------------------------------------------------------ spans
+
+_TOKEN = re.compile(
+    rf"\d+(?:[.,'{_GROUP_SPACES}]\d+)*"  # 25,000  1.2  25 000
+    r"|[^\W\d_]+(?:[-'’][^\W\d_]+)*"  # words, hyphenated words: twenty-three
+    r"|[-–—−~]"  # range dashes and the tilde of "~300"
+)
+_DASHES = frozenset({"-", "–", "—", "−"})
+_MAX_NUMBER_WORDS = 12  # "nine hundred and ninety-nine thousand nine hundred and ninety-nine"
+
+# Hedge words before the number, longest first so "no more than" wins over "more than".
+_BEFORE: list[tuple[tuple[str, ...], str]] = sorted(
+    [
+        (tuple(phrase.split()), qualifier)
+        for qualifier, phrases in {
+            "at_least": [
+                "at least",
+                "no fewer than",
+                "not fewer than",
+                "no less than",
+                "not less than",
+                "a minimum of",
+                "as few as",
+            ],
+            "more_than": ["more than", "over", "upwards of", "in excess of", "above"],
+            "at_most": ["up to", "at most", "no more than", "not more than", "as many as"],
+            "less_than": ["fewer than", "less than", "under", "below"],
+            "approx": [
+                "about",
+                "around",
+                "approximately",
+                "nearly",
+                "almost",
+                "roughly",
+                "some",
+                "an estimated",
+                "estimated",
+                "close to",
+                "~",
+            ],
+        }.items()
+        for phrase in phrases
+    ],
+    key=lambda entry: -len(entry[0]),
+)
+# Hedge words after the number: "15 or more".
+_AFTER: dict[tuple[str, ...], str] = {
+    ("or", "more"): "at_least",
+    ("or", "fewer"): "at_most",
+    ("or", "less"): "at_most",
+    ("or", "so"): "approx",
+}
+_RANGE_WORDS = frozenset({"to", "or"}) | _DASHES
+
+# Vague words and the conventional value each stands for: (best and low, high).
+_VAGUE: list[tuple[tuple[str, ...], tuple[int | None, int | None]]] = sorted(
+    [
+        (("hundreds", "of", "millions"), (100_000_000, 999_999_999)),
+        (("tens", "of", "millions"), (10_000_000, None)),
+        (("hundreds", "of", "thousands"), (100_000, 999_999)),
+        (("tens", "of", "thousands"), (10_000, None)),
+        (("millions",), (1_000_000, None)),
+        (("thousands",), (1_000, None)),
+        (("hundreds",), (100, None)),
+        (("dozens",), (12, None)),
+        (("tens",), (10, None)),
+        (("scores",), (None, None)),
+        (("several",), (None, None)),
+        (("many",), (None, None)),
+        (("numerous",), (None, None)),
+        (("a", "few"), (None, None)),
+        (("a", "handful"), (None, None)),
+        (("a", "number", "of"), (None, None)),
+    ],
+    key=lambda entry: -len(entry[0]),
+)
+# "several hundred", "a few thousand": vague, worth the scale word like "hundreds".
+_INTENSIFIERS: list[tuple[str, ...]] = [("several",), ("many",), ("a", "few"), ("few",)]
+_SINGULAR_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000}
+
+
+def _starts_with(words: list[str], at: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(words[at : at + len(phrase)]) == phrase
+
+
+def _vague_at(words: list[str], at: int) -> Quantity | None:
+    for intensifier in _INTENSIFIERS:
+        after = at + len(intensifier)
+        if _starts_with(words, at, intensifier) and after < len(words):
+            value = _SINGULAR_SCALES.get(words[after])
+            if value is not None:
+                term = " ".join(words[at : after + 1])
+                return Quantity(value, value, None, "vague", term)
+    for phrase, (value, high) in _VAGUE:
+        if _starts_with(words, at, phrase):
+            return Quantity(value, value, high, "vague", " ".join(phrase))
+    return None
+
+
+def _number_at(words: list[str], at: int, *, stop_at_and: bool) -> tuple[int, int] | None:
+    """The longest run of words from `at` that reads as one number: (end index, value)."""
+    last = min(len(words), at + _MAX_NUMBER_WORDS)
+    if stop_at_and and "and" in words[at:last]:
+        last = words.index("and", at)
+    for end in range(last, at, -1):
+        value = parse_number(" ".join(words[at:end]))
+        if value is not None:
+            return end, value
+    return None
+
+
+def _qualifier_before(words: list[str], at: int) -> str:
+    before = tuple(words[:at])
+    for phrase, qualifier in _BEFORE:
+        if before[-len(phrase) :] == phrase:
+            return qualifier
+    return "exact"
+
+
+def _range_after(
+    words: list[str], start: int, end: int, value: int, *, between: bool
+) -> tuple[int, int] | None:
+    """A second bound after the number ("15-20", "15 to 20", "between 15 and 20")."""
+    if end >= len(words) or not (words[end] in _RANGE_WORDS or (between and words[end] == "and")):
+        return None
+    second = _number_at(words, end + 1, stop_at_and=False)
+    if second is None:
+        return None
+    second_end, high = second
+    # "2 to 3 million", "five to six hundred": the first bound shares the scale of the second.
+    scale = _SCALES.get(words[second_end - 1])
+    if scale and words[end - 1] not in _SCALES and value * scale <= high:
+        value *= scale
+    return min(value, high), max(value, high)
+
+
+def read_quantity(text: str) -> Quantity | None:
+    """The quantity a casualty span states, or None when it states none."""
+    words = [match.group().lower() for match in _TOKEN.finditer(text)]
+    for at in range(len(words)):
+        vague = _vague_at(words, at)
+        if vague is not None:
+            return vague
+        between = at > 0 and words[at - 1] == "between"
+        number = _number_at(words, at, stop_at_and=between)
+        if number is None:
+            continue
+        end, value = number
+        bounds = _range_after(words, at, end, value, between=between)
+        if bounds is not None:
+            return Quantity(bounds[0], bounds[0], bounds[1], "range")
+        qualifier = _AFTER.get(tuple(words[end : end + 2])) or _qualifier_before(words, at)
+        if qualifier in ("at_least", "more_than"):
+            return Quantity(value, value, None, qualifier)
+        if qualifier in ("at_most", "less_than"):
+            return Quantity(None, None, value, qualifier)
+        if qualifier == "approx":
+            return Quantity(value, None, None, qualifier)
+        return Quantity(value, value, value, "exact")
+    return None

@@ -1,0 +1,311 @@
+"""Read-side queries: rows come back as the plain records of ``annotator.core.records``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from annotator.core.records import Annotation, Document, Link
+from annotator.store.engine import Project
+from annotator.store.tables import (
+    AnnotationRow,
+    CoderRow,
+    DocumentRow,
+    DocumentStatus,
+    LinkRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    id: int
+    ext_id: str
+    title: str
+    length: int
+    status: str  # not_started | in_progress | done (for the coder asked about)
+    n_annotations: int
+
+
+@dataclass(frozen=True, slots=True)
+class MissingField:
+    annotation_id: int
+    label: str
+    text: str
+    start: int
+    fields: tuple[str, ...]
+
+
+def to_document(row: DocumentRow) -> Document:
+    assert row.id is not None
+    return Document(
+        id=row.id,
+        ext_id=row.ext_id,
+        text=row.text,
+        title=row.title,
+        source=row.source,
+        url=row.url,
+        published=row.published,
+        language=row.language,
+        metadata=dict(row.meta or {}),
+        sha256=row.sha256,
+    )
+
+
+def to_annotation(row: AnnotationRow, coder: str) -> Annotation:
+    assert row.id is not None
+    return Annotation(
+        id=row.id,
+        uid=row.uid,
+        document_id=row.document_id,
+        coder=coder,
+        label=row.label,
+        start=row.start,
+        end=row.end,
+        attributes=dict(row.attributes or {}),
+        note=row.note,
+        codebook_version=row.codebook_version,
+        source_uid=row.source_uid,
+    )
+
+
+def to_link(row: LinkRow, coder: str) -> Link:
+    assert row.id is not None
+    return Link(row.id, row.uid, row.document_id, coder, row.from_id, row.role, row.to_id)
+
+
+def coders(project: Project) -> list[str]:
+    with project.read() as s:
+        return list(s.exec(select(CoderRow.name).order_by(CoderRow.name)).all())
+
+
+def coder_ids(s: Session, names: Iterable[str] | None) -> dict[int, str]:
+    q = select(CoderRow.id, CoderRow.name)
+    if names is not None:
+        q = q.where(col(CoderRow.name).in_(list(names)))
+    return {i: n for i, n in s.exec(q).all() if i is not None}
+
+
+def document(project: Project, document_id: int) -> Document:
+    with project.read() as s:
+        row = s.get(DocumentRow, document_id)
+        if row is None:
+            raise KeyError(document_id)
+        return to_document(row)
+
+
+def document_summaries(project: Project, coder: str) -> list[DocumentSummary]:
+    """Every document with this coder's status and annotation count, in import order."""
+    with project.read() as s:
+        cid = s.exec(select(CoderRow.id).where(CoderRow.name == coder)).first()
+        statuses: dict[int, str] = {}
+        counts: dict[int, int] = {}
+        if cid is not None:
+            statuses = {
+                d: st
+                for d, st in s.exec(
+                    select(DocumentStatus.document_id, DocumentStatus.status).where(
+                        DocumentStatus.coder_id == cid
+                    )
+                ).all()
+            }
+            counts = {
+                d: n
+                for d, n in s.exec(
+                    select(AnnotationRow.document_id, func.count())
+                    .where(AnnotationRow.coder_id == cid, col(AnnotationRow.deleted_at).is_(None))
+                    .group_by(AnnotationRow.document_id)
+                ).all()
+            }
+        rows = s.exec(
+            select(DocumentRow.id, DocumentRow.ext_id, DocumentRow.title, DocumentRow.length)
+            .order_by(DocumentRow.id)
+        ).all()
+        return [
+            DocumentSummary(
+                i, e, t or e, n, statuses.get(i, "not_started"), counts.get(i, 0)
+            )
+            for i, e, t, n in rows
+            if i is not None
+        ]
+
+
+def annotations(
+    project: Project, document_id: int, coders: Sequence[str] | None = None
+) -> list[Annotation]:
+    """Live annotations of a document, of the given coders (all when None), by position."""
+    with project.read() as s:
+        return _annotations(s, [document_id], coders).get(document_id, [])
+
+
+def _annotations(
+    s: Session, document_ids: Sequence[int], coders: Sequence[str] | None
+) -> dict[int, list[Annotation]]:
+    names = coder_ids(s, coders)
+    q = select(AnnotationRow).where(
+        col(AnnotationRow.document_id).in_(list(document_ids)),
+        col(AnnotationRow.deleted_at).is_(None),
+        col(AnnotationRow.coder_id).in_(list(names)),
+    )
+    out: dict[int, list[Annotation]] = {}
+    for row in s.exec(q.order_by(AnnotationRow.start, AnnotationRow.end, AnnotationRow.id)):
+        out.setdefault(row.document_id, []).append(to_annotation(row, names[row.coder_id]))
+    return out
+
+
+def links(
+    project: Project, document_id: int, coders: Sequence[str] | None = None
+) -> list[Link]:
+    with project.read() as s:
+        return _links(s, [document_id], coders).get(document_id, [])
+
+
+def _links(
+    s: Session, document_ids: Sequence[int], coders: Sequence[str] | None
+) -> dict[int, list[Link]]:
+    names = coder_ids(s, coders)
+    q = select(LinkRow).where(
+        col(LinkRow.document_id).in_(list(document_ids)),
+        col(LinkRow.deleted_at).is_(None),
+        col(LinkRow.coder_id).in_(list(names)),
+    )
+    out: dict[int, list[Link]] = {}
+    for row in s.exec(q.order_by(LinkRow.id)):
+        out.setdefault(row.document_id, []).append(to_link(row, names[row.coder_id]))
+    return out
+
+
+def annotation(project: Project, annotation_id: int) -> Annotation | None:
+    with project.read() as s:
+        row = s.get(AnnotationRow, annotation_id)
+        if row is None or row.deleted_at is not None:
+            return None
+        coder = s.get(CoderRow, row.coder_id)
+        return to_annotation(row, coder.name if coder else "")
+
+
+def status(project: Project, coder: str, document_id: int) -> str:
+    with project.read() as s:
+        cid = s.exec(select(CoderRow.id).where(CoderRow.name == coder)).first()
+        if cid is None:
+            return "not_started"
+        row = s.get(DocumentStatus, (document_id, cid))
+        return row.status if row is not None else "not_started"
+
+
+def missing_required(project: Project, coder: str, document_id: int) -> list[MissingField]:
+    """The coder's spans in this document whose required fields are empty."""
+    cb = project.codebook
+    doc = document(project, document_id)
+    out = []
+    for a in annotations(project, document_id, [coder]):
+        fields = cb.missing_required(a.label, a.attributes)
+        if fields:
+            out.append(MissingField(a.id, a.label, doc.text[a.start : a.end], a.start, tuple(fields)))
+    return out
+
+
+def document_ids(
+    project: Project, *, ext_ids: Sequence[str] | None = None
+) -> list[int]:
+    with project.read() as s:
+        q = select(DocumentRow.id).order_by(DocumentRow.id)
+        if ext_ids is not None:
+            q = q.where(col(DocumentRow.ext_id).in_(list(ext_ids)))
+        return [i for i in s.exec(q).all() if i is not None]
+
+
+def done_document_ids(project: Project, coders: Sequence[str]) -> set[int]:
+    """Documents marked done by every one of ``coders``."""
+    with project.read() as s:
+        ids = coder_ids(s, coders)
+        rows = s.exec(
+            select(DocumentStatus.document_id, DocumentStatus.coder_id).where(
+                DocumentStatus.status == "done", col(DocumentStatus.coder_id).in_(list(ids))
+            )
+        ).all()
+    per_doc: Counter[int] = Counter(d for d, _ in rows)
+    return {d for d, n in per_doc.items() if n == len(ids)}
+
+
+def iter_documents(
+    project: Project,
+    document_ids: Sequence[int],
+    coders: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+    batch: int = 200,
+) -> Iterator[tuple[Document, list[Annotation], list[Link]]]:
+    """Stream documents with their annotations and links, a batch per short read session."""
+    wanted = set(labels) if labels is not None else None
+    for i in range(0, len(document_ids), batch):
+        chunk = list(document_ids[i : i + batch])
+        with project.read() as s:
+            docs = {
+                row.id: to_document(row)
+                for row in s.exec(select(DocumentRow).where(col(DocumentRow.id).in_(chunk)))
+            }
+            anns = _annotations(s, chunk, coders)
+            lnks = _links(s, chunk, coders)
+        for doc_id in chunk:
+            if doc_id not in docs:
+                continue
+            doc_anns = anns.get(doc_id, [])
+            doc_links = lnks.get(doc_id, [])
+            if wanted is not None:
+                doc_anns = [a for a in doc_anns if a.label in wanted]
+                keep = {a.id for a in doc_anns}
+                doc_links = [k for k in doc_links if k.from_id in keep and k.to_id in keep]
+            yield docs[doc_id], doc_anns, doc_links
+
+
+def info(project: Project) -> dict[str, Any]:
+    """Counts for ``annotator info``: documents, coders, annotations by label, progress."""
+    with project.read() as s:
+        n_docs = s.exec(select(func.count()).select_from(DocumentRow)).one()
+        names = coder_ids(s, None)
+        live = col(AnnotationRow.deleted_at).is_(None)
+        by_label = dict(
+            s.exec(
+                select(AnnotationRow.label, func.count())
+                .where(live)
+                .group_by(AnnotationRow.label)
+                .order_by(AnnotationRow.label)
+            ).all()
+        )
+        by_coder = {
+            names[c]: n
+            for c, n in s.exec(
+                select(AnnotationRow.coder_id, func.count()).where(live).group_by(AnnotationRow.coder_id)
+            ).all()
+        }
+        n_links = s.exec(
+            select(func.count()).select_from(LinkRow).where(col(LinkRow.deleted_at).is_(None))
+        ).one()
+        progress: dict[str, dict[str, int]] = {
+            n: {"done": 0, "in_progress": 0} for n in names.values()
+        }
+        for c, st, n in s.exec(
+            select(DocumentStatus.coder_id, DocumentStatus.status, func.count()).group_by(
+                DocumentStatus.coder_id, DocumentStatus.status
+            )
+        ).all():
+            progress[names[c]][st] = n
+    cb = project.codebook
+    return {
+        "project": project.display_name,
+        "codebook": {"name": cb.name, "version": cb.version},
+        "documents": n_docs,
+        "coders": sorted(names.values()),
+        "annotations": sum(by_label.values()),
+        "links": n_links,
+        "annotations_by_label": by_label,
+        "annotations_by_coder": dict(sorted(by_coder.items())),
+        "progress": {
+            n: {**p, "not_started": n_docs - p["done"] - p["in_progress"]}
+            for n, p in sorted(progress.items())
+        },
+    }

@@ -1,0 +1,383 @@
+"""Use cases: each public function is one user action, one transaction, one ``Change``.
+
+Validation against the codebook happens here, before anything is written, so that a bad
+request raises ``ServiceError`` with a one-line reason and the database is untouched.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from annotator.core.change import Change
+from annotator.core.records import GOLD
+from annotator.store.engine import Project
+from annotator.store.tables import (
+    AnnotationRow,
+    AuditEntry,
+    CoderRow,
+    DocumentRow,
+    DocumentStatus,
+    LinkRow,
+    now,
+)
+
+STATUSES = ("in_progress", "done")
+
+
+class ServiceError(ValueError):
+    """A request the codebook or the data does not allow; nothing was written."""
+
+
+def new_uid(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:12]}"
+
+
+def valid_coder_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > 100 or any(c in name for c in ",\n\t"):
+        raise ServiceError(f"invalid coder name {name!r} (1-100 characters, no commas)")
+    return name
+
+
+def coder_id(session: Session, name: str, *, create: bool = True) -> int:
+    row = session.exec(select(CoderRow).where(CoderRow.name == name)).first()
+    if row is None:
+        if not create:
+            raise ServiceError(f"unknown coder {name!r}")
+        row = CoderRow(name=valid_coder_name(name))
+        session.add(row)
+        session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def _audit(
+    session: Session,
+    coder: str,
+    action: str,
+    document_id: int | None,
+    entity: str = "",
+    entity_id: int | None = None,
+    **detail: Any,
+) -> None:
+    session.add(
+        AuditEntry(
+            coder=coder,
+            action=action,
+            document_id=document_id,
+            entity=entity,
+            entity_id=entity_id,
+            detail=detail,
+        )
+    )
+
+
+def _document(session: Session, document_id: int) -> DocumentRow:
+    doc = session.get(DocumentRow, document_id)
+    if doc is None:
+        raise ServiceError(f"no document {document_id}")
+    return doc
+
+
+def _own_annotation(session: Session, coder: str, annotation_id: int) -> AnnotationRow:
+    row = session.get(AnnotationRow, annotation_id)
+    if row is None:
+        raise ServiceError(f"no annotation {annotation_id}")
+    owner = session.get(CoderRow, row.coder_id)
+    if owner is None or owner.name != coder:
+        raise ServiceError(f"annotation {annotation_id} belongs to another coder")
+    return row
+
+
+def _check_span(doc: DocumentRow, start: int, end: int) -> None:
+    if not (0 <= start < end <= doc.length):
+        raise ServiceError(
+            f"span {start}-{end} is outside the text of document {doc.ext_id} "
+            f"(length {doc.length})"
+        )
+
+
+def _clean_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in attributes.items() if v is not None and v != "" and v != []}
+
+
+def create_annotation(
+    project: Project,
+    coder: str,
+    document_id: int,
+    label: str,
+    start: int,
+    end: int,
+    attributes: Mapping[str, Any] | None = None,
+    note: str = "",
+    source_uid: str = "",
+) -> Change:
+    cb = project.codebook
+    if cb.label(label) is None:
+        raise ServiceError(f"unknown label {label!r} (codebook {cb.name} v{cb.version})")
+    attrs = _clean_attributes(attributes or {})
+    errors = cb.attribute_errors(label, attrs)
+    if errors:
+        raise ServiceError(errors[0])
+    with project.write() as s:
+        doc = _document(s, document_id)
+        _check_span(doc, start, end)
+        row = AnnotationRow(
+            uid=new_uid("a"),
+            document_id=document_id,
+            coder_id=coder_id(s, coder),
+            label=label,
+            start=start,
+            end=end,
+            attributes=attrs,
+            note=note,
+            codebook_version=cb.version,
+            source_uid=source_uid,
+        )
+        s.add(row)
+        s.flush()
+        assert row.id is not None
+        _touch_status(s, document_id, row.coder_id)
+        _audit(s, coder, "create_annotation", document_id, "annotation", row.id, label=label)
+        return Change("create_annotation", document_id, (row.id,), spans=((start, end),))
+
+
+def update_annotation(
+    project: Project,
+    coder: str,
+    annotation_id: int,
+    *,
+    label: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    attributes: Mapping[str, Any] | None = None,
+    note: str | None = None,
+    replace_attributes: bool = False,
+) -> Change:
+    """Edit a span. ``attributes`` are merged (a None value clears a field) unless replaced."""
+    cb = project.codebook
+    with project.write() as s:
+        row = _own_annotation(s, coder, annotation_id)
+        if row.deleted_at is not None:
+            raise ServiceError(f"annotation {annotation_id} was deleted")
+        old_span = (row.start, row.end)
+        new_label = label if label is not None else row.label
+        if label is not None and cb.label(label) is None:
+            raise ServiceError(f"unknown label {label!r}")
+        if attributes is not None:
+            merged = {} if replace_attributes else dict(row.attributes)
+            merged.update(attributes)
+            attrs = _clean_attributes(merged)
+        else:
+            attrs = dict(row.attributes)
+        if label is not None and label != row.label:
+            new = cb.label(label)
+            assert new is not None
+            attrs = {k: v for k, v in attrs.items() if new.attribute(k) is not None}
+        if attributes is not None or label is not None:
+            errors = cb.attribute_errors(new_label, attrs)
+            if errors:
+                raise ServiceError(errors[0])
+        new_start = row.start if start is None else start
+        new_end = row.end if end is None else end
+        if (new_start, new_end) != old_span:
+            _check_span(_document(s, row.document_id), new_start, new_end)
+        row.label = new_label
+        row.start, row.end = new_start, new_end
+        row.attributes = attrs
+        if note is not None:
+            row.note = note
+        row.codebook_version = cb.version
+        row.updated_at = now()
+        s.add(row)
+        _touch_status(s, row.document_id, row.coder_id)
+        _audit(s, coder, "update_annotation", row.document_id, "annotation", annotation_id)
+        spans = (old_span, (new_start, new_end)) if old_span != (new_start, new_end) else (old_span,)
+        return Change("update_annotation", row.document_id, (annotation_id,), spans=spans)
+
+
+def delete_annotation(project: Project, coder: str, annotation_id: int) -> Change:
+    """Soft-delete a span and the links that touch it; ``Change.links`` lists those links."""
+    with project.write() as s:
+        row = _own_annotation(s, coder, annotation_id)
+        if row.deleted_at is not None:
+            return Change("delete_annotation", row.document_id)
+        stamp = now()
+        row.deleted_at = stamp
+        s.add(row)
+        links = s.exec(
+            select(LinkRow).where(
+                (LinkRow.from_id == annotation_id) | (LinkRow.to_id == annotation_id),
+                col(LinkRow.deleted_at).is_(None),
+            )
+        ).all()
+        for link in links:
+            link.deleted_at = stamp
+            s.add(link)
+        _touch_status(s, row.document_id, row.coder_id)
+        _audit(s, coder, "delete_annotation", row.document_id, "annotation", annotation_id)
+        return Change(
+            "delete_annotation",
+            row.document_id,
+            (annotation_id,),
+            tuple(link.id for link in links if link.id is not None),
+            spans=((row.start, row.end),),
+        )
+
+
+def restore_annotation(
+    project: Project, coder: str, annotation_id: int, link_ids: tuple[int, ...] = ()
+) -> Change:
+    """Undo of a delete: the same row (and the links deleted with it) come back."""
+    with project.write() as s:
+        row = _own_annotation(s, coder, annotation_id)
+        row.deleted_at = None
+        s.add(row)
+        for link_id in link_ids:
+            link = s.get(LinkRow, link_id)
+            if link is not None:
+                link.deleted_at = None
+                s.add(link)
+        _audit(s, coder, "restore_annotation", row.document_id, "annotation", annotation_id)
+        return Change(
+            "restore_annotation",
+            row.document_id,
+            (annotation_id,),
+            link_ids,
+            spans=((row.start, row.end),),
+        )
+
+
+def create_link(
+    project: Project, coder: str, from_id: int, role: str, to_id: int
+) -> Change:
+    """Link two of the coder's spans by an event role or a relation (checked against the codebook)."""
+    cb = project.codebook
+    with project.write() as s:
+        src = _own_annotation(s, coder, from_id)
+        dst = _own_annotation(s, coder, to_id)
+        if src.deleted_at is not None or dst.deleted_at is not None:
+            raise ServiceError("cannot link a deleted annotation")
+        if src.document_id != dst.document_id:
+            raise ServiceError("cannot link spans of different documents")
+        if from_id == to_id:
+            raise ServiceError("a span cannot be linked to itself")
+        problem = cb.link_error(src.label, role, dst.label)
+        if problem:
+            raise ServiceError(problem)
+        live = select(func.count()).select_from(LinkRow).where(
+            LinkRow.from_id == from_id, LinkRow.role == role, col(LinkRow.deleted_at).is_(None)
+        )
+        duplicate = s.exec(live.where(LinkRow.to_id == to_id)).one()
+        if duplicate:
+            raise ServiceError(f"{role} is already linked to that span")
+        mx = cb.role_max(src.label, role)
+        if mx is not None and s.exec(live).one() >= mx:
+            raise ServiceError(f"role '{role}' takes at most {mx} span{'s' if mx > 1 else ''}")
+        link = LinkRow(
+            uid=new_uid("l"),
+            document_id=src.document_id,
+            coder_id=src.coder_id,
+            from_id=from_id,
+            role=role,
+            to_id=to_id,
+        )
+        s.add(link)
+        s.flush()
+        assert link.id is not None
+        _touch_status(s, src.document_id, src.coder_id)
+        _audit(s, coder, "create_link", src.document_id, "link", link.id, role=role)
+        return Change(
+            "create_link",
+            src.document_id,
+            links=(link.id,),
+            spans=((src.start, src.end), (dst.start, dst.end)),
+        )
+
+
+def _own_link(s: Session, coder: str, link_id: int) -> LinkRow:
+    link = s.get(LinkRow, link_id)
+    if link is None:
+        raise ServiceError(f"no link {link_id}")
+    owner = s.get(CoderRow, link.coder_id)
+    if owner is None or owner.name != coder:
+        raise ServiceError(f"link {link_id} belongs to another coder")
+    return link
+
+
+def delete_link(project: Project, coder: str, link_id: int) -> Change:
+    with project.write() as s:
+        link = _own_link(s, coder, link_id)
+        link.deleted_at = now()
+        s.add(link)
+        _audit(s, coder, "delete_link", link.document_id, "link", link_id)
+        return Change("delete_link", link.document_id, links=(link_id,), spans=_link_spans(s, link))
+
+
+def restore_link(project: Project, coder: str, link_id: int) -> Change:
+    with project.write() as s:
+        link = _own_link(s, coder, link_id)
+        link.deleted_at = None
+        s.add(link)
+        _audit(s, coder, "restore_link", link.document_id, "link", link_id)
+        return Change(
+            "restore_link", link.document_id, links=(link_id,), spans=_link_spans(s, link)
+        )
+
+
+def _link_spans(s: Session, link: LinkRow) -> tuple[tuple[int, int], ...]:
+    out = []
+    for ann_id in (link.from_id, link.to_id):
+        ann = s.get(AnnotationRow, ann_id)
+        if ann is not None:
+            out.append((ann.start, ann.end))
+    return tuple(out)
+
+
+def _touch_status(s: Session, document_id: int, coder_row_id: int) -> None:
+    """The first edit of a document puts it in progress for that coder."""
+    if s.get(DocumentStatus, (document_id, coder_row_id)) is None:
+        s.add(DocumentStatus(document_id=document_id, coder_id=coder_row_id))
+
+
+def set_status(project: Project, coder: str, document_id: int, status: str) -> Change:
+    """Mark a document done (refused while required fields are empty) or reopen it."""
+    if status not in STATUSES:
+        raise ServiceError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
+    if status == "done":
+        from annotator.store.queries import missing_required
+
+        missing = missing_required(project, coder, document_id)
+        if missing:
+            first = missing[0]
+            raise ServiceError(
+                f"{len(missing)} required field(s) empty, first: {first.label} "
+                f"'{first.text}' needs {', '.join(first.fields)}"
+            )
+    with project.write() as s:
+        _document(s, document_id)
+        cid = coder_id(s, coder)
+        row = s.get(DocumentStatus, (document_id, cid))
+        if row is None:
+            row = DocumentStatus(document_id=document_id, coder_id=cid)
+        row.status = status
+        row.updated_at = now()
+        s.add(row)
+        _audit(s, coder, f"status_{status}", document_id, "document", document_id)
+        return Change("set_status", document_id, status=True)
+
+
+def register_coder(project: Project, name: str) -> Change:
+    name = valid_coder_name(name)
+    with project.write() as s:
+        coder_id(s, name)
+    return Change("register_coder")
+
+
+def is_gold(coder: str) -> bool:
+    return coder == GOLD

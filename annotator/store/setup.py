@@ -1,0 +1,123 @@
+"""Creating projects: an empty one with a codebook, the demo, and the default per-user project."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from annotator.core.codebook import Codebook, CodebookError, load_codebook, parse_codebook
+from annotator.store.engine import Project, ProjectError, project_url
+from annotator.store.tables import AnnotationRow, CodebookVersion, ProjectSetting
+from sqlmodel import col, select
+
+
+def repo_file(*parts: str) -> Path | None:
+    """A file shipped beside the package (``schema/``, ``seeds/``) in a checkout or an install."""
+    packaged = resources.files("annotator") / "data"
+    candidates = [Path(str(packaged)).joinpath(*parts), Path(__file__).parents[2].joinpath(*parts)]
+    for c in candidates:
+        if c.exists():
+            return c
+    return None
+
+
+def default_codebook_path() -> Path:
+    path = repo_file("schema", "conflict-events.yaml")
+    if path is None:
+        raise ProjectError("the default codebook schema/conflict-events.yaml is missing")
+    return path
+
+
+def seed_paths() -> list[Path]:
+    folder = repo_file("seeds")
+    return sorted(folder.glob("*.txt")) if folder is not None else []
+
+
+def create_project(
+    project: str | Path, codebook: Codebook | None = None, *, exist_ok: bool = False
+) -> Project:
+    """Create a new, empty project with ``codebook`` (the default one when None)."""
+    url = project_url(project)
+    path: Path | None = None
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.exists() and not exist_ok:
+            raise ProjectError(f"{project}: already exists")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(f"{path.parent}: cannot create folder ({exc.strerror})") from None
+    if codebook is None:
+        codebook = load_codebook(default_codebook_path())
+    fresh = path is not None and not path.exists()
+    try:
+        opened = Project.open(project, create=True)
+        with opened.read() as s:
+            has_codebook = s.exec(select(CodebookVersion.id)).first() is not None
+        if not has_codebook:
+            install_codebook(opened, codebook)
+    except BaseException:
+        if fresh and path is not None:
+            _remove_sqlite(path)
+        raise
+    return opened
+
+
+def _remove_sqlite(path: Path) -> None:
+    """Take away a project file this process had just begun to create."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def install_codebook(project: Project, codebook: Codebook) -> list[int]:
+    """Make ``codebook`` the project's current one. Nothing is ever deleted: returns the ids of
+    annotations whose label, attributes or values the new version no longer has (flagged)."""
+    source = codebook.to_yaml()
+    try:
+        parse_codebook(source)
+    except CodebookError as exc:  # pragma: no cover - to_yaml of a valid codebook is valid
+        raise ProjectError(f"codebook does not round-trip: {exc}") from None
+    with project.write() as s:
+        latest = s.exec(
+            select(CodebookVersion).order_by(col(CodebookVersion.id).desc()).limit(1)
+        ).first()
+        if latest is not None:
+            if latest.source == source:
+                return flagged_annotations(project, codebook)
+            if latest.name == codebook.name and codebook.version <= latest.version:
+                raise ProjectError(
+                    f"codebook {codebook.name} changed but its version is still "
+                    f"{codebook.version}: bump 'version' (current {latest.version})"
+                )
+        s.add(CodebookVersion(name=codebook.name, version=codebook.version, source=source))
+        row = s.get(ProjectSetting, "codebook")
+        if row is None:
+            s.add(ProjectSetting(key="codebook", value=codebook.name))
+    project.forget_codebook()
+    return flagged_annotations(project, codebook)
+
+
+def flagged_annotations(project: Project, codebook: Codebook) -> list[int]:
+    """Live annotations that the codebook no longer describes (label, attribute or value gone)."""
+    flagged = []
+    with project.read() as s:
+        rows = s.exec(
+            select(AnnotationRow.id, AnnotationRow.label, AnnotationRow.attributes).where(
+                col(AnnotationRow.deleted_at).is_(None)
+            )
+        ).all()
+    for ann_id, label, attrs in rows:
+        if ann_id is not None and codebook.attribute_errors(label, attrs or {}):
+            flagged.append(ann_id)
+    return flagged
+
+
+def create_demo(project: str | Path, *, exist_ok: bool = False) -> Project:
+    """A project with the default codebook and the seed articles."""
+    from annotator.store.importer import import_paths
+
+    opened = create_project(project, exist_ok=exist_ok)
+    seeds = seed_paths()
+    if seeds:
+        import_paths(opened, seeds)
+    return opened

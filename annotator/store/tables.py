@@ -1,0 +1,117 @@
+"""SQLModel tables of a project database.
+
+Kept portable (SQLite and PostgreSQL): JSON columns, no engine-specific types. Annotations and
+links are soft-deleted (``deleted_at``) so that undo restores the very same row.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ProjectSetting(SQLModel, table=True):
+    __tablename__ = "project_setting"
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class CodebookVersion(SQLModel, table=True):
+    __tablename__ = "codebook_version"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    version: int
+    source: str = Field(sa_column=Column(Text, nullable=False))  # the YAML as loaded
+    created_at: datetime = Field(default_factory=now)
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_codebook_version"),)
+
+
+class DocumentRow(SQLModel, table=True):
+    __tablename__ = "document"
+    id: int | None = Field(default=None, primary_key=True)
+    ext_id: str = Field(max_length=500, unique=True)
+    sha256: str = Field(max_length=64, unique=True)
+    title: str = Field(default="", sa_column=Column(Text, nullable=False))
+    source: str = Field(default="", max_length=500)
+    url: str = Field(default="", sa_column=Column(Text, nullable=False))
+    published: str = Field(default="", max_length=40)
+    language: str = Field(default="", max_length=20)
+    meta: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    length: int = 0
+    created_at: datetime = Field(default_factory=now)
+
+
+class CoderRow(SQLModel, table=True):
+    __tablename__ = "coder"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    created_at: datetime = Field(default_factory=now)
+
+
+class AnnotationRow(SQLModel, table=True):
+    __tablename__ = "annotation"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=200)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    coder_id: int = Field(foreign_key="coder.id")
+    label: str = Field(max_length=100)
+    start: int
+    end: int
+    attributes: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    codebook_version: int = 0
+    source_uid: str = Field(default="", max_length=300)  # gold provenance "coder:uid"
+    created_at: datetime = Field(default_factory=now)
+    updated_at: datetime = Field(default_factory=now)
+    deleted_at: datetime | None = None
+    __table_args__ = (
+        UniqueConstraint("document_id", "uid", name="uq_annotation_uid"),
+        Index("ix_annotation_doc_coder", "document_id", "coder_id"),
+    )
+
+
+class LinkRow(SQLModel, table=True):
+    __tablename__ = "link"
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=200)
+    document_id: int = Field(foreign_key="document.id", index=True)
+    coder_id: int = Field(foreign_key="coder.id")
+    from_id: int = Field(foreign_key="annotation.id", index=True)
+    role: str = Field(max_length=100)
+    to_id: int = Field(foreign_key="annotation.id", index=True)
+    created_at: datetime = Field(default_factory=now)
+    deleted_at: datetime | None = None
+    __table_args__ = (UniqueConstraint("document_id", "uid", name="uq_link_uid"),)
+
+
+class DocumentStatus(SQLModel, table=True):
+    __tablename__ = "document_status"
+    document_id: int = Field(foreign_key="document.id", primary_key=True)
+    coder_id: int = Field(foreign_key="coder.id", primary_key=True)
+    status: str = Field(default="in_progress", max_length=20)  # in_progress | done
+    note: str = Field(default="", sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=now)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who did what, when: one row per committed action."""
+
+    __tablename__ = "audit"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=now)
+    coder: str = Field(default="", max_length=100)
+    action: str = Field(max_length=50)
+    document_id: int | None = None
+    entity: str = Field(default="", max_length=20)
+    entity_id: int | None = None
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

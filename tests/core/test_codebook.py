@@ -1,0 +1,185 @@
+"""Codebook loading: every class of fault is rejected with the path of the field at fault."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from annotator.core.codebook import (
+    Codebook,
+    CodebookError,
+    codebook_from_dict,
+    load_codebook,
+    parse_codebook,
+    value_error,
+)
+
+MINIMAL: dict[str, Any] = {
+    "codebook": "mini",
+    "version": 1,
+    "title": "Mini",
+    "labels": [
+        {
+            "name": "ACTOR",
+            "color": "#4e79a7",
+            "key": "a",
+            "attributes": [{"name": "mention", "type": "choice", "values": ["name", "pronoun"]}],
+        },
+        {
+            "name": "CASUALTY",
+            "color": "#e15759",
+            "key": "c",
+            "attributes": [
+                {"name": "kind", "type": "choice", "values": ["killed", "injured"], "required": True},
+                {"name": "best", "type": "integer", "min": 0},
+            ],
+        },
+        {
+            "name": "EVENT",
+            "color": "#f28e2b",
+            "key": "e",
+            "attributes": [
+                {"name": "event_type", "type": "choice", "values": ["battles", "riots"]},
+                {
+                    "name": "sub_event_type",
+                    "type": "choice",
+                    "depends_on": "event_type",
+                    "values": [
+                        {"value": "armed_clash", "parent": "battles"},
+                        {"value": "mob_violence", "parent": "riots"},
+                    ],
+                },
+            ],
+            "roles": [
+                {"name": "actor1", "targets": ["ACTOR"], "max": 1},
+                {"name": "casualties", "targets": ["CASUALTY"]},
+            ],
+        },
+    ],
+    "relations": [{"name": "subset_of", "from": ["CASUALTY"], "to": ["CASUALTY"]}],
+}
+
+
+def broken(edit: Any) -> dict[str, Any]:
+    data = copy.deepcopy(MINIMAL)
+    edit(data)
+    return data
+
+
+def test_minimal_codebook_loads() -> None:
+    cb = codebook_from_dict(copy.deepcopy(MINIMAL))
+    assert cb.label_names == ("ACTOR", "CASUALTY", "EVENT")
+    assert cb.role_max("EVENT", "actor1") == 1
+    assert cb.link_names("CASUALTY") == ["subset_of"]
+    sub = cb.label("EVENT").attribute("sub_event_type")  # type: ignore[union-attr]
+    assert sub is not None and [c.value for c in sub.choices_for("riots")] == ["mob_violence"]
+
+
+CASES = [
+    ("labels[1].attributes[0].values: duplicate 'killed'",
+     lambda d: d["labels"][1]["attributes"][0]["values"].append("killed")),
+    ("labels[2].name: duplicate 'ACTOR'", lambda d: d["labels"][2].update(name="ACTOR")),
+    ("labels[0].attributes[0].type: unknown type 'colour'",
+     lambda d: d["labels"][0]["attributes"][0].update(type="colour")),
+    ("labels[2].roles[0].targets[0]: unknown label 'PERSON'",
+     lambda d: d["labels"][2]["roles"][0].update(targets=["PERSON"])),
+    ("relations[0].to[0]: unknown label 'VICTIM'",
+     lambda d: d["relations"][0].update(to=["VICTIM"])),
+    ("labels[0].color: 'blue' is not a colour", lambda d: d["labels"][0].update(color="blue")),
+    ("labels[0].key: 'ctrl+a' is not a single", lambda d: d["labels"][0].update(key="ctrl+a")),
+    ("labels[1].key: shortcut 'a' is already used by ACTOR",
+     lambda d: d["labels"][1].update(key="a")),
+    ("labels[0].attributes[0].values: a choice needs a non-empty list",
+     lambda d: d["labels"][0]["attributes"][0].update(values=[])),
+    ("labels[0].attributes[1].name: duplicate 'mention'",
+     lambda d: d["labels"][0]["attributes"].append({"name": "mention", "type": "text"})),
+    ("labels[2].roles[2].name: duplicate 'actor1'",
+     lambda d: d["labels"][2]["roles"].append({"name": "actor1", "targets": ["ACTOR"]})),
+    ("relations[1].name: duplicate 'subset_of'",
+     lambda d: d["relations"].append({"name": "subset_of", "from": "ACTOR", "to": "ACTOR"})),
+    ("labels[2].roles[0].max: must be a whole number >= 1",
+     lambda d: d["labels"][2]["roles"][0].update(max=0)),
+    ("labels[0].shape: unknown field", lambda d: d["labels"][0].update(shape="box")),
+    ("version: must be a whole number >= 1", lambda d: d.update(version="one")),
+    ("labels: must be a non-empty list", lambda d: d.update(labels=[])),
+    ("labels[1].attributes[1].min: only integer and number attributes",
+     lambda d: d["labels"][1]["attributes"][1].update(type="text")),
+    ("labels[2].attributes[1].values[1].parent: 'protests' is not a value of event_type",
+     lambda d: d["labels"][2]["attributes"][1]["values"][1].update(parent="protests")),
+    ("labels[2].attributes[1].depends_on: 'type' is not a choice attribute",
+     lambda d: d["labels"][2]["attributes"][1].update(depends_on="type")),
+    ("labels[0].name: 'the actor' is not a valid name",
+     lambda d: d["labels"][0].update(name="the actor")),
+    ("relations[0].name: 'actor1' is also an event role",
+     lambda d: d["relations"][0].update(name="actor1")),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("message", "edit"), CASES, ids=[c[0].split(":")[0] for c in CASES])
+def test_broken_codebook_is_rejected_with_path(message: str, edit: Any) -> None:
+    with pytest.raises(CodebookError) as info:
+        codebook_from_dict(broken(edit))
+    assert message in str(info.value)
+
+
+def test_invalid_yaml_names_the_line() -> None:
+    with pytest.raises(CodebookError, match=r"line 4: invalid YAML"):
+        parse_codebook("codebook: x\nversion: 1\nlabels: [\n  - {name: A\n")
+
+
+def test_load_codebook_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(broken(lambda d: d["labels"][0].update(color="red"))))
+    with pytest.raises(CodebookError, match=r"bad\.yaml: labels\[0\]\.color"):
+        load_codebook(path)
+    with pytest.raises(CodebookError, match="no such file"):
+        load_codebook(tmp_path / "missing.yaml")
+
+
+def test_codebook_yaml_round_trips() -> None:
+    cb = codebook_from_dict(copy.deepcopy(MINIMAL))
+    assert parse_codebook(cb.to_yaml()) == cb
+
+
+@pytest.fixture
+def mini() -> Codebook:
+    return codebook_from_dict(copy.deepcopy(MINIMAL))
+
+
+def test_attribute_values_are_checked(mini: Codebook) -> None:
+    assert mini.attribute_errors("CASUALTY", {"kind": "killed", "best": 15}) == []
+    assert mini.attribute_errors("CASUALTY", {"kind": "eaten"})[0].startswith("CASUALTY.kind")
+    assert "below the minimum" in mini.attribute_errors("CASUALTY", {"best": -1})[0]
+    assert "not a number" in mini.attribute_errors("CASUALTY", {"best": "15"})[0]
+    assert "unknown attribute" in mini.attribute_errors("CASUALTY", {"colour": "red"})[0]
+    assert mini.attribute_errors("VICTIM", {}) == ["unknown label 'VICTIM'"]
+    bad_sub = {"event_type": "riots", "sub_event_type": "armed_clash"}
+    assert "does not belong to event_type 'riots'" in mini.attribute_errors("EVENT", bad_sub)[0]
+    assert mini.missing_required("CASUALTY", {"best": 3}) == ["kind"]
+
+
+def test_link_rules(mini: Codebook) -> None:
+    assert mini.link_error("EVENT", "actor1", "ACTOR") is None
+    assert "takes ACTOR, not CASUALTY" in (mini.link_error("EVENT", "actor1", "CASUALTY") or "")
+    assert mini.link_error("CASUALTY", "subset_of", "CASUALTY") is None
+    assert "unknown role or relation" in (mini.link_error("ACTOR", "likes", "ACTOR") or "")
+
+
+@pytest.mark.parametrize(
+    ("type_", "value", "ok"),
+    [
+        ("boolean", True, True), ("boolean", "yes", False), ("date", "2019-07-28", True),
+        ("date", "28/07/2019", False), ("integer", 2.0, True), ("integer", 2.5, False),
+        ("number", 2.5, True), ("text", "x", True), ("text", 3, False),
+        ("multi_choice", ["name"], True), ("multi_choice", "name", False),
+    ],
+)  # fmt: skip
+def test_value_types(type_: str, value: Any, ok: bool) -> None:
+    from annotator.core.codebook import Attribute, Choice
+
+    attr = Attribute("x", type_, values=(Choice("name"), Choice("pronoun")))
+    assert (value_error(attr, value) is None) is ok

@@ -1,0 +1,135 @@
+"""Every user action is one committed transaction, validated against the codebook."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from annotator.store import queries, services
+from annotator.store.engine import Project
+from annotator.store.importer import import_paths
+from annotator.store.services import ServiceError
+from annotator.store.tables import AuditEntry
+
+from conftest import SEED
+
+
+@pytest.fixture
+def doc_id(project: Project) -> int:
+    import_paths(project, [SEED])
+    return queries.document_ids(project)[0]
+
+
+def span(project: Project, doc_id: int, needle: str) -> tuple[int, int]:
+    text = queries.document(project, doc_id).text
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+def test_create_edit_delete_restore_annotation(project: Project, doc_id: int) -> None:
+    start, end = span(project, doc_id, "15 civilians")
+    change = services.create_annotation(
+        project, "alice", doc_id, "CASUALTY", start, start + 2, {"kind": "killed", "best": 15}
+    )
+    ann_id = change.created_id
+    [ann] = queries.annotations(project, doc_id, ["alice"])
+    assert (ann.id, ann.label, ann.start, ann.end) == (ann_id, "CASUALTY", start, start + 2)
+    assert ann.attributes == {"kind": "killed", "best": 15}
+    assert queries.status(project, "alice", doc_id) == "in_progress"
+
+    services.update_annotation(project, "alice", ann_id, attributes={"victim": "civilians", "best": None})
+    assert queries.annotation(project, ann_id).attributes == {"kind": "killed", "victim": "civilians"}  # type: ignore[union-attr]
+    services.update_annotation(project, "alice", ann_id, end=end, note="incl. 2 children")
+    ann2 = queries.annotation(project, ann_id)
+    assert ann2 is not None and (ann2.end, ann2.note) == (end, "incl. 2 children")
+
+    services.delete_annotation(project, "alice", ann_id)
+    assert queries.annotations(project, doc_id) == []
+    services.restore_annotation(project, "alice", ann_id)
+    assert queries.annotation(project, ann_id) == ann2  # the very same row comes back
+
+
+def test_invalid_requests_write_nothing(project: Project, doc_id: int) -> None:
+    with pytest.raises(ServiceError, match="unknown label 'VICTIM'"):
+        services.create_annotation(project, "alice", doc_id, "VICTIM", 0, 5)
+    with pytest.raises(ServiceError, match="outside the text"):
+        services.create_annotation(project, "alice", doc_id, "ACTOR", 0, 10**6)
+    with pytest.raises(ServiceError, match="'eaten' is not one of"):
+        services.create_annotation(project, "alice", doc_id, "CASUALTY", 0, 5, {"kind": "eaten"})
+    with pytest.raises(ServiceError, match="unknown attribute"):
+        services.create_annotation(project, "alice", doc_id, "ACTOR", 0, 5, {"colour": "red"})
+    assert queries.annotations(project, doc_id) == []
+    assert queries.info(project)["annotations"] == 0
+
+
+def test_coders_cannot_touch_each_others_work(project: Project, doc_id: int) -> None:
+    ann_id = services.create_annotation(project, "alice", doc_id, "ACTOR", 0, 6).created_id
+    with pytest.raises(ServiceError, match="another coder"):
+        services.delete_annotation(project, "bob", ann_id)
+    assert queries.annotations(project, doc_id, ["bob"]) == []
+    assert len(queries.annotations(project, doc_id, ["alice"])) == 1
+
+
+def test_links_follow_roles_and_max(project: Project, doc_id: int) -> None:
+    e = services.create_annotation(project, "alice", doc_id, "EVENT", *span(project, doc_id, "attack")).created_id
+    a1 = services.create_annotation(project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Syrian regime")).created_id
+    a2 = services.create_annotation(project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Russia")).created_id
+    c15 = services.create_annotation(project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "15")).created_id
+    c2 = services.create_annotation(project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "two")).created_id
+
+    link = services.create_link(project, "alice", e, "actor1", a1).created_id
+    with pytest.raises(ServiceError, match="at most 1"):
+        services.create_link(project, "alice", e, "actor1", a2)
+    with pytest.raises(ServiceError, match="takes ACTOR, not CASUALTY"):
+        services.create_link(project, "alice", e, "actor2", c15)
+    with pytest.raises(ServiceError, match="already linked"):
+        services.create_link(project, "alice", e, "actor1", a1)
+    services.create_link(project, "alice", e, "casualties", c15)
+    services.create_link(project, "alice", e, "casualties", c2)
+    services.create_link(project, "alice", c2, "subset_of", c15)
+    with pytest.raises(ServiceError, match="goes from CASUALTY, not ACTOR"):
+        services.create_link(project, "alice", a1, "subset_of", a2)
+    with pytest.raises(ServiceError, match="unknown role or relation"):
+        services.create_link(project, "alice", a1, "likes", a2)
+    assert len(queries.links(project, doc_id)) == 4
+
+    # Deleting a span takes its links along; restoring brings the same links back.
+    change = services.delete_annotation(project, "alice", c15)
+    assert len(change.links) == 2
+    assert {k.role for k in queries.links(project, doc_id)} == {"actor1", "casualties"}
+    services.restore_annotation(project, "alice", c15, change.links)
+    assert len(queries.links(project, doc_id)) == 4
+
+    services.delete_link(project, "alice", link)
+    services.create_link(project, "alice", e, "actor1", a2)  # the slot is free again
+    with pytest.raises(ServiceError):
+        services.restore_link(project, "bob", link)
+
+
+def test_done_requires_required_fields(project: Project, doc_id: int) -> None:
+    c = services.create_annotation(project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "15")).created_id
+    with pytest.raises(ServiceError, match="CASUALTY '15' needs kind"):
+        services.set_status(project, "alice", doc_id, "done")
+    assert queries.status(project, "alice", doc_id) == "in_progress"
+    services.update_annotation(project, "alice", c, attributes={"kind": "killed"})
+    services.set_status(project, "alice", doc_id, "done")
+    assert queries.status(project, "alice", doc_id) == "done"
+    assert queries.done_document_ids(project, ["alice"]) == {doc_id}
+    services.set_status(project, "alice", doc_id, "in_progress")
+    assert queries.status(project, "alice", doc_id) == "in_progress"
+
+
+def test_every_action_is_audited(project: Project, doc_id: int) -> None:
+    services.create_annotation(project, "alice", doc_id, "ACTOR", 0, 6)
+    with project.read() as s:
+        actions = [a.action for a in s.exec(select(AuditEntry))]
+    assert actions == ["import", "create_annotation"]
+
+
+def test_info_counts(project: Project, doc_id: int) -> None:
+    services.create_annotation(project, "alice", doc_id, "ACTOR", 0, 6)
+    services.create_annotation(project, "bob", doc_id, "ACTOR", 0, 6)
+    info = queries.info(project)
+    assert info["documents"] == 1 and info["coders"] == ["alice", "bob"]
+    assert info["annotations_by_label"] == {"ACTOR": 2}
+    assert info["progress"]["alice"] == {"done": 0, "in_progress": 1, "not_started": 0}
