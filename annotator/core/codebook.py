@@ -33,10 +33,10 @@ ROLE_KEYS = ("name", "targets", "max", "description")
 RELATION_KEYS = ("name", "from", "to", "description")
 CHOICE_KEYS = ("value", "description", "parent")
 TOP_KEYS = ("codebook", "version", "title", "description", "labels", "relations")
-NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]*$")
-COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
 # Shortcut keys: one lowercase letter or digit. Upper case is left to the GUI for "other" uses.
-KEY_RE = re.compile(r"^[a-z0-9]$")
+KEY_RE = re.compile(r"[a-z0-9]")
 
 
 class CodebookError(ValueError):
@@ -67,6 +67,7 @@ class Attribute:
     max: float | None = None
     description: str = ""
     depends_on: str = ""
+    default: Any = None  # prefilled in a new span's form
 
     @property
     def value_names(self) -> tuple[str, ...]:
@@ -211,6 +212,13 @@ class Codebook:
                 errors.append(f"{label}.{name}: {problem}")
         return errors
 
+    def defaults(self, label: str) -> dict[str, Any]:
+        """The attribute values a new span of ``label`` starts with."""
+        lab = self.label(label)
+        if lab is None:
+            return {}
+        return {a.name: a.default for a in lab.attributes if a.default is not None}
+
     def missing_required(self, label: str, attributes: Mapping[str, Any]) -> list[str]:
         lab = self.label(label)
         if lab is None:
@@ -351,12 +359,12 @@ def _label(raw: Any, path: str) -> Label:
     _no_unknown_keys(raw, LABEL_KEYS, path)
     name = _name(raw.get("name"), f"{path}.name")
     color = raw.get("color")
-    if not isinstance(color, str) or not COLOR_RE.match(color):
+    if not isinstance(color, str) or not COLOR_RE.fullmatch(color):
         raise CodebookError(f"{path}.color", f"{color!r} is not a colour like '#e15759'")
     key = raw.get("key", "")
     if key is None:
         key = ""
-    if not isinstance(key, str) or (key and not KEY_RE.match(key)):
+    if not isinstance(key, str) or (key and not KEY_RE.fullmatch(key)):
         raise CodebookError(f"{path}.key", f"{key!r} is not a single lowercase letter or digit")
     examples = raw.get("examples", []) or []
     if not isinstance(examples, list) or not all(isinstance(e, str) for e in examples):
@@ -442,7 +450,7 @@ def _attribute(raw: Any, path: str) -> Attribute:
     depends_on = raw.get("depends_on", "") or ""
     if not isinstance(depends_on, str):
         raise CodebookError(f"{path}.depends_on", "must be an attribute name")
-    return Attribute(
+    attribute = Attribute(
         name=name,
         type=t,
         values=tuple(values),
@@ -451,7 +459,13 @@ def _attribute(raw: Any, path: str) -> Attribute:
         max=bounds["max"],
         description=_text(raw.get("description", ""), f"{path}.description"),
         depends_on=depends_on,
+        default=raw.get("default"),
     )
+    if attribute.default is not None:
+        problem = value_error(attribute, attribute.default)
+        if problem:
+            raise CodebookError(f"{path}.default", problem)
+    return attribute
 
 
 def _choice(raw: Any, path: str) -> Choice:
@@ -465,8 +479,12 @@ def _choice(raw: Any, path: str) -> Choice:
     if isinstance(raw, dict):
         _no_unknown_keys(raw, CHOICE_KEYS, path)
         value = raw.get("value")
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or not str(value):
-            raise CodebookError(f"{path}.value", "missing or not a string")
+        if (
+            not isinstance(value, (str, int, float))
+            or isinstance(value, bool)
+            or not str(value).strip()
+        ):
+            raise CodebookError(f"{path}.value", "missing, empty or not a string")
         parent = raw.get("parent", "") or ""
         if not isinstance(parent, str):
             raise CodebookError(f"{path}.parent", "must be a string")
@@ -511,7 +529,7 @@ def _label_list(raw: Any, path: str) -> tuple[str, ...]:
 def _name(raw: Any, path: str) -> str:
     if not isinstance(raw, str) or not raw:
         raise CodebookError(path, "missing name")
-    if not NAME_RE.match(raw):
+    if not NAME_RE.fullmatch(raw):
         raise CodebookError(path, f"{raw!r} is not a valid name (letters, digits, _ and -)")
     return raw
 
