@@ -69,7 +69,18 @@ def align(spans: Spans, n_coders: int) -> Units:
                 first = np.ones(order.size, dtype=bool)
                 first[1:] = key[order][1:] != key[order][:-1]
                 best = order[first]
-                chosen = max_matching(n_units, mine.size, target[best], im[best], weight[best])
+                # Units are matched by their extent (first start to last end of their spans).
+                extent_start = np.full(n_units, np.iinfo(np.int64).max, dtype=np.int64)
+                extent_end = np.zeros(n_units, dtype=np.int64)
+                np.minimum.at(extent_start, unit[placed], spans.start[placed])
+                np.maximum.at(extent_end, unit[placed], spans.end[placed])
+                chosen = max_matching(
+                    (extent_start, extent_end),
+                    (spans.start[mine], spans.end[mine]),
+                    target[best],
+                    im[best],
+                    weight[best],
+                )
                 joined[im[best][chosen]] = target[best][chosen]
         fresh = joined < 0
         joined[fresh] = n_units + np.arange(int(fresh.sum()), dtype=np.int64)

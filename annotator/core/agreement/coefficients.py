@@ -12,6 +12,7 @@ nominal and interval metrics) and is pinned against the package in the tests.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -122,15 +123,14 @@ def percent_agreement(data: FloatArray) -> Coefficient:
     return Coefficient(float((agreeing / pairs).mean()), n_units)
 
 
-def _describe(value: float) -> str:
-    return f"{value:g}"
-
-
-def krippendorff_alpha(data: FloatArray, metric: Metric = "nominal") -> Coefficient:
+def krippendorff_alpha(
+    data: FloatArray, metric: Metric = "nominal", names: Sequence[str] | None = None
+) -> Coefficient:
     """Krippendorff's alpha for a coders x units matrix, NaN where a value is missing.
 
-    Nominal data is passed as numeric codes. Units with fewer than two values are not pairable
-    and drop out, as in Krippendorff (2011) "Computing Krippendorff's Alpha-Reliability".
+    Nominal data is passed as integer codes, with `names[code]` used to say which value it
+    was when there is no variation. Units with fewer than two values are not pairable and drop
+    out, as in Krippendorff (2011) "Computing Krippendorff's Alpha-Reliability".
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}: use one of {', '.join(METRICS)}")
@@ -141,9 +141,9 @@ def krippendorff_alpha(data: FloatArray, metric: Metric = "nominal") -> Coeffici
     pooled = values[present]
     domain, counts = np.unique(pooled, return_counts=True)
     if domain.size < 2:
-        return Coefficient(
-            None, n_units, f"no variation: every value is {_describe(float(domain[0]))}"
-        )
+        only = float(domain[0])
+        said = names[int(only)] if names is not None else f"{only:g}"
+        return Coefficient(None, n_units, f"no variation: every value is {said}")
     n = float(pooled.size)
     counts_f = counts.astype(np.float64)
     index = np.searchsorted(domain, np.where(present, values, domain[0]))
@@ -158,8 +158,13 @@ def krippendorff_alpha(data: FloatArray, metric: Metric = "nominal") -> Coeffici
             if not both.any():
                 continue
             delta = _distance(
-                metric, values[i, both], values[j, both], index[i, both], index[j, both],
-                counts_f, cumulative,
+                metric,
+                values[i, both],
+                values[j, both],
+                index[i, both],
+                index[j, both],
+                counts_f,
+                cumulative,
             )
             # Each unordered pair stands for the two ordered pairs of the coincidence matrix.
             observed += 2.0 * float((weight[both] * delta).sum())
@@ -180,9 +185,11 @@ def _distance(
 ) -> FloatArray:
     """Squared distance (Krippendorff's delta^2) between paired values."""
     if metric == "nominal":
-        return (x != y).astype(np.float64)
+        differ: FloatArray = (x != y).astype(np.float64)
+        return differ
     if metric == "interval":
-        return (x - y) ** 2
+        squared: FloatArray = (x - y) ** 2
+        return squared
     if metric == "ratio":
         total = x + y
         safe = np.where(total == 0, 1.0, total)

@@ -61,9 +61,7 @@ class RoleCounts:
     n_b: dict[str, int]
 
 
-def role_counts(
-    units: Units, is_event: np.ndarray, found: Frames, a: int, b: int
-) -> RoleCounts:
+def role_counts(units: Units, is_event: np.ndarray, found: Frames, a: int, b: int) -> RoleCounts:
     """Compare the role fillers of coders a and b on the events they both marked."""
     aligned = np.flatnonzero(is_event[a] & is_event[b])
     matched = dict.fromkeys(EVENT_ROLES, 0)

@@ -48,8 +48,18 @@ def overlap_edges(
     return ia[keep], order[pos[keep]].astype(np.int64), overlap[keep].astype(np.int64)
 
 
-def max_matching(n_a: int, n_b: int, ia: IntArray, ib: IntArray, weight: IntArray) -> IntArray:
-    """Indices of the edges (ia[k], ib[k]) that form a maximum, then heaviest, matching."""
+def max_matching(
+    a: tuple[IntArray, IntArray],
+    b: tuple[IntArray, IntArray],
+    ia: IntArray,
+    ib: IntArray,
+    weight: IntArray,
+) -> IntArray:
+    """Indices of the edges (ia[k], ib[k]) that form a maximum, then heaviest, matching.
+
+    `a` and `b` are the (start, end) columns of the two span sets the edges join.
+    """
+    n_a, n_b = a[0].size, b[0].size
     if ia.size == 0:
         return np.zeros(0, dtype=np.int64)
     deg_a = np.bincount(ia, minlength=n_a)
@@ -58,35 +68,44 @@ def max_matching(n_a: int, n_b: int, ia: IntArray, ib: IntArray, weight: IntArra
     chosen = [np.flatnonzero(alone).astype(np.int64)]
     rest = np.flatnonzero(~alone)
     if rest.size:
-        chosen.append(np.asarray(_match_tangled(ia, ib, weight, rest), dtype=np.int64))
+        tangled = _match_tangled(a[0], a[1], b[0], b[1], ia, ib, weight, rest)
+        chosen.append(np.asarray(tangled, dtype=np.int64))
     return np.sort(np.concatenate(chosen))
 
 
-def _match_tangled(ia: IntArray, ib: IntArray, weight: IntArray, edges: IntArray) -> list[int]:
-    """Match the edges that share endpoints, one connected group at a time."""
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
+def _match_tangled(
+    a_start: IntArray,
+    a_end: IntArray,
+    b_start: IntArray,
+    b_end: IntArray,
+    ia: IntArray,
+    ib: IntArray,
+    weight: IntArray,
+    edges: IntArray,
+) -> list[int]:
+    """Match the edges that share endpoints, one cluster of overlapping spans at a time.
 
-    def find(node: tuple[int, int]) -> tuple[int, int]:
-        root = node
-        while parent.setdefault(root, root) != root:
-            root = parent[root]
-        while parent[node] != root:
-            parent[node], node = root, parent[node]
-        return root
-
-    a_list = ia[edges].tolist()
-    b_list = ib[edges].tolist()
-    w_list = weight[edges].tolist()
-    for a, b in zip(a_list, b_list, strict=True):
-        ra, rb = find((0, a)), find((1, b))
-        if ra != rb:
-            parent[ra] = rb
-    groups: dict[tuple[int, int], list[int]] = {}
-    for k, a in enumerate(a_list):
-        groups.setdefault(find((0, a)), []).append(k)
-    result: list[int] = []
+    A cluster (a run of spans of either side that overlap one another) holds whole connected
+    groups of the overlap graph, so solving clusters separately loses nothing.
+    """
+    ia, ib, weight = ia[edges], ib[edges], weight[edges]
+    starts = np.concatenate([a_start[ia], b_start[ib]])
+    ends = np.concatenate([a_end[ia], b_end[ib]])
+    order = np.argsort(starts, kind="stable")
+    reach = np.maximum.accumulate(ends[order])
+    opens = np.ones(order.size, dtype=bool)
+    opens[1:] = starts[order][1:] >= reach[:-1]
+    cluster = np.empty(order.size, dtype=np.int64)
+    cluster[order] = np.cumsum(opens) - 1
+    # Both ends of an edge overlap, so they share a cluster: take the a side's.
+    of_edge = cluster[: ia.size]
+    by_cluster = np.argsort(of_edge, kind="stable")
+    bounds = np.flatnonzero(np.diff(of_edge[by_cluster])) + 1
+    a_list, b_list, w_list = ia.tolist(), ib.tolist(), weight.tolist()
     edge_ids = edges.tolist()
-    for members in groups.values():
+    result: list[int] = []
+    for group in np.split(by_cluster, bounds):
+        members = group.tolist()
         picked = _match_group(
             [a_list[k] for k in members], [b_list[k] for k in members], [w_list[k] for k in members]
         )
@@ -98,6 +117,8 @@ def _match_group(a: list[int], b: list[int], w: list[int]) -> list[int]:
     """Maximum-cardinality, maximum-weight matching of one group; returns edge positions."""
     rows = sorted(set(a))
     cols = sorted(set(b))
+    if len(rows) == 1 or len(cols) == 1:  # a star: one match, the heaviest edge
+        return [max(range(len(w)), key=lambda k: (w[k], -k))]
     if max(len(rows), len(cols)) > EXACT_GROUP_LIMIT:
         return _greedy(a, b, w)
     transpose = len(rows) > len(cols)

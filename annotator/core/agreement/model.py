@@ -63,9 +63,6 @@ class Spans:
     label: IntArray  # index into `labels`
     coder: IntArray  # index into `coders`
 
-    def select(self, mask: npt.NDArray[np.bool_]) -> IntArray:
-        return np.flatnonzero(mask).astype(np.int64)
-
 
 @dataclass(frozen=True)
 class Prepared:
@@ -96,9 +93,7 @@ def prepare(data: AgreementInput) -> Prepared:
         coders = list(dict.fromkeys(data.coders))
     coder_index = {name: i for i, name in enumerate(coders)}
 
-    selected = [
-        a for a in data.annotations if a.coder in coder_index and a.document_id in position
-    ]
+    selected = [a for a in data.annotations if a.coder in coder_index and a.document_id in position]
     if data.labels is None:
         labels = sorted({a.label for a in selected})
     else:

@@ -44,8 +44,14 @@ def _rows_intersection(a_rows: IntArray, b_rows: IntArray) -> tuple[IntArray, In
     if a_rows.shape[0] == 0 or b_rows.shape[0] == 0:
         return np.zeros((0, a_rows.shape[1]), dtype=np.int64), np.zeros(0, dtype=np.int64)
     both = np.concatenate([a_rows, b_rows])
-    distinct, inverse = np.unique(both, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
+    # Sorting rows lexicographically (lexsort) is far faster than np.unique(axis=0).
+    order = np.lexsort(both.T[::-1])
+    ordered = both[order]
+    new_row = np.ones(order.size, dtype=bool)
+    new_row[1:] = np.any(ordered[1:] != ordered[:-1], axis=1)
+    distinct = ordered[new_row]
+    inverse = np.empty(order.size, dtype=np.int64)
+    inverse[order] = np.cumsum(new_row) - 1
     size = distinct.shape[0]
     count_a = np.bincount(inverse[: a_rows.shape[0]], minlength=size)
     count_b = np.bincount(inverse[a_rows.shape[0] :], minlength=size)
@@ -72,11 +78,11 @@ def pair_counts(spans: Spans, a: int, b: int, n_labels: int) -> PairCounts:
     matched["exact_unlabeled"] = int(shared.sum())
 
     pa, pb, overlap = overlap_edges(sa, ea, sb, eb)
-    chosen = max_matching(ia.size, ib.size, pa, pb, overlap)
+    chosen = max_matching((sa, ea), (sb, eb), pa, pb, overlap)
     matched["overlap_unlabeled"] = int(chosen.size)
     same = la[pa] == lb[pb]
     pa, pb, overlap = pa[same], pb[same], overlap[same]
-    chosen = max_matching(ia.size, ib.size, pa, pb, overlap)
+    chosen = max_matching((sa, ea), (sb, eb), pa, pb, overlap)
     matched["overlap_labeled"] = int(chosen.size)
     by_label["overlap_labeled"] = np.bincount(la[pa[chosen]], minlength=n_labels).astype(np.int64)
 
