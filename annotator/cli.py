@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import orjson
 
@@ -49,7 +49,11 @@ def _progress(total: int, desc: str) -> tuple[Callable[[int], None], Callable[[]
     from tqdm import tqdm
 
     bar = tqdm(total=total, desc=desc, unit="doc", file=sys.stderr, leave=False)
-    return bar.update, bar.close
+
+    def update(n: int) -> None:
+        bar.update(n)
+
+    return update, bar.close
 
 
 # --------------------------------------------------------------------------------- commands
@@ -183,7 +187,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         create_demo(path).close()
     from annotator.gui.app import run
 
-    return run(path, coder=getattr(args, "coder", None))
+    return int(run(path, coder=getattr(args, "coder", None)))
 
 
 # ------------------------------------------------------------------------------------ parser
@@ -238,7 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def fail(message: str) -> NoReturn:
-    print(f"annotator: error: {message}", file=sys.stderr)
+    one_line = " ".join(message.split())  # driver messages can span lines
+    print(f"annotator: error: {one_line}", file=sys.stderr)
     raise SystemExit(1)
 
 

@@ -6,15 +6,15 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+import pytest
+from sqlalchemy import create_engine, text
 
-from annotator.core.codebook import Codebook, load_codebook  # noqa: E402
-from annotator.store.engine import Project  # noqa: E402
-from annotator.store.setup import create_project  # noqa: E402
+from annotator.core.codebook import Codebook, load_codebook
+from annotator.store.engine import Project
+from annotator.store.setup import create_project
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_fb25855139c210c8.txt"

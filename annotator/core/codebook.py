@@ -157,7 +157,10 @@ class Codebook:
     def attribute_metrics(self) -> dict[str, str]:
         """``"LABEL.attr" -> metric`` for every attribute agreement can be computed on."""
         return {
-            f"{lab.name}.{a.name}": a.metric for lab in self.labels for a in lab.attributes if a.metric
+            f"{lab.name}.{a.name}": a.metric
+            for lab in self.labels
+            for a in lab.attributes
+            if a.metric
         }
 
     def link_names(self, from_label: str) -> list[str]:
@@ -443,7 +446,9 @@ def _attribute(raw: Any, path: str) -> Attribute:
         if v is not None and (
             t not in ("integer", "number") or isinstance(v, bool) or not isinstance(v, (int, float))
         ):
-            raise CodebookError(f"{path}.{b}", "only integer and number attributes take a number here")
+            raise CodebookError(
+                f"{path}.{b}", "only integer and number attributes take a number here"
+            )
         bounds[b] = v
     if bounds["min"] is not None and bounds["max"] is not None and bounds["min"] > bounds["max"]:
         raise CodebookError(f"{path}.min", "is greater than max")
@@ -478,17 +483,19 @@ def _choice(raw: Any, path: str) -> Choice:
         return Choice(value)
     if isinstance(raw, dict):
         _no_unknown_keys(raw, CHOICE_KEYS, path)
-        value = raw.get("value")
+        raw_value = raw.get("value")
         if (
-            not isinstance(value, (str, int, float))
-            or isinstance(value, bool)
-            or not str(value).strip()
+            not isinstance(raw_value, (str, int, float))
+            or isinstance(raw_value, bool)
+            or not str(raw_value).strip()
         ):
             raise CodebookError(f"{path}.value", "missing, empty or not a string")
         parent = raw.get("parent", "") or ""
         if not isinstance(parent, str):
             raise CodebookError(f"{path}.parent", "must be a string")
-        return Choice(str(value), _text(raw.get("description", ""), f"{path}.description"), parent)
+        return Choice(
+            str(raw_value), _text(raw.get("description", ""), f"{path}.description"), parent
+        )
     raise CodebookError(path, "a value must be a string or {value, description}")
 
 
@@ -515,7 +522,9 @@ def _relation(raw: Any, path: str, names: set[str]) -> Relation:
         for k, lab in enumerate(group):
             if lab not in names:
                 raise CodebookError(f"{path}.{key}[{k}]", f"unknown label {lab!r}")
-    return Relation(name, sources, targets, _text(raw.get("description", ""), f"{path}.description"))
+    return Relation(
+        name, sources, targets, _text(raw.get("description", ""), f"{path}.description")
+    )
 
 
 def _label_list(raw: Any, path: str) -> tuple[str, ...]:

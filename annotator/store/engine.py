@@ -14,11 +14,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from annotator.core.codebook import Codebook, CodebookError, parse_codebook
 from annotator.store import migrations, tables
@@ -134,14 +134,13 @@ class Project:
 
     def load_codebook(self) -> Codebook:
         with self.read() as s:
-            row = s.exec(
-                select(CodebookVersion).order_by(CodebookVersion.id.desc()).limit(1)  # type: ignore[union-attr]
+            source = s.exec(
+                select(CodebookVersion.source).order_by(col(CodebookVersion.id).desc()).limit(1)
             ).first()
-        if row is None:
+        if source is None:
             raise ProjectError(f"{self.display_name}: the project has no codebook")
-        cb_row = row[0] if not isinstance(row, CodebookVersion) else row
         try:
-            return parse_codebook(cb_row.source)
+            return parse_codebook(source)
         except CodebookError as exc:
             raise ProjectError(f"stored codebook is invalid: {exc}") from None
 

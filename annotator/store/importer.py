@@ -21,7 +21,14 @@ from sqlmodel import col, select
 
 from annotator.core.codebook import Codebook
 from annotator.core.records import GOLD
-from annotator.core.text import TextError, check_text, decode, guess_title_and_date, normalise, sha256
+from annotator.core.text import (
+    TextError,
+    check_text,
+    decode,
+    guess_title_and_date,
+    normalise,
+    sha256,
+)
 from annotator.store.engine import Project
 from annotator.store.services import coder_id, new_uid, valid_coder_name
 from annotator.store.tables import AnnotationRow, AuditEntry, DocumentRow, LinkRow
@@ -29,14 +36,31 @@ from annotator.store.tables import AnnotationRow, AuditEntry, DocumentRow, LinkR
 FORMATS = ("txt", "jsonl", "csv", "brat")
 DEFAULT_MAX_BYTES = 10_000_000
 ANNOTATION_KEYS = {
-    "id", "coder", "label", "start", "end", "text", "attributes", "note", "codebook", "version",
+    "id",
+    "coder",
+    "label",
+    "start",
+    "end",
+    "text",
+    "attributes",
+    "note",
+    "codebook",
+    "version",
     "source",
-}  # fmt: skip
+}
 LINK_KEYS = {"id", "coder", "from", "role", "to"}
 DOCUMENT_KEYS = {
-    "id", "title", "text", "source", "url", "published", "language", "metadata", "annotations",
+    "id",
+    "title",
+    "text",
+    "source",
+    "url",
+    "published",
+    "language",
+    "metadata",
+    "annotations",
     "links",
-}  # fmt: skip
+}
 Progress = Callable[[int], None]
 
 
@@ -244,7 +268,9 @@ def document_from_json(
         raise ImportRejected(f"{where}: field 'annotations' must be a list")
     for i, a in enumerate(anns):
         doc.annotations.append(
-            _annotation_from_json(a, f"{where}: annotations[{i}]", norm, raw_text, options, codebook)
+            _annotation_from_json(
+                a, f"{where}: annotations[{i}]", norm, raw_text, options, codebook
+            )
         )
     links = obj.get("links") or []
     if not isinstance(links, list):
@@ -261,7 +287,9 @@ def document_from_json(
                 raise ImportRejected(f"{lw}: field '{key}' is missing or not a string")
         coder = _coder(k.get("coder"), lw, options)
         doc.links.append(
-            PendingLink(_str_field(k, "id", lw) or new_uid("l"), coder, k["from"], k["role"], k["to"])
+            PendingLink(
+                _str_field(k, "id", lw) or new_uid("l"), coder, k["from"], k["role"], k["to"]
+            )
         )
     return doc
 
@@ -338,8 +366,15 @@ def read_csv(path: Path, options: ImportOptions) -> list[PendingDocument]:
             f"{path}:1: no text column {options.text_column!r} (columns: {', '.join(header)}); "
             "name it with --text-column"
         )
-    known = {options.text_column, options.title_column, options.id_column, "source", "url",
-             "published", "language"}  # fmt: skip
+    known = {
+        options.text_column,
+        options.title_column,
+        options.id_column,
+        "source",
+        "url",
+        "published",
+        "language",
+    }
     docs = []
     try:
         for row in reader:
@@ -384,7 +419,8 @@ def read_file(
         return read_csv(path, options)
     from annotator.store.brat_import import read_brat
 
-    return read_brat(path, options, codebook, report)
+    docs: list[PendingDocument] = read_brat(path, options, codebook, report)
+    return docs
 
 
 # ------------------------------------------------------------------------------- checking
@@ -474,10 +510,17 @@ def write_documents(
             chunk = fresh[i : i + batch]
             rows = [
                 {
-                    "ext_id": d.ext_id, "sha256": d.sha, "title": d.title, "source": d.source,
-                    "url": d.url, "published": d.published, "language": d.language,
-                    "meta": d.metadata, "text": d.text, "length": len(d.text),
-                }  # fmt: skip
+                    "ext_id": d.ext_id,
+                    "sha256": d.sha,
+                    "title": d.title,
+                    "source": d.source,
+                    "url": d.url,
+                    "published": d.published,
+                    "language": d.language,
+                    "meta": d.metadata,
+                    "text": d.text,
+                    "length": len(d.text),
+                }
                 for d in chunk
             ]
             result = s.execute(
@@ -487,17 +530,24 @@ def write_documents(
             doc_ids.extend(r[0] for r in result.all())
             if progress is not None:
                 progress(len(chunk))
-        ann_rows = []
+        ann_rows: list[dict[str, Any]] = []
+        ann_keys: list[tuple[int, str]] = []  # (document id, uid) of each row, for the links
         for doc, doc_id in zip(fresh, doc_ids, strict=True):
             for a in doc.annotations:
+                ann_keys.append((doc_id, a.uid))
                 ann_rows.append(
                     {
-                        "uid": a.uid, "document_id": doc_id, "coder_id": coder_rows[a.coder],
-                        "label": a.label, "start": a.start, "end": a.end,
-                        "attributes": a.attributes, "note": a.note,
+                        "uid": a.uid,
+                        "document_id": doc_id,
+                        "coder_id": coder_rows[a.coder],
+                        "label": a.label,
+                        "start": a.start,
+                        "end": a.end,
+                        "attributes": a.attributes,
+                        "note": a.note,
                         "codebook_version": a.version or codebook.version,
                         "source_uid": a.source_uid,
-                    }  # fmt: skip
+                    }
                 )
         ann_ids: dict[tuple[int, str], int] = {}
         for i in range(0, len(ann_rows), batch):
@@ -508,14 +558,17 @@ def write_documents(
                 ),
                 chunk_rows,
             )
-            for row, (new_id,) in zip(chunk_rows, result.all(), strict=True):
-                ann_ids[(row["document_id"], row["uid"])] = new_id
+            for key, (new_id,) in zip(ann_keys[i : i + batch], result.all(), strict=True):
+                ann_ids[key] = new_id
         link_rows = [
             {
-                "uid": k.uid, "document_id": doc_id, "coder_id": coder_rows[k.coder],
-                "from_id": ann_ids[(doc_id, k.from_uid)], "role": k.role,
+                "uid": k.uid,
+                "document_id": doc_id,
+                "coder_id": coder_rows[k.coder],
+                "from_id": ann_ids[(doc_id, k.from_uid)],
+                "role": k.role,
                 "to_id": ann_ids[(doc_id, k.to_uid)],
-            }  # fmt: skip
+            }
             for doc, doc_id in zip(fresh, doc_ids, strict=True)
             for k in doc.links
         ]
@@ -527,8 +580,12 @@ def write_documents(
         s.add(
             AuditEntry(
                 action="import",
-                detail={"added": report.added, "skipped": report.skipped,
-                        "annotations": report.annotations, "links": report.links},  # fmt: skip
+                detail={
+                    "added": report.added,
+                    "skipped": report.skipped,
+                    "annotations": report.annotations,
+                    "links": report.links,
+                },
             )
         )
 

@@ -1,6 +1,5 @@
 """Read-side queries: rows come back as the plain records of ``annotator.core.records``."""
-
-from __future__ import annotations
+# (No "from __future__ import annotations" here: this module defines a function of that name.)
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -80,7 +79,7 @@ def to_link(row: LinkRow, coder: str) -> Link:
 
 def coders(project: Project) -> list[str]:
     with project.read() as s:
-        return list(s.exec(select(CoderRow.name).order_by(CoderRow.name)).all())
+        return list(s.exec(select(CoderRow.name).order_by(col(CoderRow.name))).all())
 
 
 def coder_ids(s: Session, names: Iterable[str] | None) -> dict[int, str]:
@@ -118,17 +117,16 @@ def document_summaries(project: Project, coder: str) -> list[DocumentSummary]:
                 for d, n in s.exec(
                     select(AnnotationRow.document_id, func.count())
                     .where(AnnotationRow.coder_id == cid, col(AnnotationRow.deleted_at).is_(None))
-                    .group_by(AnnotationRow.document_id)
+                    .group_by(col(AnnotationRow.document_id))
                 ).all()
             }
         rows = s.exec(
-            select(DocumentRow.id, DocumentRow.ext_id, DocumentRow.title, DocumentRow.length)
-            .order_by(DocumentRow.id)
+            select(
+                DocumentRow.id, DocumentRow.ext_id, DocumentRow.title, DocumentRow.length
+            ).order_by(col(DocumentRow.id))
         ).all()
         return [
-            DocumentSummary(
-                i, e, t or e, n, statuses.get(i, "not_started"), counts.get(i, 0)
-            )
+            DocumentSummary(i, e, t or e, n, statuses.get(i, "not_started"), counts.get(i, 0))
             for i, e, t, n in rows
             if i is not None
         ]
@@ -152,14 +150,14 @@ def _annotations(
         col(AnnotationRow.coder_id).in_(list(names)),
     )
     out: dict[int, list[Annotation]] = {}
-    for row in s.exec(q.order_by(AnnotationRow.start, AnnotationRow.end, AnnotationRow.id)):
+    for row in s.exec(
+        q.order_by(col(AnnotationRow.start), col(AnnotationRow.end), col(AnnotationRow.id))
+    ):
         out.setdefault(row.document_id, []).append(to_annotation(row, names[row.coder_id]))
     return out
 
 
-def links(
-    project: Project, document_id: int, coders: Sequence[str] | None = None
-) -> list[Link]:
+def links(project: Project, document_id: int, coders: Sequence[str] | None = None) -> list[Link]:
     with project.read() as s:
         return _links(s, [document_id], coders).get(document_id, [])
 
@@ -174,7 +172,7 @@ def _links(
         col(LinkRow.coder_id).in_(list(names)),
     )
     out: dict[int, list[Link]] = {}
-    for row in s.exec(q.order_by(LinkRow.id)):
+    for row in s.exec(q.order_by(col(LinkRow.id))):
         out.setdefault(row.document_id, []).append(to_link(row, names[row.coder_id]))
     return out
 
@@ -205,15 +203,15 @@ def missing_required(project: Project, coder: str, document_id: int) -> list[Mis
     for a in annotations(project, document_id, [coder]):
         fields = cb.missing_required(a.label, a.attributes)
         if fields:
-            out.append(MissingField(a.id, a.label, doc.text[a.start : a.end], a.start, tuple(fields)))
+            out.append(
+                MissingField(a.id, a.label, doc.text[a.start : a.end], a.start, tuple(fields))
+            )
     return out
 
 
-def document_ids(
-    project: Project, *, ext_ids: Sequence[str] | None = None
-) -> list[int]:
+def document_ids(project: Project, *, ext_ids: Sequence[str] | None = None) -> list[int]:
     with project.read() as s:
-        q = select(DocumentRow.id).order_by(DocumentRow.id)
+        q = select(DocumentRow.id).order_by(col(DocumentRow.id))
         if ext_ids is not None:
             q = q.where(col(DocumentRow.ext_id).in_(list(ext_ids)))
         return [i for i in s.exec(q).all() if i is not None]
@@ -272,14 +270,16 @@ def info(project: Project) -> dict[str, Any]:
             s.exec(
                 select(AnnotationRow.label, func.count())
                 .where(live)
-                .group_by(AnnotationRow.label)
-                .order_by(AnnotationRow.label)
+                .group_by(col(AnnotationRow.label))
+                .order_by(col(AnnotationRow.label))
             ).all()
         )
         by_coder = {
             names[c]: n
             for c, n in s.exec(
-                select(AnnotationRow.coder_id, func.count()).where(live).group_by(AnnotationRow.coder_id)
+                select(AnnotationRow.coder_id, func.count())
+                .where(live)
+                .group_by(col(AnnotationRow.coder_id))
             ).all()
         }
         n_links = s.exec(
@@ -290,7 +290,7 @@ def info(project: Project) -> dict[str, Any]:
         }
         for c, st, n in s.exec(
             select(DocumentStatus.coder_id, DocumentStatus.status, func.count()).group_by(
-                DocumentStatus.coder_id, DocumentStatus.status
+                col(DocumentStatus.coder_id), col(DocumentStatus.status)
             )
         ).all():
             progress[names[c]][st] = n

@@ -97,8 +97,7 @@ def _own_annotation(session: Session, coder: str, annotation_id: int) -> Annotat
 def _check_span(doc: DocumentRow, start: int, end: int) -> None:
     if not (0 <= start < end <= doc.length):
         raise ServiceError(
-            f"span {start}-{end} is outside the text of document {doc.ext_id} "
-            f"(length {doc.length})"
+            f"span {start}-{end} is outside the text of document {doc.ext_id} (length {doc.length})"
         )
 
 
@@ -197,7 +196,9 @@ def update_annotation(
         s.add(row)
         _touch_status(s, row.document_id, row.coder_id)
         _audit(s, coder, "update_annotation", row.document_id, "annotation", annotation_id)
-        spans = (old_span, (new_start, new_end)) if old_span != (new_start, new_end) else (old_span,)
+        spans = (
+            (old_span, (new_start, new_end)) if old_span != (new_start, new_end) else (old_span,)
+        )
         return Change("update_annotation", row.document_id, (annotation_id,), spans=spans)
 
 
@@ -253,10 +254,8 @@ def restore_annotation(
         )
 
 
-def create_link(
-    project: Project, coder: str, from_id: int, role: str, to_id: int
-) -> Change:
-    """Link two of the coder's spans by an event role or a relation (checked against the codebook)."""
+def create_link(project: Project, coder: str, from_id: int, role: str, to_id: int) -> Change:
+    """Link two of the coder's spans by an event role or a relation, as the codebook allows."""
     cb = project.codebook
     with project.write() as s:
         src = _own_annotation(s, coder, from_id)
@@ -270,8 +269,12 @@ def create_link(
         problem = cb.link_error(src.label, role, dst.label)
         if problem:
             raise ServiceError(problem)
-        live = select(func.count()).select_from(LinkRow).where(
-            LinkRow.from_id == from_id, LinkRow.role == role, col(LinkRow.deleted_at).is_(None)
+        live = (
+            select(func.count())
+            .select_from(LinkRow)
+            .where(
+                LinkRow.from_id == from_id, LinkRow.role == role, col(LinkRow.deleted_at).is_(None)
+            )
         )
         duplicate = s.exec(live.where(LinkRow.to_id == to_id)).one()
         if duplicate:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from sqlmodel import col, select
+
 from annotator.core.codebook import Codebook, CodebookError, load_codebook, parse_codebook
 from annotator.store.engine import Project, ProjectError, project_url
 from annotator.store.tables import AnnotationRow, CodebookVersion, ProjectSetting
-from sqlmodel import col, select
 
 
 def repo_file(*parts: str) -> Path | None:

@@ -65,9 +65,7 @@ class AnnotationRow(SQLModel, table=True):
     label: str = Field(max_length=100)
     start: int
     end: int
-    attributes: dict[str, Any] = Field(
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
-    )
+    attributes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
     codebook_version: int = 0
     source_uid: str = Field(default="", max_length=300)  # gold provenance "coder:uid"
@@ -77,6 +75,7 @@ class AnnotationRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("document_id", "uid", name="uq_annotation_uid"),
         Index("ix_annotation_doc_coder", "document_id", "coder_id"),
+        Index("ix_annotation_label", "label"),  # revision 0002
     )
 
 

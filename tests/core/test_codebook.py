@@ -34,7 +34,12 @@ MINIMAL: dict[str, Any] = {
             "color": "#e15759",
             "key": "c",
             "attributes": [
-                {"name": "kind", "type": "choice", "values": ["killed", "injured"], "required": True},
+                {
+                    "name": "kind",
+                    "type": "choice",
+                    "values": ["killed", "injured"],
+                    "required": True,
+                },
                 {"name": "best", "type": "integer", "min": 0},
             ],
         },

@@ -37,8 +37,13 @@ def test_create_edit_delete_restore_annotation(project: Project, doc_id: int) ->
     assert ann.attributes == {"kind": "killed", "best": 15}
     assert queries.status(project, "alice", doc_id) == "in_progress"
 
-    services.update_annotation(project, "alice", ann_id, attributes={"victim": "civilians", "best": None})
-    assert queries.annotation(project, ann_id).attributes == {"kind": "killed", "victim": "civilians"}  # type: ignore[union-attr]
+    services.update_annotation(
+        project, "alice", ann_id, attributes={"victim": "civilians", "best": None}
+    )
+    assert queries.annotation(project, ann_id).attributes == {
+        "kind": "killed",
+        "victim": "civilians",
+    }  # type: ignore[union-attr]
     services.update_annotation(project, "alice", ann_id, end=end, note="incl. 2 children")
     ann2 = queries.annotation(project, ann_id)
     assert ann2 is not None and (ann2.end, ann2.note) == (end, "incl. 2 children")
@@ -71,11 +76,21 @@ def test_coders_cannot_touch_each_others_work(project: Project, doc_id: int) -> 
 
 
 def test_links_follow_roles_and_max(project: Project, doc_id: int) -> None:
-    e = services.create_annotation(project, "alice", doc_id, "EVENT", *span(project, doc_id, "attack")).created_id
-    a1 = services.create_annotation(project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Syrian regime")).created_id
-    a2 = services.create_annotation(project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Russia")).created_id
-    c15 = services.create_annotation(project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "15")).created_id
-    c2 = services.create_annotation(project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "two")).created_id
+    e = services.create_annotation(
+        project, "alice", doc_id, "EVENT", *span(project, doc_id, "attack")
+    ).created_id
+    a1 = services.create_annotation(
+        project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Syrian regime")
+    ).created_id
+    a2 = services.create_annotation(
+        project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Russia")
+    ).created_id
+    c15 = services.create_annotation(
+        project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "15")
+    ).created_id
+    c2 = services.create_annotation(
+        project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "two")
+    ).created_id
 
     link = services.create_link(project, "alice", e, "actor1", a1).created_id
     with pytest.raises(ServiceError, match="at most 1"):
@@ -107,7 +122,9 @@ def test_links_follow_roles_and_max(project: Project, doc_id: int) -> None:
 
 
 def test_done_requires_required_fields(project: Project, doc_id: int) -> None:
-    c = services.create_annotation(project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "15")).created_id
+    c = services.create_annotation(
+        project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "15")
+    ).created_id
     with pytest.raises(ServiceError, match="CASUALTY '15' needs kind"):
         services.set_status(project, "alice", doc_id, "done")
     assert queries.status(project, "alice", doc_id) == "in_progress"

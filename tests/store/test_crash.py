@@ -1,0 +1,89 @@
+"""A process killed at any moment loses nothing it reported done, and the file stays sound."""
+
+from __future__ import annotations
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from annotator.store import queries
+from annotator.store.engine import Project
+from annotator.store.importer import import_paths
+from annotator.store.setup import create_project
+
+from conftest import SEED
+
+CHILD = r"""
+import random, sys
+from annotator.store.engine import Project
+from annotator.store import services, queries
+project = Project.open(sys.argv[1])
+doc = queries.document_ids(project)[0]
+n = len(queries.document(project, doc).text)
+rng = random.Random(int(sys.argv[2]))
+mine = []
+while True:
+    roll = rng.random()
+    if roll < 0.6 or not mine:
+        s = rng.randrange(0, n - 20)
+        change = services.create_annotation(project, "crash", doc, "CASUALTY", s, s + rng.randint(1, 20),
+                                            {"kind": "killed", "best": rng.randint(0, 999)})
+        mine.append(change.created_id)
+        print("add", change.created_id, flush=True)
+    elif roll < 0.8:
+        a = rng.choice(mine)
+        best = rng.randint(0, 999)
+        services.update_annotation(project, "crash", a, attributes={"best": best})
+        print("set", a, best, flush=True)
+    else:
+        a = mine.pop(rng.randrange(len(mine)))
+        services.delete_annotation(project, "crash", a)
+        print("del", a, flush=True)
+"""
+
+
+def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> None:
+    path = tmp_path / "crash.annot"
+    project = create_project(path)
+    import_paths(project, [SEED])
+    project.close()
+    rng = random.Random(20191230)
+    expected_live: dict[int, int] = {}
+    deleted: set[int] = set()
+    for run in range(12):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(path), str(run)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(rng.uniform(0.3, 1.2))
+        child.send_signal(signal.SIGKILL)
+        out, _ = child.communicate()
+        assert child.returncode == -signal.SIGKILL
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) < 2:
+                continue  # a line cut by the kill was never reported whole
+            if parts[0] == "add":
+                expected_live[int(parts[1])] = -1
+            elif parts[0] == "set" and len(parts) == 3:
+                expected_live[int(parts[1])] = int(parts[2])
+            elif parts[0] == "del":
+                expected_live.pop(int(parts[1]), None)
+                deleted.add(int(parts[1]))
+        with sqlite3.connect(path) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert len(expected_live) > 20, "the child did too little work to test anything"
+    project = Project.open(path)
+    doc = queries.document_ids(project)[0]
+    live = {a.id: a for a in queries.annotations(project, doc, ["crash"])}
+    for ann_id, best in expected_live.items():
+        assert ann_id in live, f"annotation {ann_id} was reported done but is gone"
+        if best >= 0:
+            assert live[ann_id].attributes["best"] == best
+    assert not deleted & set(live)
+    project.close()
