@@ -67,7 +67,7 @@ _ONCE_ONLY = ("thousand", "million", "billion")
 
 _GROUP_SPACES = "\u00a0\u2009\u202f"  # no-break, thin and narrow no-break space
 _INTEGER = re.compile(r"\d+")
-_GROUPED = re.compile(rf"\d{{1,3}}([,'{_GROUP_SPACES}])\d{{3}}(?:\1\d{{3}})*")
+_GROUPED = re.compile(rf"\d{{1,3}}([ ,'{_GROUP_SPACES}])\d{{3}}(?:\1\d{{3}})*")
 _DOTTED = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")  # 1.200.000 (two dots cannot be a decimal)
 _DECIMAL = re.compile(r"\d+\.\d+")
 _WITH_SCALE = re.compile(r"(?P<number>\d[\d.,'\u00a0\u2009\u202f]*)\s*(?P<scale>[a-z]+)")
@@ -93,7 +93,7 @@ def _whole(value: Decimal) -> int:
 
 def _words_to_int(text: str) -> int | None:
     """Number words via text2num, with its quirks wrapped."""
-    words = text.replace("-", " ").split()
+    words = text.replace(",", " ").replace("-", " ").split()  # "five thousand, two hundred"
     if not words or any(word in _PLURALS for word in words):
         return None
     if any(words.count(scale) > 1 for scale in _ONCE_ONLY):
@@ -116,9 +116,7 @@ def parse_number(text: str) -> int | None:
     Plural scale words ("hundreds", "dozens") are not numbers here; `read_quantity` reads them as
     vague quantities. Returns None for anything else.
     """
-    cleaned = " ".join(text.lower().replace(",", ", ").split()).strip(" .;:!?()[]\"'")
-    cleaned = re.sub(r"(?<=\d), (?=\d)", ",", cleaned)  # undo the spacing inside "25,000"
-    cleaned = cleaned.replace(", ", " ")  # "five thousand, two hundred"
+    cleaned = " ".join(text.lower().split()).strip(" .;:!?()[]\"'")
     if not cleaned:
         return None
     value = _digits(cleaned)
@@ -217,7 +215,7 @@ _VAGUE: list[tuple[tuple[str, ...], tuple[int | None, int | None]]] = sorted(
     ],
     key=lambda entry: -len(entry[0]),
 )
-# "several hundred", "a few thousand": vague, worth the scale word like "hundreds".
+# "several hundred", "many thousands": vague, worth what the scale word alone is worth.
 _INTENSIFIERS: list[tuple[str, ...]] = [("several",), ("many",), ("a", "few"), ("few",)]
 _SINGULAR_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1_000, "million": 1_000_000}
 
@@ -227,13 +225,18 @@ def _starts_with(words: list[str], at: int, phrase: tuple[str, ...]) -> bool:
 
 
 def _vague_at(words: list[str], at: int) -> Quantity | None:
+    """A vague quantity starting at `at`; its term is the lowercased words (codebook)."""
     for intensifier in _INTENSIFIERS:
+        if not _starts_with(words, at, intensifier):
+            continue
         after = at + len(intensifier)
-        if _starts_with(words, at, intensifier) and after < len(words):
-            value = _SINGULAR_SCALES.get(words[after])
-            if value is not None:
-                term = " ".join(words[at : after + 1])
-                return Quantity(value, value, None, "vague", term)
+        scale = _SINGULAR_SCALES.get(words[after]) if after < len(words) else None
+        if scale is not None:
+            return Quantity(scale, scale, None, "vague", " ".join(words[at : after + 1]))
+        for phrase, (value, high) in _VAGUE:
+            if value is not None and _starts_with(words, after, phrase):
+                term = " ".join(words[at : after + len(phrase)])
+                return Quantity(value, value, high, "vague", term)
     for phrase, (value, high) in _VAGUE:
         if _starts_with(words, at, phrase):
             return Quantity(value, value, high, "vague", " ".join(phrase))
@@ -242,14 +245,23 @@ def _vague_at(words: list[str], at: int) -> Quantity | None:
 
 def _number_at(words: list[str], at: int, *, stop_at_and: bool) -> tuple[int, int] | None:
     """The longest run of words from `at` that reads as one number: (end index, value)."""
-    last = min(len(words), at + _MAX_NUMBER_WORDS)
-    if stop_at_and and "and" in words[at:last]:
-        last = words.index("and", at)
+    stops = _RANGE_WORDS | {"and"} if stop_at_and else _RANGE_WORDS
+    last = at
+    while last < min(len(words), at + _MAX_NUMBER_WORDS) and words[last] not in stops:
+        last += 1
     for end in range(last, at, -1):
         value = parse_number(" ".join(words[at:end]))
         if value is not None:
             return end, value
     return None
+
+
+def _hedge_at(words: list[str], at: int) -> int:
+    """The length of the hedge phrase ("as many as", "more than") starting at `at`, or 0."""
+    for phrase, _ in _BEFORE:
+        if _starts_with(words, at, phrase):
+            return len(phrase)
+    return 0
 
 
 def _qualifier_before(words: list[str], at: int) -> str:
@@ -261,9 +273,9 @@ def _qualifier_before(words: list[str], at: int) -> str:
 
 
 def _range_after(
-    words: list[str], start: int, end: int, value: int, *, between: bool
+    words: list[str], end: int, value: int, *, between: bool
 ) -> tuple[int, int] | None:
-    """A second bound after the number ("15-20", "15 to 20", "between 15 and 20")."""
+    """A second bound after the number ending at `end` ("15-20", "between 15 and 20")."""
     if end >= len(words) or not (words[end] in _RANGE_WORDS or (between and words[end] == "and")):
         return None
     second = _number_at(words, end + 1, stop_at_and=False)
@@ -278,18 +290,25 @@ def _range_after(
 
 
 def read_quantity(text: str) -> Quantity | None:
-    """The quantity a casualty span states, or None when it states none."""
+    """The first quantity a casualty span states, or None when it states none."""
     words = [match.group().lower() for match in _TOKEN.finditer(text)]
-    for at in range(len(words)):
+    at = 0
+    while at < len(words):
+        between = at > 0 and words[at - 1] == "between"
+        hedge = _hedge_at(words, at)
+        # "as many as 50", "some 300": hedge words, not the vague "many" or "some".
+        if hedge and _number_at(words, at + hedge, stop_at_and=False) is not None:
+            at += hedge
+            continue
         vague = _vague_at(words, at)
         if vague is not None:
             return vague
-        between = at > 0 and words[at - 1] == "between"
         number = _number_at(words, at, stop_at_and=between)
         if number is None:
+            at += 1
             continue
         end, value = number
-        bounds = _range_after(words, at, end, value, between=between)
+        bounds = _range_after(words, end, value, between=between)
         if bounds is not None:
             return Quantity(bounds[0], bounds[0], bounds[1], "range")
         qualifier = _AFTER.get(tuple(words[end : end + 2])) or _qualifier_before(words, at)
