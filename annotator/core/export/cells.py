@@ -8,7 +8,10 @@ number, while the *text* ``"-2"`` becomes ``'-2``.
 
 from __future__ import annotations
 
-from typing import Any
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any, TextIO
 
 import orjson
 
@@ -16,6 +19,18 @@ UNSAFE_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
 
 Cell = str | int | float
+Row = Sequence[Cell]
+
+
+def _quotes_bare_cr() -> bool:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(["a\rb"])
+    return out.getvalue().startswith('"')
+
+
+# CPython before 3.11.9 / 3.12.3 (gh-67044) does not quote a field holding a bare "\r" when the
+# line terminator is "\n", and every reader then splits the row there.
+CSV_QUOTES_BARE_CR = _quotes_bare_cr()
 
 
 def text_cell(value: str) -> str:
@@ -42,3 +57,43 @@ def value_cell(value: Any) -> Cell:
 
 def join_cell(values: list[str]) -> str:
     return text_cell(LIST_SEPARATOR.join(values))
+
+
+class CsvTable:
+    """A csv writer (UTF-8, ``\\n`` line ends, minimal quoting) that is safe on every Python.
+
+    Where the csv module would leave a bare carriage return unquoted, rows are written through a
+    buffer first; the rare batch that contains one is rewritten with every text cell quoted.
+    """
+
+    def __init__(self, f: TextIO, header: Sequence[str]) -> None:
+        self._file = f
+        self._direct = csv.writer(f, lineterminator="\n")
+        self._direct.writerow(header)
+        self._buffer: io.StringIO | None = None
+        if not CSV_QUOTES_BARE_CR:
+            self._buffer = io.StringIO()
+            self._buffered = csv.writer(self._buffer, lineterminator="\n")
+            self._quoted = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+
+    def writerows(self, rows: Iterable[Row]) -> None:
+        buffer = self._buffer
+        if buffer is None:
+            self._direct.writerows(rows)
+            return
+        rows = list(rows)
+        self._buffered.writerows(rows)
+        chunk = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if "\r" not in chunk:
+            self._file.write(chunk)
+            return
+        for row in rows:
+            if any(isinstance(c, str) and "\r" in c for c in row):
+                self._quoted.writerow(row)
+            else:
+                self._direct.writerow(row)
+
+    def writerow(self, row: Row) -> None:
+        self.writerows([row])

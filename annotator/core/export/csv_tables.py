@@ -26,7 +26,6 @@ header row, ``\\n`` line ends.
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,7 +44,7 @@ from annotator.core.export.bundle import (
     sorted_annotations,
     sorted_links,
 )
-from annotator.core.export.cells import Cell, text_cell, value_cell
+from annotator.core.export.cells import Cell, CsvTable, text_cell, value_cell
 from annotator.core.export.events import EventTable
 from annotator.core.records import Annotation, Link
 
@@ -127,13 +126,10 @@ def write_csv(
         folder.open_text("links.csv") as f_links,
         folder.open_text("events.csv") as f_events,
     ):
-        w_docs, w_anns, w_links, w_events = (
-            csv.writer(f, lineterminator="\n") for f in (f_docs, f_anns, f_links, f_events)
-        )
-        w_docs.writerow(DOCUMENT_COLUMNS)
-        w_anns.writerow(table.header)
-        w_links.writerow(LINK_COLUMNS)
-        w_events.writerow(events.header)
+        w_docs = CsvTable(f_docs, DOCUMENT_COLUMNS)
+        w_anns = CsvTable(f_anns, table.header)
+        w_links = CsvTable(f_links, LINK_COLUMNS)
+        w_events = CsvTable(f_events, events.header)
         for bundle in bundles:
             spans = sorted_annotations(bundle)
             by_id = {a.id: a for a in spans}
