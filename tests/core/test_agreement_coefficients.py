@@ -228,3 +228,20 @@ def test_identical_coders_score_one() -> None:
     for metric in ("nominal", "ordinal", "interval", "ratio"):
         data = np.vstack([row, row]).astype(float) + 1
         assert krippendorff_alpha(data, metric).value == pytest.approx(1.0)  # type: ignore[arg-type]
+
+
+def test_where_the_krippendorff_package_raises_we_give_a_reason() -> None:
+    """The package raises ValueError when there is no variation or nothing pairable; the
+    report needs null plus a reason instead, with percent agreement still given."""
+    krippendorff = pytest.importorskip("krippendorff")
+    cases = {
+        "no variation": np.array([[2.0, 2.0, NAN], [2.0, 2.0, 2.0]]),
+        "all missing": np.full((2, 3), NAN),
+        "nothing pairable": np.array([[1.0, NAN], [NAN, 2.0]]),
+    }
+    for name, data in cases.items():
+        with pytest.raises(ValueError):
+            krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        result = krippendorff_alpha(data, "nominal")
+        assert result.value is None and result.reason, name
+    assert percent_agreement(cases["no variation"]).value == 1.0

@@ -77,3 +77,36 @@ def test_no_spans() -> None:
     ia, ib, overlap = overlap_edges(empty, empty, np.array([1]), np.array([2]))
     assert ia.size == ib.size == overlap.size == 0
     assert max_matching((empty, empty), (empty, empty), ia, ib, overlap).size == 0
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_large_tangles_still_get_a_maximum_matching(seed: int) -> None:
+    """Groups beyond the exact limit (long spans overlapping dozens of others) are matched
+    heaviest-first and then augmented: the size must equal a maximum bipartite matching."""
+    csgraph = pytest.importorskip("scipy.sparse.csgraph")
+    sparse = pytest.importorskip("scipy.sparse")
+    rng = np.random.default_rng(seed)
+    a = _random_spans(rng, 80, 300)
+    b = _random_spans(rng, 70, 300)
+    a[0][:3], a[1][:3] = [0, 100, 200], [120, 220, 300]  # long spans tangle everything
+    ia, ib, overlap = overlap_edges(a[0], a[1], b[0], b[1])
+    chosen = max_matching(a, b, ia, ib, overlap)
+    assert len(set(ia[chosen].tolist())) == len(set(ib[chosen].tolist())) == chosen.size
+    graph = sparse.csr_matrix((np.ones(ia.size), (ia, ib)), shape=(80, 70))
+    best = csgraph.maximum_bipartite_matching(graph, perm_type="column")
+    assert chosen.size == int((best >= 0).sum())
+
+
+def test_a_long_span_per_document() -> None:
+    """One paragraph-long span per coder over 200 documents of 50 short spans: every tangle is
+    beyond the exact limit, where the O(n^3) method would be slow; the matching stays maximum."""
+    starts, ends = [], []
+    for d in range(200):
+        base = d * 3000
+        starts += [base] + [base + 10 + 55 * i for i in range(50)]
+        ends += [base + 2900] + [base + 20 + 55 * i for i in range(50)]
+    a = (np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64))
+    b = (a[0] + 2, a[1] + 2)
+    ia, ib, overlap = overlap_edges(a[0], a[1], b[0], b[1])
+    chosen = max_matching(a, b, ia, ib, overlap)
+    assert chosen.size == len(starts)

@@ -227,6 +227,18 @@ def test_all_missing_attribute() -> None:
         assert entry[key]["reason"] == "no unit has values from two or more coders"
 
 
+def test_attribute_of_an_unused_label_is_reported_undefined() -> None:
+    a, b = Coding("a"), Coding("b")
+    a.span("ACTOR", ARMY)
+    b.span("ACTOR", ARMY)
+    report = agreement_report(make_input(a, b))
+    entry = report["attributes"]["CASUALTY.best"]
+    assert entry["alpha"] is None and entry["n_units"] == 0
+    assert entry["reason"] == "no span labelled CASUALTY"
+    restricted = agreement_report(make_input(a, b, labels=["ACTOR"]))
+    assert set(restricted["attributes"]) == {"ACTOR.category"}
+
+
 def test_single_unit() -> None:
     a, b = Coding("a"), Coding("b")
     a.span("CASUALTY", FIFTEEN, kind="killed", best=15)

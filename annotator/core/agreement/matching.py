@@ -17,8 +17,11 @@ import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
 
-EXACT_GROUP_LIMIT = 120
-"""Largest tangled group (spans on the larger side) solved exactly; beyond it, greedy."""
+EXACT_GROUP_LIMIT = 12
+"""Largest tangled group (spans on the larger side) solved exactly by the Hungarian method,
+which costs O(n^3) in pure Python. Larger groups (a paragraph-long span overlapping dozens of
+others) get a maximum matching built from the heaviest edges first: as many pairs as the exact
+method, but the total overlap is not guaranteed to be the largest."""
 
 
 def overlap_edges(
@@ -120,7 +123,7 @@ def _match_group(a: list[int], b: list[int], w: list[int]) -> list[int]:
     if len(rows) == 1 or len(cols) == 1:  # a star: one match, the heaviest edge
         return [max(range(len(w)), key=lambda k: (w[k], -k))]
     if max(len(rows), len(cols)) > EXACT_GROUP_LIMIT:
-        return _greedy(a, b, w)
+        return _greedy_augmented(a, b, w)
     transpose = len(rows) > len(cols)
     if transpose:
         rows, cols, a, b = cols, rows, b, a
@@ -139,16 +142,48 @@ def _match_group(a: list[int], b: list[int], w: list[int]) -> list[int]:
     return [edge_at[(i, j)] for i, j in enumerate(assignment) if (i, j) in edge_at]
 
 
-def _greedy(a: list[int], b: list[int], w: list[int]) -> list[int]:
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    picked: list[int] = []
-    for k in sorted(range(len(w)), key=lambda k: (-w[k], a[k], b[k])):
-        if a[k] not in used_a and b[k] not in used_b:
-            used_a.add(a[k])
-            used_b.add(b[k])
-            picked.append(k)
-    return picked
+def _greedy_augmented(a: list[int], b: list[int], w: list[int]) -> list[int]:
+    """Heaviest edges first, then augmenting paths (Kuhn) until the matching is maximum."""
+    order = sorted(range(len(w)), key=lambda k: (-w[k], a[k], b[k]))
+    partner_of_a: dict[int, int] = {}  # a node -> edge position
+    partner_of_b: dict[int, int] = {}
+    for k in order:
+        if a[k] not in partner_of_a and b[k] not in partner_of_b:
+            partner_of_a[a[k]] = partner_of_b[b[k]] = k
+    edges_of: dict[int, list[int]] = {}
+    for k in order:
+        edges_of.setdefault(a[k], []).append(k)
+
+    def augment(node: int, seen: set[int]) -> bool:
+        # Iterative depth-first search for an alternating path from a free a node to a free
+        # b node; recursion could hit Python's limit on long chains of spans.
+        stack: list[tuple[int, int]] = [(node, 0)]
+        path: list[int] = []
+        while stack:
+            current, i = stack.pop()
+            choices = edges_of.get(current, [])
+            while i < len(choices) and b[choices[i]] in seen:
+                i += 1
+            if i == len(choices):
+                if path:
+                    path.pop()
+                continue
+            k = choices[i]
+            seen.add(b[k])
+            stack.append((current, i + 1))
+            path.append(k)
+            holder = partner_of_b.get(b[k])
+            if holder is None:
+                for edge in path:
+                    partner_of_a[a[edge]] = partner_of_b[b[edge]] = edge
+                return True
+            stack.append((a[holder], 0))
+        return False
+
+    for node in edges_of:
+        if node not in partner_of_a:
+            augment(node, set())
+    return sorted(partner_of_a.values())
 
 
 def _hungarian(cost: list[list[int]]) -> list[int]:

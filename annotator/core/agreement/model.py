@@ -37,7 +37,8 @@ class AgreementInput:
     - `coders`: whose work to compare; default every coder present except `gold`, sorted.
       Pass `gold` explicitly to compare coders with the adjudicated layer.
     - `attribute_metrics`: `"LABEL.attr"` -> `"nominal"`, `"ordinal"`, `"interval"` (or
-      `"ratio"`); attributes not listed are left out of the report.
+      `"ratio"`); attributes not listed are left out of the report. Ordinal, interval and
+      ratio values must be numbers; multi_choice values compare as sorted sets.
     - `labels`: restrict everything to these labels (default: every label present).
 
     Documents are taken as fully coded by every coder: a coder without spans in a document
@@ -120,7 +121,9 @@ def prepare(data: AgreementInput) -> Prepared:
         label, _, attribute = key.partition(".")
         if not attribute:
             raise ValueError(f"agreement: attribute {key!r} must be written LABEL.attribute")
-        if label in label_index:
+        # An attribute of a label nobody used is still reported (as undefined); one of a
+        # label the caller left out is not.
+        if label in label_index or data.labels is None:
             metrics[key] = metric
 
     document = np.array([position[a.document_id] for a in selected], dtype=np.int64)

@@ -124,6 +124,16 @@ def _attribute_section(prepared: Prepared, units: Units) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, metric in prepared.metrics.items():
         label, _, attribute = key.partition(".")
+        if label not in prepared.labels:
+            result[key] = {
+                "metric": metric,
+                "alpha": None,
+                "percent_agreement": None,
+                "n_units": 0,
+                "n_values": 0,
+                "reason": f"no span labelled {label}",
+            }
+            continue
         data, names = attribute_matrix(
             prepared.spans.annotations,
             units,
