@@ -161,7 +161,14 @@ def test_span_f1_by_hand() -> None:
     assert by_label["ACTOR"]["exact_labeled"] == 0.0
     assert by_label["ACTOR"]["overlap_labeled"] == 1.0
     assert by_label["LOCATION"]["overlap_labeled"] == 0.0
-    assert report["pairs"][0]["matched"]["overlap_unlabeled"] == 3
+    pair = report["pairs"][0]
+    assert pair["matched"]["overlap_unlabeled"] == 3
+    assert pair["f1_by_label"]["ACTOR"] == {
+        "exact_labeled": 0.0,
+        "overlap_labeled": 1.0,
+        "n_spans": {"a": 1, "b": 1},
+    }
+    assert pair["f1_by_label"]["DATE"]["overlap_labeled"] == 0.0
     # Units: CAS(a)~LOC(b) share a unit and disagree on the label; LOCATION(a) 32-38 and
     # DATE(b) are units with one coder missing, which is not a disagreement.
     labels = report["labels"]

@@ -49,6 +49,21 @@ def _pair_f1(counts: PairCounts) -> tuple[dict[str, float | None], dict[str, str
     return scores, reasons
 
 
+def _pair_f1_by_label(counts: PairCounts, labels: list[str], names: list[str]) -> dict[str, Any]:
+    """Labeled F1 of one pair per label, with both coders' span counts."""
+    result: dict[str, Any] = {}
+    for k, label in enumerate(labels):
+        n_a, n_b = int(counts.n_a_by_label[k]), int(counts.n_b_by_label[k])
+        if n_a + n_b == 0:
+            continue
+        entry: dict[str, Any] = {
+            v: f1(int(counts.matched_by_label[v][k]), n_a, n_b) for v in LABELED
+        }
+        entry["n_spans"] = {names[0]: n_a, names[1]: n_b}
+        result[label] = entry
+    return result
+
+
 def _span_section(
     prepared: Prepared, pairs: list[tuple[int, int]], counts: list[PairCounts]
 ) -> dict[str, Any]:
@@ -178,6 +193,7 @@ def agreement_report(data: AgreementInput) -> dict[str, Any]:
                 "f1": scores,
                 "n_spans": {coders[a]: c.n_a, coders[b]: c.n_b},
                 "matched": dict(c.matched),
+                "f1_by_label": _pair_f1_by_label(c, prepared.labels, [coders[a], coders[b]]),
                 "cohen_kappa": kappa.value,
                 "n_units": kappa.n,
                 "events": {
