@@ -5,6 +5,7 @@ import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_export_fixtures import Builder, seed_example
@@ -23,7 +24,7 @@ ANNOTATION_KEYS = [
 LINK_KEYS = ["id", "coder", "from", "role", "to"]
 
 
-def read_lines(path: Path) -> list[dict[str, object]]:
+def read_lines(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
@@ -75,7 +76,7 @@ def test_annotations_in_span_order_and_output_independent_of_input_order(tmp_pat
     write_jsonl([shuffled], b, "cb")
     assert a.read_bytes() == b.read_bytes()
     [doc] = read_lines(a)
-    keys = [(x["start"], x["end"], x["label"], x["coder"], x["id"]) for x in doc["annotations"]]  # type: ignore[index, union-attr]
+    keys = [(x["start"], x["end"], x["label"], x["coder"], x["id"]) for x in doc["annotations"]]
     assert keys == sorted(keys)
 
 

@@ -8,6 +8,7 @@ only when complete, so an interrupted export never leaves a half file where a go
 from __future__ import annotations
 
 from annotator.core.export.atomic import AtomicDirectory, atomic_directory, atomic_output
+from annotator.core.export.brat import annotation_conf, write_brat
 from annotator.core.export.bundle import DocumentBundle, ExportError, ExportStats, Progress
 from annotator.core.export.csv_tables import write_csv
 from annotator.core.export.jsonl import document_to_json, write_jsonl
@@ -18,9 +19,11 @@ __all__ = [
     "ExportError",
     "ExportStats",
     "Progress",
+    "annotation_conf",
     "atomic_directory",
     "atomic_output",
     "document_to_json",
+    "write_brat",
     "write_csv",
     "write_jsonl",
 ]
