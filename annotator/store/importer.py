@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from queue import Empty, Queue
 from typing import Any
 
 import orjson
@@ -199,7 +197,7 @@ def read_jsonl(path: Path, options: ImportOptions, codebook: Codebook) -> Iterat
     seen = False
     with fh:
         for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
+            if line.isspace():
                 continue
             where = f"{path}:{lineno}"
             if len(line) > options.max_bytes * 2:  # JSON escapes may double a text's size
@@ -478,9 +476,9 @@ def import_paths(
 ) -> ImportReport:
     """Read, validate and import; raises ImportRejected (project untouched) on any fault.
 
-    Everything is written in one transaction while the input streams in: reading and
-    checking run in a second thread, a batch ahead of the database writes (SQLite and the
-    drivers release the GIL while they write), and any fault rolls the whole import back.
+    Everything is written in one transaction while the input streams in, a batch at a time
+    (memory stays flat for large files); any fault rolls the whole import back. (A reader
+    thread a batch ahead was tried: GIL hand-offs made it no faster.)
     """
     options = options or ImportOptions()
     codebook = project.codebook
@@ -503,7 +501,7 @@ def import_paths(
 
     with project.write() as s:
         writer = _Writer(s, codebook.version, report)
-        for batch in _read_ahead(batches()):
+        for batch in batches():
             writer.write(batch)
             if progress is not None:
                 progress(len(batch))
@@ -512,41 +510,6 @@ def import_paths(
 
 
 BATCH = 500
-_DONE = object()
-
-
-def _read_ahead(source: Iterator[list[PendingDocument]]) -> Iterator[list[PendingDocument]]:
-    """Run ``source`` in a thread, at most two batches ahead; re-raise its errors here."""
-    queue: Queue[Any] = Queue(maxsize=2)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for item in source:
-                if stop.is_set():
-                    return
-                queue.put(item)
-            queue.put(_DONE)
-        except BaseException as exc:  # handed to the consuming thread, which re-raises it
-            queue.put(exc)
-
-    thread = threading.Thread(target=produce, name="import-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = queue.get()
-            if item is _DONE:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                queue.get_nowait()
-            except Empty:
-                thread.join(0.01)
 
 
 class _Writer:
