@@ -13,6 +13,7 @@ from typing import NoReturn
 
 import orjson
 
+from annotator.cli import agreement
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.text import TextError
 from annotator.store.engine import Project, ProjectError
@@ -238,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--yaml", action="store_true", help="print the YAML source")
     show.set_defaults(func=cmd_codebook_show)
 
+    agreement.register(sub)
     return p
 
 

@@ -1,0 +1,78 @@
+"""``annotator agreement``: inter-annotator agreement report and disagreement list."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.core.agreement import agreement_report, disagreements, format_table, report_csv_rows
+from annotator.core.export.atomic import atomic_output
+from annotator.store.engine import Project
+from annotator.store.review import SCOPES, agreement_input, select_documents
+
+
+def _names(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    return names or None
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    project = Project.open(args.project)
+    selection = select_documents(
+        project, _names(args.coders), _names(args.documents), scope=args.scope
+    )
+    data = agreement_input(project, selection, _names(args.labels))
+    report: dict[str, Any] = agreement_report(data)
+    report["document_rule"] = selection.rule
+    if args.disagreements:
+        rows = disagreements(data)
+        _write_csv(Path(args.disagreements), rows)
+        print(f"wrote {len(rows)} disagreement(s) to {args.disagreements}", file=sys.stderr)
+    if args.format == "json":
+        sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
+    elif args.format == "csv":
+        rows = report_csv_rows(report)
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["metric"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        print(f"{len(selection.document_ids)} {selection.rule}")
+        print(format_table(report))
+    return 0
+
+
+def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    fields: list[str] = []
+    for row in rows:
+        fields.extend(k for k in row if k not in fields)
+    with atomic_output(path, "w") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields or ["document"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def register(sub: Any) -> None:
+    ag = sub.add_parser("agreement", help="inter-annotator agreement report")
+    ag.add_argument("project")
+    ag.add_argument("--coders", help="comma-separated coders (default: all but gold)")
+    ag.add_argument("--labels", help="comma-separated labels (default: all)")
+    ag.add_argument("--documents", help="comma-separated document ids (default: see --scope)")
+    ag.add_argument(
+        "--scope",
+        choices=SCOPES,
+        default="coded",
+        help="coded: documents every coder marked done or annotated (default); "
+        "done: marked done by all; all: every document",
+    )
+    ag.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    ag.add_argument(
+        "--disagreements", metavar="FILE.csv", help="also write one row per disagreement"
+    )
+    ag.set_defaults(func=cmd_agreement)
