@@ -36,3 +36,15 @@ def test_import_contracts_hold() -> None:
         pytest.skip("import-linter is not installed")
     out = subprocess.run([lint], capture_output=True, text=True, cwd=REPO)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_every_package_is_listed_for_the_wheel() -> None:
+    """pyproject lists packages explicitly (to map schema/ and seeds/ into annotator.data)."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(p.parent.relative_to(REPO).parts)
+        for p in (REPO / "annotator").rglob("__init__.py")
+    }
+    assert found - listed == set(), "add these packages to [tool.setuptools] packages"
