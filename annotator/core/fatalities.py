@@ -58,6 +58,8 @@ def in_event_scope(casualty: Annotation) -> bool:
 def tally(casualties: Sequence[Annotation], links: Iterable[Link], kind: str = "killed") -> Tally:
     """Sum one kind over an event's casualties; ``links`` may hold any links of the document."""
     of_kind = [c for c in casualties if c.attributes.get("kind") == kind]
+    if not of_kind:
+        return Tally(kind)
     scoped = [c for c in of_kind if in_event_scope(c)]
     out_of_scope = tuple(c for c in of_kind if not in_event_scope(c))
     ids = {c.id for c in scoped}

@@ -44,7 +44,7 @@ from annotator.core.export.bundle import (
     sorted_annotations,
     sorted_links,
 )
-from annotator.core.export.cells import Cell, CsvTable, text_cell, value_cell
+from annotator.core.export.cells import UNSAFE_STARTS, Cell, CsvTable, text_cell, value_cell
 from annotator.core.export.events import EventTable
 from annotator.core.records import Annotation, Link
 
@@ -119,6 +119,7 @@ def write_csv(
     table = AnnotationTable.from_codebook(codebook)
     events = EventTable.from_codebook(codebook)
     stats = ExportStats()
+    names = _Names()
     with (
         atomic_directory(out_dir) as folder,
         folder.open_text("documents.csv") as f_docs,
@@ -136,15 +137,16 @@ def write_csv(
             check_links(bundle, by_id)
             doc_id = text_cell(document_key(bundle.document))
             w_docs.writerow(_document_row(bundle, doc_id))
-            w_anns.writerows(_annotation_rows(bundle, spans, doc_id, table))
+            rows, cells = _annotation_rows(bundle, spans, doc_id, table, names)
+            w_anns.writerows(rows)
             links = sorted_links(bundle.links, {a.id: i for i, a in enumerate(spans)})
-            w_links.writerows(_link_rows(bundle, links, by_id, doc_id))
-            rows = events.rows(bundle.document.text, spans, links, by_id, doc_id)
-            w_events.writerows(rows)
+            w_links.writerows(_link_rows(links, cells, doc_id, names))
+            event_rows = events.rows(bundle.document.text, spans, links, by_id, doc_id)
+            w_events.writerows(event_rows)
             stats.documents += 1
             stats.annotations += len(spans)
             stats.links += len(links)
-            stats.events += len(rows)
+            stats.events += len(event_rows)
             if progress is not None:
                 progress(stats)
     stats.paths.extend(os.path.join(os.fspath(out_dir), name) for name in FILES)
@@ -166,27 +168,45 @@ def _document_row(bundle: DocumentBundle, doc_id: str) -> list[Cell]:
     ]
 
 
+class _Names(dict[str, str]):
+    """Safe cells of the few names that repeat on every row (coders, labels, roles), cached."""
+
+    def __missing__(self, name: str) -> str:
+        cell = self[name] = text_cell(name)
+        return cell
+
+
 def _annotation_rows(
-    bundle: DocumentBundle, spans: list[Annotation], doc_id: str, table: AnnotationTable
-) -> list[list[Cell]]:
+    bundle: DocumentBundle,
+    spans: list[Annotation],
+    doc_id: str,
+    table: AnnotationTable,
+    names: _Names,
+) -> tuple[list[list[Cell]], dict[int, tuple[str, str, str]]]:
+    """The rows, and each span's (id, label, text) cells for the links table."""
     text = bundle.document.text
-    width = len(table.header)
+    unsafe = UNSAFE_STARTS
+    blank = ("",) * (len(table.header) - len(ANNOTATION_COLUMNS))
     empty: dict[str, int] = {}
     rows: list[list[Cell]] = []
+    cells: dict[int, tuple[str, str, str]] = {}
     for a in spans:
+        uid, label, note, source = a.uid, names[a.label], a.note, a.source_uid
+        covered = text[a.start : a.end]
+        if uid.startswith(unsafe):
+            uid = "'" + uid
+        if covered.startswith(unsafe):
+            covered = "'" + covered
+        if note and note.startswith(unsafe):
+            note = "'" + note
+        if source and source.startswith(unsafe):
+            source = "'" + source
+        cells[a.id] = (uid, label, covered)
         row: list[Cell] = [
-            doc_id,
-            text_cell(a.uid),
-            text_cell(a.coder),
-            text_cell(a.label),
-            a.start,
-            a.end,
-            text_cell(text[a.start : a.end]),
-            text_cell(a.note),
-            a.codebook_version,
-            text_cell(a.source_uid),
-        ]
-        row.extend([""] * (width - len(row)))
+            doc_id, uid, names[a.coder], label, a.start, a.end, covered, note,
+            a.codebook_version, source,
+        ]  # fmt: skip
+        row.extend(blank)
         if a.attributes:
             slots = table.slots.get(a.label, empty)
             other: dict[str, Any] = {}
@@ -200,28 +220,19 @@ def _annotation_rows(
             if other:
                 row[-1] = orjson.dumps(other, option=orjson.OPT_SORT_KEYS).decode()
         rows.append(row)
-    return rows
+    return rows, cells
 
 
 def _link_rows(
-    bundle: DocumentBundle, links: list[Link], by_id: dict[int, Annotation], doc_id: str
+    links: list[Link], cells: dict[int, tuple[str, str, str]], doc_id: str, names: _Names
 ) -> list[list[Cell]]:
-    text = bundle.document.text
     rows: list[list[Cell]] = []
+    unsafe = UNSAFE_STARTS
     for k in links:
-        a, b = by_id[k.from_id], by_id[k.to_id]
+        uid = k.uid
+        if uid.startswith(unsafe):
+            uid = "'" + uid
         rows.append(
-            [
-                doc_id,
-                text_cell(k.uid),
-                text_cell(k.coder),
-                text_cell(a.uid),
-                text_cell(a.label),
-                text_cell(text[a.start : a.end]),
-                text_cell(k.role),
-                text_cell(b.uid),
-                text_cell(b.label),
-                text_cell(text[b.start : b.end]),
-            ]
+            [doc_id, uid, names[k.coder], *cells[k.from_id], names[k.role], *cells[k.to_id]]
         )
     return rows

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from annotator.core.codebook import Codebook
 from annotator.core.export.cells import Cell, join_cell, text_cell, value_cell
-from annotator.core.fatalities import TALLIED_KINDS, tally
+from annotator.core.fatalities import ALTERNATIVE_TO, SUBSET_OF, TALLIED_KINDS, tally
 from annotator.core.records import Annotation, Link
 
 EVENT_LABEL = "EVENT"
@@ -70,9 +70,12 @@ class EventTable:
         for k in links:
             if k.role in self.roles:
                 fillers.setdefault(k.from_id, {}).setdefault(k.role, []).append(by_id[k.to_id])
+        relations = [k for k in links if k.role in (SUBSET_OF, ALTERNATIVE_TO)]
         rows: list[list[Cell]] = []
+        none: dict[str, list[Annotation]] = {}
+        unknown = ("", "", "")
         for ev in events:
-            roles = fillers.get(ev.id, {})
+            roles = fillers.get(ev.id, none)
             row: list[Cell] = [
                 doc_id,
                 text_cell(ev.uid),
@@ -82,16 +85,24 @@ class EventTable:
                 ev.end,
             ]
             attrs = ev.attributes
-            row.extend(value_cell(attrs.get(name)) for name in self.attributes)
+            row.extend([value_cell(attrs.get(name)) for name in self.attributes])
             for role in self.roles:
-                found = sorted(roles.get(role, ()), key=lambda a: (a.start, a.end, a.uid))
-                row.append(join_cell([text[a.start : a.end] for a in found]))
-                row.append(join_cell([a.uid for a in found]))
+                found = roles.get(role)  # in text order already: links come sorted
+                if found:
+                    row.append(join_cell([text[a.start : a.end] for a in found]))
+                    row.append(join_cell([a.uid for a in found]))
+                else:
+                    row += ("", "")
             row.extend(_dates(roles.get(TIME_ROLE, [])))
             casualties = roles.get(CASUALTIES_ROLE, [])
+            kinds = {c.attributes.get("kind") for c in casualties}
             for kind in TALLIED_KINDS.values():
-                t = tally(casualties, links, kind)
-                row.extend(("" if v is None else v) for v in (t.best, t.low, t.high))
+                if kind not in kinds:
+                    row += unknown
+                    continue
+                t = tally(casualties, relations, kind)
+                row += ("" if t.best is None else t.best, "" if t.low is None else t.low,
+                        "" if t.high is None else t.high)  # fmt: skip
             rows.append(row)
         return rows
 
