@@ -179,6 +179,25 @@ def cmd_codebook_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_codebook_update(args: argparse.Namespace) -> int:
+    from annotator.store.setup import install_codebook
+
+    project = _open(args.project)
+    old = project.codebook
+    new = load_codebook(args.file)
+    flagged = install_codebook(project, new)
+    if new == old:
+        print(f"codebook unchanged ({new.name} v{new.version})")
+    else:
+        print(f"codebook {old.name} v{old.version} -> {new.name} v{new.version}")
+    if flagged:
+        print(
+            f"{len(flagged)} annotation(s) use labels, attributes or values this version no "
+            "longer has; they are kept and flagged for review"
+        )
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     project = getattr(args, "project", None)
     path = project or str(default_project_path())
@@ -230,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     inf.set_defaults(func=cmd_info)
 
     cb = sub.add_parser("codebook", help="check or show a codebook")
-    cbs = cb.add_subparsers(dest="codebook_command", metavar="check|show", required=True)
+    cbs = cb.add_subparsers(dest="codebook_command", metavar="check|show|update", required=True)
     chk = cbs.add_parser("check", help="validate a codebook file")
     chk.add_argument("file")
     chk.set_defaults(func=cmd_codebook_check)
@@ -238,6 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("project")
     show.add_argument("--yaml", action="store_true", help="print the YAML source")
     show.set_defaults(func=cmd_codebook_show)
+    upd = cbs.add_parser("update", help="give a project a new version of its codebook")
+    upd.add_argument("project")
+    upd.add_argument("file")
+    upd.set_defaults(func=cmd_codebook_update)
 
     agreement.register(sub)
     return p
