@@ -1,0 +1,171 @@
+"""Actions as data (napari-style): one declared list → QActions, menus, toolbar and shortcuts.
+
+Whoever adds a feature (review mode, export) declares ``Action`` records and hands them to the
+``ActionRegistry``; the menu bar is regenerated from the registry, in ``MENU_ORDER`` and then in
+the order new menus first appear. Nothing else creates menu entries or shortcuts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QStyle, QToolBar, QWidget
+
+MENU_ORDER = ("File", "Edit", "Code", "Link", "Document", "View", "Help")
+
+Shortcut = str | QKeySequence.StandardKey
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A user command: what it is called, how it is reached and when it is possible.
+
+    ``menu`` is a path ("Edit" or "Edit/Boundaries"); ``section`` groups entries of one menu
+    between separators. ``scope="view"`` keys only fire while the article (or a widget inside
+    it) has focus, so that single-letter label keys never steal typing from a form field.
+    """
+
+    id: str
+    title: str
+    callback: Callable[[], object]
+    menu: str = ""
+    shortcuts: tuple[Shortcut, ...] = ()
+    enabled: Callable[[], bool] | None = None
+    checked: Callable[[], bool] | None = None  # makes the action checkable
+    scope: str = "window"
+    tip: str = ""
+    section: str = ""
+    toolbar: bool = False
+    icon: str = ""  # name of a QStyle.StandardPixmap, e.g. "SP_ArrowForward"
+
+
+class ActionRegistry(QObject):
+    """Owns the QActions made from ``Action`` records and the menus generated from them."""
+
+    def __init__(self, window: QWidget, view: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        self._view = view
+        self._specs: dict[str, Action] = {}
+        self._qactions: dict[str, QAction] = {}
+
+    # --------------------------------------------------------------------------- declaring
+
+    def add(self, actions: Iterable[Action]) -> None:
+        for spec in actions:
+            if spec.id in self._specs:
+                raise ValueError(f"action {spec.id!r} declared twice")
+            self._specs[spec.id] = spec
+            self._qactions[spec.id] = self._make(spec)
+
+    def replace(self, prefix: str, actions: Iterable[Action]) -> None:
+        """Swap the actions whose id starts with ``prefix`` (labels of a new codebook...)."""
+        for action_id in [i for i in self._specs if i.startswith(prefix)]:
+            del self._specs[action_id]
+            qa = self._qactions.pop(action_id)
+            for w in qa.associatedObjects():
+                if isinstance(w, QWidget):
+                    w.removeAction(qa)
+            qa.deleteLater()
+        self.add(actions)
+
+    def _make(self, spec: Action) -> QAction:
+        qa = QAction(spec.title, self._window)
+        qa.setObjectName(spec.id)
+        keys = [QKeySequence(k) for k in spec.shortcuts]
+        if keys:
+            qa.setShortcuts(keys)
+        if spec.tip:
+            qa.setToolTip(spec.tip)
+            qa.setStatusTip(spec.tip)
+        if spec.icon:
+            pixmap = getattr(QStyle.StandardPixmap, spec.icon)
+            qa.setIcon(self._window.style().standardIcon(pixmap))
+        if spec.checked is not None:
+            qa.setCheckable(True)
+            qa.setChecked(spec.checked())
+        qa.triggered.connect(lambda _checked=False, s=spec: s.callback())
+        if spec.scope == "view":
+            qa.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self._view.addAction(qa)
+        else:
+            qa.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self._window.addAction(qa)
+        return qa
+
+    # ----------------------------------------------------------------------------- reading
+
+    def __contains__(self, action_id: str) -> bool:
+        return action_id in self._specs
+
+    def qaction(self, action_id: str) -> QAction:
+        return self._qactions[action_id]
+
+    def spec(self, action_id: str) -> Action:
+        return self._specs[action_id]
+
+    def specs(self) -> Sequence[Action]:
+        return list(self._specs.values())
+
+    def trigger(self, action_id: str) -> None:
+        qa = self._qactions[action_id]
+        if qa.isEnabled():
+            qa.trigger()
+
+    # ----------------------------------------------------------------------- menus, state
+
+    def build_menus(self, menubar: QMenuBar) -> None:
+        menubar.clear()
+        tops: list[str] = []
+        for spec in self._specs.values():
+            top = spec.menu.split("/")[0]
+            if top and top not in tops:
+                tops.append(top)
+        order = [m for m in MENU_ORDER if m in tops] + [m for m in tops if m not in MENU_ORDER]
+        for top in order:
+            menu = menubar.addMenu(f"&{top}")
+            menu.setObjectName(f"menu.{top}")
+            self._fill(menu, top)
+
+    def _fill(self, menu: QMenu, path: str) -> None:
+        submenus: dict[str, QMenu] = {}
+        section: str | None = None
+        for spec in self._specs.values():
+            if spec.menu == path:
+                if section is not None and spec.section != section:
+                    menu.addSeparator()
+                section = spec.section
+                menu.addAction(self._qactions[spec.id])
+            elif spec.menu.startswith(path + "/"):
+                name = spec.menu[len(path) + 1 :].split("/")[0]
+                if name not in submenus:
+                    if section is not None and spec.section != section:
+                        menu.addSeparator()
+                    section = spec.section
+                    sub = menu.addMenu(name)
+                    sub.setObjectName(f"menu.{path}/{name}")
+                    submenus[name] = sub
+                    self._fill(sub, f"{path}/{name}")
+
+    def build_toolbar(self, toolbar: QToolBar) -> None:
+        toolbar.clear()
+        section: str | None = None
+        for spec in self._specs.values():
+            if not spec.toolbar:
+                continue
+            if section is not None and spec.menu != section:
+                toolbar.addSeparator()
+            section = spec.menu
+            toolbar.addAction(self._qactions[spec.id])
+
+    def refresh(self) -> None:
+        """Re-evaluate every action's enablement and check state."""
+        for action_id, spec in self._specs.items():
+            qa = self._qactions[action_id]
+            if spec.enabled is not None:
+                qa.setEnabled(bool(spec.enabled()))
+            if spec.checked is not None:
+                qa.setChecked(bool(spec.checked()))

@@ -1,0 +1,237 @@
+"""The coder's actions on the open document, each one undo command (no widgets here).
+
+Offsets come in as code points (the view converts); spans are trimmed and, unless the coder
+turned it off, snapped to whole words; CASUALTY and DATE spans are prefilled from their words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from annotator.core.dates import resolve_date
+from annotator.core.numbers import read_quantity
+from annotator.core.spans import snap_to_words, trim
+from annotator.store import queries
+
+from .commands import (
+    MERGE_BOUNDARY,
+    MERGE_TEXT,
+    CreateLink,
+    CreateSpan,
+    DeleteLink,
+    DeleteSpan,
+    EditSpan,
+    SetStatus,
+)
+from .session import Session
+
+
+def prefill(label: str, words: str, published: str) -> dict[str, Any]:
+    """Attributes a new span starts with: codebook defaults, then what its words say."""
+    if label == "CASUALTY":
+        quantity = read_quantity(words)
+        return dict(quantity.as_attributes()) if quantity is not None else {}
+    if label == "DATE":
+        value = resolve_date(words, published or None)
+        return dict(value.as_attributes()) if value is not None else {}
+    return {}
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def word_step(text: str, pos: int, direction: int) -> int:
+    """The next word boundary from ``pos`` going left (-1) or right (+1)."""
+    n = len(text)
+    if direction > 0:
+        while pos < n and not _is_word(text[pos]):
+            pos += 1
+        while pos < n and _is_word(text[pos]):
+            pos += 1
+    else:
+        while pos > 0 and not _is_word(text[pos - 1]):
+            pos -= 1
+        while pos > 0 and _is_word(text[pos - 1]):
+            pos -= 1
+    return pos
+
+
+class Coding:
+    """Turns the coder's keys and clicks into commands on the session's undo stack."""
+
+    def __init__(self, session: Session, snap: bool = True) -> None:
+        self.session = session
+        self.snap = snap
+
+    # --------------------------------------------------------------------------------- spans
+
+    def span_bounds(self, start: int, end: int) -> tuple[int, int] | None:
+        doc = self.session.document
+        if doc is None:
+            return None
+        start, end = min(start, end), max(start, end)
+        return (snap_to_words if self.snap else trim)(doc.text, start, end)
+
+    def create_span(self, label: str, start: int, end: int) -> int | None:
+        """A span of ``label`` over the selection; its id, or None if nothing was created."""
+        s = self.session
+        doc = s.document
+        if doc is None:
+            return None
+        if start == end:
+            s.fail(f"Select some text first, then press the key for {label}.")
+            return None
+        bounds = self.span_bounds(start, end)
+        if bounds is None:
+            s.fail("The selection holds only spaces or punctuation.")
+            return None
+        start, end = bounds
+        attrs = {**s.codebook.defaults(label), **prefill(label, doc.text[start:end], doc.published)}
+        command = CreateSpan(s, doc.id, label, start, end, attrs)
+        if not s.push(command):
+            return None
+        s.select(command.annotation_id)
+        return command.annotation_id
+
+    def delete(self, annotation_id: int | None) -> None:
+        s = self.session
+        ann = s.annotations.get(annotation_id) if annotation_id is not None else None
+        if ann is None:
+            s.fail("Nothing selected to delete.")
+            return
+        s.push(DeleteSpan(s, ann.id, ann.label))
+
+    def relabel(self, annotation_id: int, label: str) -> None:
+        s = self.session
+        ann = s.annotations.get(annotation_id)
+        if ann is None or ann.label == label:
+            return
+        s.push(EditSpan(s, ann.id, {"label": ann.label}, {"label": label}, f"Relabel {label}"))
+
+    def move_boundary(self, which: str, direction: int, by_word: bool) -> None:
+        """Move the start or end of the selected span one character (or word) left or right."""
+        s = self.session
+        ann = s.annotations.get(s.current_id) if s.current_id is not None else None
+        if ann is None or s.document is None:
+            s.fail("Select a span to adjust its boundaries.")
+            return
+        text = s.document.text
+        old = ann.start if which == "start" else ann.end
+        new = word_step(text, old, direction) if by_word else old + direction
+        start, end = (new, ann.end) if which == "start" else (ann.start, new)
+        if not (0 <= start < end <= len(text)):
+            return
+        title = f"Move {which} of {ann.label}"
+        s.push(EditSpan(s, ann.id, {which: old}, {which: new}, title, MERGE_BOUNDARY))
+
+    # ---------------------------------------------------------------------------- attributes
+
+    def edit_attributes(self, annotation_id: int, values: dict[str, Any]) -> None:
+        s = self.session
+        ann = s.annotations.get(annotation_id)
+        if ann is None:
+            return
+        changed = {k: v for k, v in values.items() if ann.attributes.get(k) != v}
+        if not changed:
+            return
+        old = {f"attr.{k}": ann.attributes.get(k) for k in changed}
+        new = {f"attr.{k}": v for k, v in changed.items()}
+        merge = MERGE_TEXT if self._is_text_edit(ann.label, changed) else -1
+        title = f"Edit {', '.join(changed)}"
+        for name in changed:  # before the form redraws from the change
+            if changed[name] not in (None, "", []):
+                self._clear_missing(ann.id, name)
+        s.push(EditSpan(s, ann.id, old, new, title, merge))
+
+    def _is_text_edit(self, label: str, changed: dict[str, Any]) -> bool:
+        lab = self.session.codebook.label(label)
+        if lab is None or len(changed) != 1:
+            return False
+        attr = lab.attribute(next(iter(changed)))
+        return attr is not None and attr.type == "text"
+
+    def _clear_missing(self, annotation_id: int, name: str) -> None:
+        fields = self.session.missing.get(annotation_id)
+        if fields and name in fields:
+            left = tuple(f for f in fields if f != name)
+            if left:
+                self.session.missing[annotation_id] = left
+            else:
+                del self.session.missing[annotation_id]
+
+    def edit_note(self, annotation_id: int, note: str) -> None:
+        s = self.session
+        ann = s.annotations.get(annotation_id)
+        if ann is None or ann.note == note:
+            return
+        s.push(EditSpan(s, ann.id, {"note": ann.note}, {"note": note}, "Edit note", MERGE_TEXT))
+
+    # --------------------------------------------------------------------------------- links
+
+    def link_role(self, index: int, target_id: int | None) -> None:
+        """Fill role number ``index`` (0-based) of the active event with ``target_id``."""
+        s = self.session
+        event_id = s.active_event_id
+        lab = s.label_of(event_id)
+        if event_id is None or lab is None:
+            s.fail("Select an EVENT first, then the span to link to one of its roles.")
+            return
+        if index >= len(lab.roles):
+            s.fail(f"{lab.name} has only {len(lab.roles)} roles.")
+            return
+        if target_id is None or target_id == event_id:
+            s.fail(f"Select the span to link as {lab.roles[index].name} of the event.")
+            return
+        self.link(event_id, lab.roles[index].name, target_id)
+
+    def link(self, from_id: int, role: str, to_id: int) -> bool:
+        s = self.session
+        if not s.push(CreateLink(s, from_id, role, to_id)):
+            return False
+        target = s.annotations.get(to_id)
+        words = s.text_of(target) if target is not None else ""
+        s.notice.emit(f"Linked “{words}” as {role}.", False)
+        return True
+
+    def unlink(self, link_id: int) -> None:
+        s = self.session
+        link = s.links.get(link_id)
+        if link is not None:
+            s.push(DeleteLink(s, link_id, link.role))
+
+    def complete_link_mode(self, target_id: int) -> None:
+        s = self.session
+        if s.link_mode is None:
+            return
+        relation, source = s.link_mode
+        s.cancel_link_mode()
+        self.link(source, relation, target_id)
+
+    # ------------------------------------------------------------------------------ document
+
+    def mark_done(self) -> bool:
+        s = self.session
+        doc = s.document
+        if doc is None:
+            return False
+        missing = queries.missing_required(s.project, s.coder, doc.id)
+        if missing:
+            s.missing = {m.annotation_id: m.fields for m in missing}
+            first = missing[0]
+            s.select(first.annotation_id)
+            s.fail(
+                f"Not done yet: {len(missing)} span(s) have empty required fields — "
+                f"{first.label} “{first.text}” needs {', '.join(first.fields)}."
+            )
+            return False
+        s.missing.clear()
+        if s.push(SetStatus(s, doc.id, s.status, "done")):
+            s.notice.emit("Marked done. Ctrl+] opens the next document.", False)
+            return True
+        return False
+
+    def reopen(self) -> None:
+        s = self.session
+        if s.document is not None and s.status == "done":
+            s.push(SetStatus(s, s.document.id, "done", "in_progress"))

@@ -1,0 +1,313 @@
+"""What one coding window is working on: project, coder, document, its spans and links.
+
+No widgets here. The session runs store services, applies each returned ``Change`` to its
+caches by fetching only the rows it names (never reloading the document), and tells the views
+through signals what to redraw. Blind coding: it only ever asks the store for the current
+coder's annotations and links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
+from sqlmodel import col, select
+
+from annotator.core.change import Change
+from annotator.core.codebook import Codebook, Label
+from annotator.core.records import Annotation, Document, Link
+from annotator.store import queries
+from annotator.store.engine import Project
+from annotator.store.queries import DocumentSummary
+from annotator.store.services import ServiceError
+from annotator.store.tables import CoderRow, LinkRow
+
+
+def fetch_link(project: Project, link_id: int, coder: str) -> Link | None:
+    """One live link of ``coder`` by id (the store has no single-link query)."""
+    with project.read() as s:
+        row = s.exec(
+            select(LinkRow)
+            .join(CoderRow, col(CoderRow.id) == col(LinkRow.coder_id))
+            .where(LinkRow.id == link_id, CoderRow.name == coder)
+        ).first()
+        if row is None or row.deleted_at is not None:
+            return None
+        return queries.to_link(row, coder)
+
+
+class Session(QObject):
+    projectChanged = Signal()  # a project (and maybe a codebook) was opened
+    coderChanged = Signal()
+    documentsChanged = Signal()  # the document list must be reloaded
+    documentRowChanged = Signal(int)  # status or count of one document changed
+    documentOpened = Signal(int)
+    annotationUpserted = Signal(int)
+    annotationRemoved = Signal(int)
+    linksChanged = Signal()
+    currentChanged = Signal(int)  # -1: nothing selected
+    activeEventChanged = Signal(int)  # the event frame being linked; -1: none
+    linkModeChanged = Signal(str)  # relation waiting for its target; "": none
+    notice = Signal(str, bool)  # message, is it an error
+    saved = Signal()
+
+    def __init__(self, project: Project, coder: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.coder = coder
+        self.undo_group = QUndoGroup(self)
+        self._stacks: dict[int, QUndoStack] = {}
+        self.summaries: dict[int, DocumentSummary] = {}
+        self.document: Document | None = None
+        self.status = "not_started"
+        self.annotations: dict[int, Annotation] = {}
+        self.links: dict[int, Link] = {}
+        self.current_id: int | None = None
+        self.active_event_id: int | None = None
+        self.link_mode: tuple[str, int] | None = None  # (relation, source annotation id)
+        self.missing: dict[int, tuple[str, ...]] = {}  # required fields shown as missing
+
+    # ------------------------------------------------------------------------- project, coder
+
+    @property
+    def codebook(self) -> Codebook:
+        return self.project.codebook
+
+    def switch_project(self, project: Project) -> None:
+        old = self.project
+        self.project = project
+        self._reset()
+        if old is not project:
+            old.close()
+        self.projectChanged.emit()
+        self.reload_documents()
+
+    def switch_coder(self, coder: str) -> None:
+        self.coder = coder
+        doc_id = self.document.id if self.document else None
+        self._reset()
+        self.coderChanged.emit()
+        self.reload_documents(prefer=doc_id)
+
+    def _reset(self) -> None:
+        for stack in self._stacks.values():
+            self.undo_group.removeStack(stack)
+            stack.deleteLater()
+        self._stacks.clear()
+        self.document = None
+        self.annotations.clear()
+        self.links.clear()
+        self.current_id = self.active_event_id = None
+        self.link_mode = None
+        self.missing.clear()
+
+    def reload_documents(self, prefer: int | None = None) -> None:
+        self.summaries = {s.id: s for s in queries.document_summaries(self.project, self.coder)}
+        self.documentsChanged.emit()
+        if prefer in self.summaries:
+            self.open_document(prefer)
+        elif self.summaries:
+            first_open = next(
+                (s.id for s in self.summaries.values() if s.status != "done"),
+                next(iter(self.summaries)),
+            )
+            self.open_document(first_open)
+
+    # ------------------------------------------------------------------------------ documents
+
+    def open_document(self, document_id: int) -> None:
+        self.cancel_link_mode()
+        self.document = queries.document(self.project, document_id)
+        self.status = queries.status(self.project, self.coder, document_id)
+        anns = queries.annotations(self.project, document_id, [self.coder])
+        self.annotations = {a.id: a for a in anns}
+        self.links = {k.id: k for k in queries.links(self.project, document_id, [self.coder])}
+        self.current_id = None
+        self.active_event_id = None
+        self.missing.clear()
+        self.undo_group.setActiveStack(self.stack(document_id))
+        self.documentOpened.emit(document_id)
+        self.currentChanged.emit(-1)
+        self.activeEventChanged.emit(-1)
+
+    def stack(self, document_id: int) -> QUndoStack:
+        if document_id not in self._stacks:
+            stack = QUndoStack(self)
+            self.undo_group.addStack(stack)
+            self._stacks[document_id] = stack
+        return self._stacks[document_id]
+
+    def neighbour(self, step: int) -> int | None:
+        """The document ``step`` places after (or before) the open one, in list order."""
+        ids = list(self.summaries)
+        if not ids or self.document is None:
+            return None
+        i = ids.index(self.document.id) + step
+        return ids[i] if 0 <= i < len(ids) else None
+
+    def text_of(self, annotation: Annotation) -> str:
+        return self.document.text[annotation.start : annotation.end] if self.document else ""
+
+    # --------------------------------------------------------------------------- running work
+
+    def push(self, command: QUndoCommand) -> bool:
+        """Run a command's first service call; only if it worked, put it on the undo stack."""
+        first_run = getattr(command, "first_run", None)
+        try:
+            if first_run is not None:
+                first_run()
+        except ServiceError as exc:
+            self.fail(str(exc))
+            return False
+        if self.document is not None:
+            self.stack(self.document.id).push(command)
+        return True
+
+    def run(self, service: Callable[[], Change]) -> Change:
+        """Run one service (one transaction) and show its result. ServiceError propagates."""
+        change = service()
+        self.apply(change)
+        return change
+
+    def fail(self, message: str) -> None:
+        self.notice.emit(message, True)
+
+    def apply(self, change: Change) -> None:
+        """Fetch only the rows the change names and tell the views."""
+        doc = self.document
+        for ann_id in change.annotations:
+            fresh = queries.annotation(self.project, ann_id)
+            visible = (
+                fresh is not None
+                and doc is not None
+                and fresh.document_id == doc.id
+                and fresh.coder == self.coder
+            )
+            if visible and fresh is not None:
+                self.annotations[ann_id] = fresh
+                self.annotationUpserted.emit(ann_id)
+            elif self.annotations.pop(ann_id, None) is not None:
+                self.missing.pop(ann_id, None)
+                if self.current_id == ann_id:
+                    self.select(None)
+                if self.active_event_id == ann_id:
+                    self.set_active_event(None)
+                self.annotationRemoved.emit(ann_id)
+        if change.links:
+            for link_id in change.links:
+                link = fetch_link(self.project, link_id, self.coder)
+                if link is not None and doc is not None and link.document_id == doc.id:
+                    self.links[link_id] = link
+                else:
+                    self.links.pop(link_id, None)
+            self.linksChanged.emit()
+        if doc is not None and change.document_id == doc.id:
+            if change.status:
+                self.status = queries.status(self.project, self.coder, doc.id)
+            elif self.status == "not_started" and (change.annotations or change.links):
+                self.status = "in_progress"  # the store's first-edit rule, mirrored
+            self._update_summary(doc.id)
+        self.saved.emit()
+
+    def _update_summary(self, document_id: int) -> None:
+        old = self.summaries.get(document_id)
+        if old is None:
+            return
+        self.summaries[document_id] = DocumentSummary(
+            old.id, old.ext_id, old.title, old.length, self.status, len(self.annotations)
+        )
+        self.documentRowChanged.emit(document_id)
+
+    # ------------------------------------------------------------------------------ selection
+
+    def label_of(self, annotation_id: int | None) -> Label | None:
+        ann = self.annotations.get(annotation_id) if annotation_id is not None else None
+        return self.codebook.label(ann.label) if ann is not None else None
+
+    def is_frame(self, annotation_id: int | None) -> bool:
+        lab = self.label_of(annotation_id)
+        return lab is not None and bool(lab.roles)
+
+    def select(self, annotation_id: int | None) -> None:
+        if annotation_id is not None and annotation_id not in self.annotations:
+            annotation_id = None
+        if annotation_id == self.current_id:
+            return
+        self.current_id = annotation_id
+        self.currentChanged.emit(-1 if annotation_id is None else annotation_id)
+        if annotation_id is None:
+            return
+        if self.is_frame(annotation_id):
+            self.set_active_event(annotation_id)
+        elif self.active_event_id is None or not self._fills(self.active_event_id, annotation_id):
+            events = self.frames_filled_by(annotation_id)
+            if events:
+                self.set_active_event(events[0])
+
+    def set_active_event(self, annotation_id: int | None) -> None:
+        if annotation_id == self.active_event_id:
+            return
+        self.active_event_id = annotation_id
+        self.activeEventChanged.emit(-1 if annotation_id is None else annotation_id)
+
+    # ---------------------------------------------------------------------------- event frames
+
+    def role_names(self) -> set[str]:
+        return {r.name for lab in self.codebook.labels for r in lab.roles}
+
+    def _fills(self, event_id: int, annotation_id: int) -> bool:
+        return any(k.from_id == event_id and k.to_id == annotation_id for k in self.links.values())
+
+    def frames_filled_by(self, annotation_id: int) -> list[int]:
+        roles = self.role_names()
+        return [
+            k.from_id
+            for k in self.links.values()
+            if k.to_id == annotation_id and k.role in roles and k.from_id in self.annotations
+        ]
+
+    def fillers(self, event_id: int) -> list[tuple[str, list[Link]]]:
+        """Each role of the event's label with the links that fill it, in codebook order."""
+        lab = self.label_of(event_id)
+        if lab is None:
+            return []
+        out: list[tuple[str, list[Link]]] = []
+        for role in lab.roles:
+            filled = [
+                k
+                for k in self.links.values()
+                if k.from_id == event_id and k.role == role.name and k.to_id in self.annotations
+            ]
+            filled.sort(key=lambda k: self.annotations[k.to_id].start)
+            out.append((role.name, filled))
+        return out
+
+    def relations_of(self, annotation_id: int) -> list[Link]:
+        """Links between spans outside event frames that start or end at this span."""
+        roles = self.role_names()
+        return [
+            k
+            for k in self.links.values()
+            if k.role not in roles and annotation_id in (k.from_id, k.to_id)
+        ]
+
+    # ------------------------------------------------------------------------------ link mode
+
+    def start_link_mode(self, relation: str, source_id: int) -> None:
+        self.link_mode = (relation, source_id)
+        self.linkModeChanged.emit(relation)
+
+    def cancel_link_mode(self) -> None:
+        if self.link_mode is not None:
+            self.link_mode = None
+            self.linkModeChanged.emit("")
+
+    # --------------------------------------------------------------------------------- labels
+
+    def project_label(self) -> str:
+        url = self.project.url
+        if url.startswith("sqlite:///"):
+            return Path(url.removeprefix("sqlite:///")).name
+        return self.project.display_name

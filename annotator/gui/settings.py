@@ -1,0 +1,95 @@
+"""The user's preferences, kept in QSettings: coder, recent projects, layout, snapping, zoom.
+
+Tests hand in a QSettings on a temporary INI file so they never touch the real user's settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 8
+
+
+class Preferences:
+    def __init__(self, settings: QSettings | None = None) -> None:
+        self.qsettings = settings if settings is not None else QSettings()
+
+    def _get(self, key: str, default: Any, kind: type) -> Any:
+        value = self.qsettings.value(key, default)
+        if value is None:
+            return default
+        if kind is bool and isinstance(value, str):  # INI files give strings back
+            return value.lower() in ("true", "1", "yes")
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            return default
+
+    def _set(self, key: str, value: Any) -> None:
+        self.qsettings.setValue(key, value)
+        self.qsettings.sync()
+
+    # ----------------------------------------------------------------------------- who codes
+
+    @property
+    def coder(self) -> str:
+        return str(self._get("coder", "", str))
+
+    @coder.setter
+    def coder(self, name: str) -> None:
+        self._set("coder", name)
+
+    # ------------------------------------------------------------------------------ projects
+
+    @property
+    def recent_projects(self) -> list[str]:
+        value = self.qsettings.value("recent_projects", [])
+        if isinstance(value, str):  # a one-element list comes back as a string
+            value = [value] if value else []
+        return [str(v) for v in (value or []) if v]
+
+    def add_recent(self, path: str) -> None:
+        items = [path] + [p for p in self.recent_projects if p != path]
+        self._set("recent_projects", items[:MAX_RECENT])
+
+    def forget_recent(self, path: str) -> None:
+        self._set("recent_projects", [p for p in self.recent_projects if p != path])
+
+    # -------------------------------------------------------------------------------- coding
+
+    @property
+    def snap_to_words(self) -> bool:
+        return bool(self._get("coding/snap_to_words", True, bool))
+
+    @snap_to_words.setter
+    def snap_to_words(self, on: bool) -> None:
+        self._set("coding/snap_to_words", on)
+
+    @property
+    def zoom(self) -> int:
+        return int(self._get("view/zoom", 0, int))
+
+    @zoom.setter
+    def zoom(self, steps: int) -> None:
+        self._set("view/zoom", steps)
+
+    # -------------------------------------------------------------------------------- layout
+
+    def window_layout(self) -> tuple[QByteArray | None, QByteArray | None]:
+        geometry = self.qsettings.value("window/geometry")
+        state = self.qsettings.value("window/state")
+        return (
+            geometry if isinstance(geometry, QByteArray) else None,
+            state if isinstance(state, QByteArray) else None,
+        )
+
+    def save_window_layout(self, geometry: QByteArray, state: QByteArray) -> None:
+        self.qsettings.setValue("window/geometry", geometry)
+        self.qsettings.setValue("window/state", state)
+        self.qsettings.sync()
+
+    def forget_window_layout(self) -> None:
+        self.qsettings.remove("window")
+        self.qsettings.sync()
