@@ -1,0 +1,1 @@
+"""Dockable panels of the coding window: thin widgets that read the session and emit intents."""

@@ -1,0 +1,76 @@
+"""The codebook palette: one button per label with its colour and key; descriptions as tooltips."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from annotator.core.codebook import Codebook, Label
+
+
+def text_color_on(background: str) -> str:
+    """Black or white, whichever reads better on ``background``."""
+    c = QColor(background)
+    luminance = 0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()
+    return "#1b1b1b" if luminance > 150 else "#ffffff"
+
+
+def label_tooltip(label: Label) -> str:
+    key = f" &nbsp;<b>[{label.key}]</b>" if label.key else ""
+    parts = [f"<b>{html.escape(label.name)}</b>{key}"]
+    if label.description:
+        parts.append(f"<p>{html.escape(label.description.strip())}</p>")
+    if label.examples:
+        parts.append(f"<p><i>e.g.</i> {html.escape(label.examples[0])}</p>")
+    return f"<div style='max-width: 420px'>{''.join(parts)}</div>"
+
+
+class LabelPalette(QWidget):
+    """Click a label to code the selection with it (same as pressing its key)."""
+
+    labelChosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("labelPalette")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(6, 6, 6, 6)
+        self._layout.setSpacing(4)
+        self.buttons: dict[str, QPushButton] = {}
+
+    def set_codebook(self, codebook: Codebook) -> None:
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.buttons.clear()
+        for label in codebook.labels:
+            self._layout.addWidget(self._button(label))
+        hint = QLabel("Select text, then press a key.")
+        hint.setObjectName("paletteHint")
+        hint.setWordWrap(True)
+        self._layout.addWidget(hint)
+        self._layout.addStretch(1)
+
+    def _button(self, label: Label) -> QPushButton:
+        key = f"   {label.key}" if label.key else ""
+        button = QPushButton(f"{label.name}{key}")
+        button.setObjectName(f"label.{label.name}")
+        button.setToolTip(label_tooltip(label))
+        button.setCursor(Qt.CursorShape.PointingHandCursor)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep the focus (and selection) in the text
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        fg = text_color_on(label.color)
+        hover = QColor(label.color).darker(112).name()
+        button.setStyleSheet(
+            f"QPushButton {{ background: {label.color}; color: {fg}; border: none;"
+            f" border-radius: 4px; padding: 5px 10px; text-align: left; font-weight: 600; }}"
+            f"QPushButton:hover {{ background: {hover}; }}"
+        )
+        button.clicked.connect(lambda _=False, name=label.name: self.labelChosen.emit(name))
+        self.buttons[label.name] = button
+        return button
