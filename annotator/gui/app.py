@@ -1,0 +1,82 @@
+"""Starting the coding window: the QApplication, the user's settings, who is coding."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from annotator.store import queries
+from annotator.store.engine import Project
+from annotator.store.services import ServiceError
+
+from .dialogs import ask_coder, coder_problem
+from .settings import Preferences
+from .style import app_icon
+
+ORGANISATION = "Annotator"
+APPLICATION = "Annotator"
+
+
+def demo_project_path() -> Path:
+    """The per-user default project (the demo), as ``annotator`` with no argument opens it."""
+    from platformdirs import user_data_path
+
+    return user_data_path("annotator", appauthor=False) / "default.annot"
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    # Fractional scaling (150 %) as the screen asks, not rounded to 1x or 2x.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setStyle("Fusion")
+    app.setWindowIcon(app_icon())
+    app.setApplicationDisplayName("Annotator")
+    return app
+
+
+def open_window(project: Project, coder: str, prefs: Preferences):  # type: ignore[no-untyped-def]
+    """The coding window on ``project`` for ``coder`` (the project's first open document)."""
+    from .main_window import MainWindow
+    from .session import Session
+
+    window = MainWindow(Session(project, coder), prefs)
+    window.session.reload_documents()
+    return window
+
+
+def choose_coder(project: Project, prefs: Preferences, asked: str | None) -> str:
+    """The coder given on the command line, else the remembered one, else ask (first start)."""
+    if asked:
+        problem = coder_problem(asked)
+        if problem:
+            raise ServiceError(f"--coder {asked!r}: {problem}")
+        return asked.strip()
+    if prefs.coder and coder_problem(prefs.coder) is None:
+        return prefs.coder
+    return ask_coder(queries.coders(project))
+
+
+def run(project_path: str | Path, coder: str | None = None) -> int:
+    app = make_app()
+    prefs = Preferences()
+    project = Project.open(project_path)
+    name = choose_coder(project, prefs, coder)
+    if not name:
+        project.close()
+        return 1
+    prefs.coder = name
+    prefs.add_recent(str(project_path))
+    window = open_window(project, name, prefs)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,469 @@
+"""The coding window: lays out the article and the panels and wires their signals. No logic
+of its own beyond routing: coding rules live in ``coding.Coding``, state in ``Session``."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.store import queries
+from annotator.store.engine import Project, ProjectError
+from annotator.store.setup import create_demo, create_project
+
+from .actions import ActionRegistry
+from .coding import Coding
+from .dialogs import ask_coder, ask_new_project, ask_open_project
+from .panels.annotation_table import AnnotationTable
+from .panels.attribute_form import AttributeForm
+from .panels.codebook_help import CodebookHelp
+from .panels.document_list import STATUS_TEXT, DocumentList
+from .panels.event_panel import EventPanel
+from .panels.find_bar import FindBar
+from .panels.label_palette import LabelPalette
+from .session import Session
+from .settings import Preferences
+from .status_bar import StatusBar
+from .style import STYLE_SHEET
+from .window_actions import label_actions, recent_actions, role_actions, window_actions
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, prefs: Preferences) -> None:
+        super().__init__()
+        from .document_view import DocumentView  # written alongside; imported when built
+
+        self.setObjectName("mainWindow")
+        self.setStyleSheet(STYLE_SHEET)
+        self.session = session
+        self.prefs = prefs
+        self.coding = Coding(session, snap=prefs.snap_to_words)
+        self.help: CodebookHelp | None = None
+        session.setParent(self)
+
+        # ---- centre: find bar over the article
+        self.view = DocumentView()
+        self.view.setObjectName("documentView")
+        self.find_bar = FindBar()
+        self.doc_header = QLabel()
+        self.doc_header.setObjectName("docHeader")
+        self.doc_header.setTextFormat(Qt.TextFormat.RichText)
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.doc_header)
+        column.addWidget(self.find_bar)
+        column.addWidget(self.view, 1)
+        self.setCentralWidget(centre)
+
+        # ---- panels
+        self.documents = DocumentList(session)
+        self.palette = LabelPalette()
+        self.form = AttributeForm()
+        self.event_panel = EventPanel(session)
+        self.table = AnnotationTable(session)
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.docks = {
+            "documents": self._dock("Documents", self.documents, left),
+            "palette": self._dock("Codebook", self.palette, right),
+            "attributes": self._dock("Attributes", self.form, right),
+            "event": self._dock("Event Frame", self.event_panel, right),
+            "annotations": self._dock(
+                "Annotations", self.table, Qt.DockWidgetArea.BottomDockWidgetArea
+            ),
+        }
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)
+        self.setCorner(Qt.Corner.BottomRightCorner, right)
+        self.default_state = self.saveState()
+
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+
+        # ---- actions → menus, toolbar
+        self.actions_ = ActionRegistry(self, self.view)
+        self.actions_.add(window_actions(self))
+        self.toolbar = QToolBar("Main")
+        self.toolbar.setObjectName("toolbar.main")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setMovable(False)
+        self.addToolBar(self.toolbar)
+        self._wire()
+        self._codebook_changed()
+        self._recent_changed()
+        self._restore_layout()
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock.{title.lower().replace(' ', '_')}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    # ------------------------------------------------------------------------------ wiring
+
+    def _wire(self) -> None:
+        s, v = self.session, self.view
+        s.projectChanged.connect(self._codebook_changed)
+        s.coderChanged.connect(self._update_titles)
+        s.documentsChanged.connect(self.documents.reload)
+        s.documentRowChanged.connect(self._row_changed)
+        s.documentOpened.connect(self._document_opened)
+        s.annotationUpserted.connect(self._upserted)
+        s.annotationRemoved.connect(self._removed)
+        s.linksChanged.connect(self._links_changed)
+        s.currentChanged.connect(self._current_changed)
+        s.activeEventChanged.connect(self._links_changed)
+        s.linkModeChanged.connect(self._link_mode)
+        s.notice.connect(self.status.notice)
+        s.saved.connect(self.status.saved)
+        s.undo_group.indexChanged.connect(lambda _i: self.actions_.refresh())
+        s.undo_group.activeStackChanged.connect(lambda _s: self.actions_.refresh())
+        v.spanClicked.connect(self._span_clicked)
+        v.contextMenuForSpans.connect(self._context_menu)
+        self.palette.labelChosen.connect(self.code_selection)
+        self.form.attributesEdited.connect(self.coding.edit_attributes)
+        self.form.noteEdited.connect(self.coding.edit_note)
+        self.documents.documentChosen.connect(s.open_document)
+        self.table.spanActivated.connect(self.jump_to)
+        self.event_panel.spanActivated.connect(self.jump_to)
+        self.event_panel.unlinkRequested.connect(self.coding.unlink)
+        self.find_bar.hitsChanged.connect(v.set_search_hits)
+        self.find_bar.hitChosen.connect(self._show_hit)
+        self.find_bar.closed.connect(v.setFocus)
+
+    def _codebook_changed(self) -> None:
+        cb = self.session.codebook
+        self.palette.set_codebook(cb)
+        self.form.set_codebook(cb)
+        self.view.set_label_colors({lab.name: lab.color for lab in cb.labels})
+        self.actions_.replace("label.", label_actions(self, cb))
+        self.actions_.replace("link.", role_actions(self, cb))
+        self._rebuild_menus()
+        if self.help is not None:
+            self.help.close()
+            self.help = None
+        self._update_titles()
+
+    def _rebuild_menus(self) -> None:
+        self.actions_.build_menus(self.menuBar())
+        panels = self.menuBar().findChild(QMenu, "menu.View")
+        if panels is not None:  # the docks' own show/hide toggles, kept in step by Qt
+            panels.addSeparator()
+            for dock in self.docks.values():
+                panels.addAction(dock.toggleViewAction())
+        self.actions_.build_toolbar(self.toolbar)
+        self.actions_.refresh()
+
+    def _recent_changed(self) -> None:
+        self.actions_.replace("file.recent.", recent_actions(self, self.prefs.recent_projects))
+        self._rebuild_menus()
+
+    def _update_titles(self) -> None:
+        s = self.session
+        self.setWindowTitle(f"{s.project_label()} — Annotator")
+        self.status.set_context(s.coder, s.project_label())
+
+    # ----------------------------------------------------------------------- session → views
+
+    def _document_opened(self, doc_id: int) -> None:
+        s = self.session
+        doc = s.document
+        assert doc is not None
+        self.view.set_document(doc.text, list(s.annotations.values()), s.codebook)
+        self.view.set_role_fillers([])
+        self.view.zoom(self.prefs.zoom)
+        self.table.model.reset()
+        self.find_bar.set_text(doc.text)
+        self.documents.set_current(doc_id)
+        self._row_changed(doc_id)
+        self.view.setFocus()
+
+    def _row_changed(self, doc_id: int) -> None:
+        self.documents.row_changed(doc_id)
+        s = self.session
+        if s.document is None or doc_id != s.document.id:
+            return
+        doc = s.document
+        meta = " · ".join(x for x in (doc.source, doc.published) if x)
+        self.doc_header.setText(
+            f"<b>{html.escape(doc.title or doc.ext_id)}</b>"
+            f"&nbsp;&nbsp;<span style='color:#777'>{html.escape(meta)}</span>"
+            f"&nbsp;&nbsp;<span class='status'>{STATUS_TEXT[s.status]}</span>"
+        )
+        self.doc_header.setProperty("status", s.status)
+        self.doc_header.style().unpolish(self.doc_header)
+        self.doc_header.style().polish(self.doc_header)
+        self.status.set_document_status(s.status, len(s.annotations))
+        self.actions_.refresh()
+
+    def _upserted(self, ann_id: int) -> None:
+        ann = self.session.annotations[ann_id]
+        self.view.add_or_update(ann)
+        self.table.model.upsert(ann_id)
+        if ann_id == self.session.current_id:
+            self._show_form()
+        if ann_id == self.session.active_event_id or ann.label == "CASUALTY":
+            self.event_panel.refresh()
+
+    def _removed(self, ann_id: int) -> None:
+        self.view.remove(ann_id)
+        self.table.model.remove(ann_id)
+        self.event_panel.refresh()
+
+    def _links_changed(self, *_args: object) -> None:
+        s = self.session
+        event = s.active_event_id
+        fillers = [k.to_id for k in s.links.values() if k.from_id == event] if event else []
+        self.view.set_role_fillers(fillers)
+        self.event_panel.refresh()
+        self.actions_.refresh()
+
+    def _current_changed(self, ann_id: int) -> None:
+        self.view.set_current(None if ann_id < 0 else ann_id)
+        self._show_form()
+        if ann_id >= 0:
+            self.table.select(ann_id)
+        self.event_panel.refresh()
+        self.actions_.refresh()
+
+    def _show_form(self) -> None:
+        s = self.session
+        ann = s.annotations.get(s.current_id) if s.current_id is not None else None
+        words = s.text_of(ann) if ann is not None else ""
+        missing = s.missing.get(ann.id, ()) if ann is not None else ()
+        self.form.show_annotation(ann, words, missing)
+
+    def _link_mode(self, relation: str) -> None:
+        self.actions_.refresh()
+        if relation:
+            self.status.notice(f"{relation}: click the target span (Esc cancels)", False)
+        else:
+            self.status.notice("", False)
+
+    # -------------------------------------------------------------------------- view → work
+
+    def _span_clicked(self, ann_id: int) -> None:
+        if self.session.link_mode is not None and ann_id >= 0:
+            self.coding.complete_link_mode(ann_id)
+            return
+        self.session.select(ann_id if ann_id >= 0 else None)
+
+    def code_selection(self, label: str) -> None:
+        start, end = self.view.selection_cp()
+        if start == end and self.session.current_id is not None:
+            self.coding.relabel(self.session.current_id, label)
+            return
+        if self.coding.create_span(label, start, end) is not None:
+            end_cp = self.session.annotations[self.session.current_id].end  # type: ignore[index]
+            self.view.select_cp(end_cp, end_cp)  # drop the selection, keep the place
+        self.view.setFocus()
+
+    def delete_current(self) -> None:
+        self.coding.delete(self.session.current_id)
+
+    def cycle(self, step: int) -> None:
+        """Tab: the next span covering the cursor; with none there, the next span in the text."""
+        s = self.session
+        at = self.view.annotations_at(self.view.cursor_cp())
+        if at:
+            i = at.index(s.current_id) + step if s.current_id in at else 0
+            s.select(at[i % len(at)])
+            return
+        ordered = sorted(s.annotations.values(), key=lambda a: (a.start, a.end))
+        if not ordered:
+            return
+        cursor = self.view.cursor_cp()
+        later = [a for a in ordered if (a.start > cursor if step > 0 else a.end <= cursor)]
+        target = (later[0] if step > 0 else later[-1]) if later else ordered[0 if step > 0 else -1]
+        self.jump_to(target.id)
+
+    def escape(self) -> None:
+        if self.session.link_mode is not None:
+            self.session.cancel_link_mode()
+        else:
+            self.session.select(None)
+
+    def move_boundary(self, which: str, direction: int, by_word: bool) -> None:
+        self.coding.move_boundary(which, direction, by_word)
+
+    def _role_target(self) -> int | None:
+        s = self.session
+        if s.current_id is not None and s.current_id != s.active_event_id:
+            return s.current_id
+        start, end = self.view.selection_cp()
+        for cp in {start, end, self.view.cursor_cp()}:
+            for ann_id in self.view.annotations_at(cp):
+                if ann_id != s.active_event_id:
+                    return ann_id
+        return None
+
+    def link_role(self, index: int) -> None:
+        self.coding.link_role(index, self._role_target())
+
+    def jump_to(self, ann_id: int) -> None:
+        ann = self.session.annotations.get(ann_id)
+        if ann is None:
+            return
+        self.view.select_cp(ann.start, ann.start)
+        self.view.scroll_to_cp(ann.start)
+        self.session.select(ann_id)
+        self.view.setFocus()
+
+    def _show_hit(self, start: int, end: int) -> None:
+        self.view.select_cp(start, end)
+        self.view.scroll_to_cp(start)
+
+    def _context_menu(self, ids: list[int], pos: QPoint) -> None:
+        from .context_menu import span_menu
+
+        menu = span_menu(self, ids)
+        if menu is not None:
+            menu.exec(pos)
+
+    def mark_done(self) -> None:
+        if not self.coding.mark_done() and self.session.current_id is not None:
+            self.jump_to(self.session.current_id)
+            self._show_form()
+
+    def go_document(self, step: int) -> None:
+        target = self.session.neighbour(step)
+        if target is not None:
+            self.session.open_document(target)
+
+    def zoom(self, steps: int) -> None:
+        self.prefs.zoom = 0 if steps == 0 else max(-8, min(20, self.prefs.zoom + steps))
+        self.view.zoom(self.prefs.zoom)
+
+    def toggle_snap(self) -> None:
+        self.coding.snap = not self.coding.snap
+        self.prefs.snap_to_words = self.coding.snap
+        self.actions_.refresh()
+
+    # ---------------------------------------------------------------------- project, coder
+
+    def switch_project(self, path: str) -> bool:
+        try:
+            project = Project.open(path)
+            project.codebook  # noqa: B018 - fail here, not halfway through the switch
+        except ProjectError as exc:
+            self.status.notice(str(exc), True)
+            if path in self.prefs.recent_projects:
+                self.prefs.forget_recent(path)
+                self._recent_changed()
+            return False
+        self.session.switch_project(project)
+        self.prefs.add_recent(str(Path(path)))
+        self._recent_changed()
+        return True
+
+    def open_project(self) -> None:
+        path = ask_open_project(self)
+        if path:
+            self.switch_project(path)
+
+    def new_project(self) -> None:
+        path = ask_new_project(self)
+        if not path:
+            return
+        try:
+            create_project(path).close()
+        except ProjectError as exc:
+            self.status.notice(str(exc), True)
+            return
+        self.switch_project(path)
+
+    def open_demo(self) -> None:
+        from .app import demo_project_path
+
+        path = demo_project_path()
+        if not path.exists():
+            create_demo(path).close()
+        self.switch_project(str(path))
+
+    def switch_coder(self) -> None:
+        known = queries.coders(self.session.project)
+        name = ask_coder(known, self.session.coder, self)
+        if name and name != self.session.coder:
+            self.set_coder(name)
+
+    def set_coder(self, name: str) -> None:
+        self.prefs.coder = name
+        self.session.switch_coder(name)
+        self.status.notice(f"Now coding as {name}.", False)
+
+    # ------------------------------------------------------------------------------- help
+
+    def show_codebook(self) -> None:
+        if self.help is None:
+            self.help = CodebookHelp(self.session.codebook, self)
+        self.help.show()
+        self.help.raise_()
+        lab = self.session.label_of(self.session.current_id)
+        if lab is not None:
+            self.help.show_label(lab.name)
+
+    def show_keys(self) -> None:
+        from .context_menu import keys_html
+
+        QMessageBox.information(self, "Keyboard shortcuts", keys_html(self.actions_))
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Annotator",
+            "<b>Annotator</b><br>Code conflict news into traceable event data.<br>"
+            "Every change is saved the moment you make it.",
+        )
+
+    # ----------------------------------------------------------------------------- layout
+
+    def _restore_layout(self) -> None:
+        geometry, state = self.prefs.window_layout()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        if state is not None:
+            self.restoreState(state)
+        else:
+            QTimer.singleShot(0, self._default_sizes)
+
+    def _default_sizes(self) -> None:
+        self.resizeDocks(
+            [self.docks["documents"], self.docks["palette"]], [250, 320], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.docks["palette"], self.docks["attributes"], self.docks["event"]],
+            [230, 330, 260],
+            Qt.Orientation.Vertical,
+        )
+        self.resizeDocks([self.docks["annotations"]], [190], Qt.Orientation.Vertical)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self.default_state)
+        for dock in self.docks.values():
+            dock.show()
+        self._default_sizes()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.prefs.save_window_layout(self.saveGeometry(), self.saveState())
+        super().closeEvent(event)
