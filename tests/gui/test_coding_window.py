@@ -1,0 +1,192 @@
+"""Driving the real coding window with keys and mouse, checking the database after each step."""
+
+from __future__ import annotations
+
+import window_support
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from window_support import (
+    OFFSCREEN_NOISE,
+    click_span,
+    code,
+    db_annotations,
+    open_seed,
+    press,
+    select_words,
+)
+
+from annotator.gui.main_window import MainWindow
+from annotator.store import queries
+
+pytestmark = OFFSCREEN_NOISE
+project_path = window_support.project_path  # fixtures
+window = window_support.window
+Mod = Qt.KeyboardModifier
+
+
+def words_of(window: MainWindow, ann_id: int) -> str:
+    a = queries.annotation(window.session.project, ann_id)
+    assert a is not None
+    return window.session.document.text[a.start : a.end]  # type: ignore[union-attr]
+
+
+def test_label_key_creates_a_span_snapped_to_words(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    ann = code(qtbot, window, "Syrian regime", "a")
+    assert (ann.label, words_of(window, ann.id)) == ("ACTOR", "Syrian regime")
+    assert [a.id for a in db_annotations(window)] == [ann.id]
+    assert window.session.current_id == ann.id
+    assert window.status.saved_label.text() == "All changes saved"
+    # the table and the document list follow
+    assert window.table.model.ids == [ann.id]
+    assert window.session.summaries[window.session.document.id].n_annotations == 1
+
+
+def test_selection_is_trimmed_of_spaces_and_punctuation(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    text = window.session.document.text
+    start = text.index(" Idlib,")
+    window.view.select_cp(start, start + len(" Idlib,"))
+    press(qtbot, window, "l")
+    (ann,) = db_annotations(window)
+    assert text[ann.start : ann.end] == "Idlib"
+
+
+def test_snapping_can_be_turned_off(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    window.actions_.trigger("code.snap")
+    assert window.prefs.snap_to_words is False
+    text = window.session.document.text
+    start = text.index("Sochi deal")
+    window.view.select_cp(start + 1, start + 4)
+    press(qtbot, window, "e")
+    (ann,) = db_annotations(window)
+    assert text[ann.start : ann.end] == "och"
+
+
+def test_palette_click_codes_the_selection(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    select_words(window, "TASS news agency")
+    qtbot.mouseClick(window.palette.buttons["SOURCE"], Qt.MouseButton.LeftButton)
+    (ann,) = db_annotations(window)
+    assert (ann.label, words_of(window, ann.id)) == ("SOURCE", "TASS news agency")
+
+
+def test_key_without_selection_explains_instead_of_failing(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    open_seed(window)
+    window.view.select_cp(5, 5)
+    press(qtbot, window, "a")
+    assert db_annotations(window) == []
+    assert "Select some text" in window.status.message.text()
+
+
+def test_undo_and_redo_restore_the_same_row(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    ann = code(qtbot, window, "Russian Air Force", "a")
+    press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
+    assert db_annotations(window) == []
+    assert ann.id not in window.session.annotations
+    press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier | Mod.ShiftModifier)
+    (back,) = db_annotations(window)
+    assert (back.id, back.uid, back.start, back.end) == (ann.id, ann.uid, ann.start, ann.end)
+    assert window.session.annotations[ann.id] == back
+
+
+def test_delete_key_removes_and_undo_brings_back_span_and_links(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    open_seed(window)
+    actor = code(qtbot, window, "Syrian regime", "a", occurrence=2)
+    event = code(qtbot, window, "attack", "e", occurrence=0)
+    window.coding.link(event.id, "actor1", actor.id)
+    click_span(qtbot, window, actor)
+    assert window.session.current_id == actor.id
+    press(qtbot, window, Qt.Key.Key_Delete)
+    assert [a.id for a in db_annotations(window)] == [event.id]
+    assert queries.links(window.session.project, event.document_id, ["alice"]) == []
+    press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
+    assert {a.id for a in db_annotations(window)} == {actor.id, event.id}
+    (link,) = queries.links(window.session.project, event.document_id, ["alice"])
+    assert (link.from_id, link.role, link.to_id) == (event.id, "actor1", actor.id)
+
+
+def test_boundary_keys_move_start_and_end(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    ann = code(qtbot, window, "Russian Air Force", "a")
+    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier | Mod.ControlModifier)
+    assert words_of(window, ann.id) == " Air Force"
+    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier)
+    assert words_of(window, ann.id) == "Air Force"
+    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier | Mod.ControlModifier)
+    assert words_of(window, ann.id) == "Air "
+    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier)
+    assert words_of(window, ann.id) == "Air"
+    # consecutive moves of one boundary merge into one undo step
+    press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
+    assert words_of(window, ann.id) == "Air Force"
+    press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
+    assert words_of(window, ann.id) == "Russian Air Force"
+
+
+def test_tab_cycles_through_overlapping_spans(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    outer = code(qtbot, window, "15 civilians", "a")
+    inner = code(qtbot, window, "15", "c", after="killed 15")
+    window.view.select_cp(inner.start, inner.start)
+    window.session.select(None)
+    press(qtbot, window, Qt.Key.Key_Tab)
+    first = window.session.current_id
+    press(qtbot, window, Qt.Key.Key_Tab)
+    second = window.session.current_id
+    assert {first, second} == {outer.id, inner.id}
+    press(qtbot, window, Qt.Key.Key_Backtab, Mod.ShiftModifier)
+    assert window.session.current_id == first
+
+
+def test_click_selects_the_innermost_span(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    code(qtbot, window, "15 civilians", "a")
+    inner = code(qtbot, window, "15", "c", after="killed 15")
+    window.session.select(None)
+    click_span(qtbot, window, inner)
+    assert window.session.current_id == inner.id
+    assert window.form.annotation_id == inner.id
+
+
+def test_find_highlights_and_enter_steps(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    qtbot.keyClick(window, Qt.Key.Key_F, Mod.ControlModifier)
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_bar.field, "idlib")
+    text = window.session.document.text
+    assert window.find_bar.hits[0] == (text.index("Idlib"), text.index("Idlib") + 5)
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    second = window.find_bar.hits[1]
+    assert window.view.selection_cp() == second
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
+    assert not window.find_bar.isVisible()
+
+
+def test_table_click_jumps_to_the_span(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    first = code(qtbot, window, "Russia", "a")
+    code(qtbot, window, "Sochi", "l")
+    table = window.table.view
+    row = next(
+        r for r in range(table.model().rowCount()) if table.model().index(r, 1).data() == "Russia"
+    )
+    rect = table.visualRect(table.model().index(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.session.current_id == first.id
+    assert window.view.cursor_cp() == first.start
+
+
+def test_errors_are_a_status_message_not_a_crash(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    ann = code(qtbot, window, "Russia", "a")
+    window.coding.link(ann.id, "actor1", ann.id)  # ACTOR has no roles: the store refuses
+    assert window.status.message.property("error") is True
+    assert queries.links(window.session.project, ann.document_id, ["alice"]) == []

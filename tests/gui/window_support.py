@@ -1,0 +1,155 @@
+"""Helpers for tests that drive the real coding window (imported by the test modules).
+
+Every window gets its own project file and its own INI settings file, so no test touches the
+user's settings or data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from annotator.core.records import Annotation
+from annotator.gui.app import open_window
+from annotator.gui.main_window import MainWindow
+from annotator.gui.settings import Preferences
+from annotator.store import queries
+from annotator.store.engine import Project
+from annotator.store.importer import import_paths
+from annotator.store.setup import create_demo
+
+# The offscreen platform cannot pass a window's size hints on; it says so on every resize of a
+# main window with docks. Harmless, and not a warning about our code.
+OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+
+SECOND_ARTICLE = (
+    "Clashes in Aleppo\n\nAt least 12 fighters were killed in clashes near Aleppo on Friday, "
+    "a monitor said.\n"
+)
+
+
+def make_project(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
+    """The demo project (the seed article) plus a second short article, on disk."""
+    path = tmp_path / "coding.annot"
+    project = create_demo(path)
+    texts = {"001_aleppo.txt": SECOND_ARTICLE, **(extra or {})}
+    files = []
+    for name, text in texts.items():
+        f = tmp_path / name
+        f.write_text(text, encoding="utf-8")
+        files.append(f)
+    import_paths(project, files)
+    project.close()
+    return path
+
+
+def temp_prefs(tmp_path: Path) -> Preferences:
+    return Preferences(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+def build_window(qtbot: QtBot, path: Path, prefs: Preferences, coder: str = "alice") -> MainWindow:
+    window = open_window(Project.open(path), coder, prefs)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path, project_path: Path) -> Iterator[MainWindow]:
+    w = build_window(qtbot, project_path, temp_prefs(tmp_path))
+    yield w
+    w.close()
+    w.session.project.close()
+
+
+# ------------------------------------------------------------------------------ driving
+
+
+def open_seed(window: MainWindow) -> None:
+    s = window.session
+    seed = next(d.id for d in s.summaries.values() if d.ext_id.startswith("000_"))
+    if s.document is None or s.document.id != seed:
+        s.open_document(seed)
+
+
+def select_words(
+    window: MainWindow, words: str, occurrence: int = 0, *, after: str = "", exact: bool = False
+) -> tuple[int, int]:
+    """Select ``words`` (the first after ``after``) in the article, sloppily (one character
+    short on each side unless ``exact``), as a coder dragging the mouse would; returns the
+    exact code point range."""
+    text = window.session.document.text  # type: ignore[union-attr]
+    start = text.index(after) - 1 if after else -1
+    for _ in range(occurrence + 1):
+        start = text.index(words, start + 1)
+    end = start + len(words)
+    if exact or len(words) < 4:
+        window.view.select_cp(start, end)
+    else:
+        window.view.select_cp(start + 1, end - 1)
+    window.view.setFocus()
+    return start, end
+
+
+def press(
+    qtbot: QtBot,
+    window: MainWindow,
+    key: Qt.Key | str,
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
+    qtbot.keyClick(window.view, key, modifier)
+
+
+def code(
+    qtbot: QtBot, window: MainWindow, words: str, key: str, occurrence: int = 0, after: str = ""
+) -> Annotation:
+    """Select ``words`` and press a label key; the new span as stored in the database."""
+    select_words(window, words, occurrence, after=after)
+    before = set(window.session.annotations)
+    press(qtbot, window, key)
+    QApplication.processEvents()  # let the form lay itself out, as it would between keys
+    new = set(window.session.annotations) - before
+    assert len(new) == 1, f"pressing {key!r} on {words!r} created {len(new)} spans"
+    stored = queries.annotation(window.session.project, new.pop())
+    assert stored is not None
+    return stored
+
+
+def db_annotations(window: MainWindow, coder: str | None = None) -> list[Annotation]:
+    s = window.session
+    assert s.document is not None
+    return queries.annotations(s.project, s.document.id, [coder or s.coder])
+
+
+def click_cp(
+    qtbot: QtBot, window: MainWindow, cp: int, button: Qt.MouseButton = Qt.MouseButton.LeftButton
+) -> None:
+    """A real mouse click on the character at code point ``cp`` of the article."""
+    from PySide6.QtGui import QTextCursor
+
+    from annotator.gui.offsets import OffsetMap
+
+    view = window.view
+    text = window.session.document.text  # type: ignore[union-attr]
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(OffsetMap(text).to_utf16(cp))
+    rect = view.cursorRect(cursor)
+    point = rect.center()
+    point.setX(point.x() + 3)  # inside the character, not on its left edge
+    qtbot.mouseClick(view.viewport(), button, Qt.KeyboardModifier.NoModifier, point)
+
+
+def click_span(qtbot: QtBot, window: MainWindow, annotation: Annotation) -> None:
+    click_cp(qtbot, window, annotation.start + (annotation.end - annotation.start) // 2)
