@@ -17,7 +17,7 @@ A group with no number for a figure adds nothing to it; a figure no group has a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from annotator.core.records import Annotation, Link
@@ -45,6 +45,8 @@ class Tally:
 
 
 def _number(value: object) -> Number | None:
+    if type(value) is int:
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return int(value) if isinstance(value, float) and value.is_integer() else value
@@ -73,12 +75,21 @@ def tally(casualties: Sequence[Annotation], links: Iterable[Link], kind: str = "
         elif link.role == ALTERNATIVE_TO:
             alternatives.append((link.from_id, link.to_id))
     kept = [c for c in scoped if c.id not in subset_ids]
-    groups = _groups(kept, alternatives)
+    groups = _groups(kept, alternatives) if alternatives else [[c] for c in kept]
+    best = low = high = None
+    for group in groups:
+        b, lo, hi = _figures(group)
+        if b is not None:
+            best = b if best is None else best + b
+        if lo is not None:
+            low = lo if low is None else low + lo
+        if hi is not None:
+            high = hi if high is None else high + hi
     return Tally(
         kind=kind,
-        best=_sum(min, (_values(g, "best", None) for g in groups)),
-        low=_sum(min, (_values(g, "low", "best") for g in groups)),
-        high=_sum(max, (_values(g, "high", "best") for g in groups)),
+        best=best,
+        low=low,
+        high=high,
         groups=tuple(tuple(g) for g in groups),
         subsets=tuple(c for c in scoped if c.id in subset_ids),
         out_of_scope=out_of_scope,
@@ -111,20 +122,22 @@ def _groups(kept: list[Annotation], pairs: list[tuple[int, int]]) -> list[list[A
     return list(by_root.values())
 
 
-def _values(group: list[Annotation], name: str, fallback: str | None) -> list[Number]:
-    out: list[Number] = []
+def _figures(group: list[Annotation]) -> tuple[Number | None, Number | None, Number | None]:
+    """A group's smallest best, smallest low (else best) and largest high (else best)."""
+    best = low = high = None
     for c in group:
-        v = _number(c.attributes.get(name))
-        if v is None and fallback is not None:
-            v = _number(c.attributes.get(fallback))
-        if v is not None:
-            out.append(v)
-    return out
-
-
-def _sum(pick: Callable[[list[Number]], Number], groups: Iterable[list[Number]]) -> Number | None:
-    total: Number | None = None
-    for values in groups:
-        if values:
-            total = (total or 0) + pick(values)
-    return total
+        attrs = c.attributes
+        b = _number(attrs.get("best"))
+        lo = _number(attrs.get("low"))
+        hi = _number(attrs.get("high"))
+        if lo is None:
+            lo = b
+        if hi is None:
+            hi = b
+        if b is not None and (best is None or b < best):
+            best = b
+        if lo is not None and (low is None or lo < low):
+            low = lo
+        if hi is not None and (high is None or hi > high):
+            high = hi
+    return best, low, high

@@ -215,6 +215,10 @@ def _annotation_rows(
                 if i is None:
                     if value is not None:
                         other[name] = value
+                elif type(value) is str:  # the common cases inline: this loop is the hot one
+                    row[i] = "'" + value if value.startswith(unsafe) else value
+                elif type(value) is int:
+                    row[i] = value
                 else:
                     row[i] = value_cell(value)
             if other:
