@@ -162,7 +162,7 @@ def parse_ann(text: str, doc_text: str, source: str) -> ParsedAnn:
     out = ParsedAnn(source)
     defined: dict[str, str] = {}  # id -> kind letter
     refs: list[tuple[int, str, str]] = []  # (line, id referred to, kinds allowed)
-    for number, raw in enumerate(text.split("\n"), start=1):
+    for number, raw in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
         line = raw.removesuffix("\r")
         if not line.strip():
             continue

@@ -90,8 +90,10 @@ def test_parses_a_brat_example_corpus_file() -> None:
     assert parsed.warnings == []
 
 
-def test_windows_line_ends_blank_lines_and_an_equiv_of_three() -> None:
-    ann = BIO_ANN.replace("*\tEquiv T1 T7", "*\tEquiv T1 T7 T2").replace("\n", "\r\n\r\n")
+def test_bom_windows_line_ends_blank_lines_and_an_equiv_of_three() -> None:
+    ann = "\ufeff" + BIO_ANN.replace("*\tEquiv T1 T7", "*\tEquiv T1 T7 T2").replace(
+        "\n", "\r\n\r\n"
+    )
     parsed = parse_ann(ann, BIO_TEXT, "x.ann")
     assert len(parsed.spans) == 10
     assert parsed.same_as_pairs() == [("T1", "T7"), ("T7", "T2")]

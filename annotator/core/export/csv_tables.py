@@ -62,19 +62,17 @@ FILES = ("documents.csv", "annotations.csv", "links.csv", "events.csv")
 
 
 def attribute_columns(
-    codebook: Codebook, label_names: Iterable[str] | None = None, reserved: Iterable[str] = ()
+    codebook: Codebook, reserved: Iterable[str] = ()
 ) -> dict[tuple[str, str], str]:
-    """``(label, attribute) -> column name`` for the attributes of ``label_names`` (all labels).
+    """``(label, attribute) -> column name`` for every attribute of the codebook.
 
-    Plain attribute names unless ambiguous; see the module docstring.
+    Plain attribute names unless ambiguous (see the module docstring); ``reserved`` are the
+    fixed columns an attribute must not take.
     """
-    wanted = set(label_names) if label_names is not None else None
     taken = set(reserved)
     meanings: dict[str, set[tuple[str, tuple[str, ...]]]] = {}
     pairs: list[tuple[str, Attribute]] = []
     for lab in codebook.labels:
-        if wanted is not None and lab.name not in wanted:
-            continue
         for attr in lab.attributes:
             pairs.append((lab.name, attr))
             meanings.setdefault(attr.name, set()).add((attr.type, attr.value_names))
