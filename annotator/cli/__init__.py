@@ -13,8 +13,9 @@ from typing import NoReturn
 
 import orjson
 
-from annotator.cli import agreement
+from annotator.cli import agreement, export
 from annotator.core.codebook import CodebookError, load_codebook
+from annotator.core.export import ExportError
 from annotator.core.text import TextError
 from annotator.store.engine import Project, ProjectError
 from annotator.store.importer import FORMATS, ImportOptions, ImportRejected, import_paths
@@ -26,6 +27,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     ImportRejected,
     ServiceError,
     TextError,
+    ExportError,
 )
 
 
@@ -43,7 +45,7 @@ def _open(project: str) -> Project:
     return Project.open(project)
 
 
-def _progress(total: int, desc: str) -> tuple[Callable[[int], None], Callable[[], None]]:
+def progress_bar(total: int, desc: str) -> tuple[Callable[[int], None], Callable[[], None]]:
     """A progress bar on a terminal; silent when stderr is not one."""
     if not sys.stderr.isatty() or total < 50:
         return (lambda _n: None), (lambda: None)
@@ -93,7 +95,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         label_map=label_map,
         ignore_unknown_labels=args.ignore_unknown_labels,
     )
-    update, close = _progress(_count_hint(args.paths), "importing")
+    update, close = progress_bar(_count_hint(args.paths), "importing")
     try:
         report = import_paths(project, args.paths, options, update)
     finally:
@@ -262,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     upd.add_argument("file")
     upd.set_defaults(func=cmd_codebook_update)
 
+    export.register(sub)
     agreement.register(sub)
     return p
 
