@@ -31,6 +31,7 @@ NOTE_ID_RE = re.compile(r"^#\d*$")
 # one .ann line, so they split it into fragments and read back as spaces.
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _TO_SPACE = str.maketrans(dict.fromkeys(LINE_BREAKS, " "))
+_JSON_BREAK_ESCAPES = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
 NOTE_PAIR_SEPARATOR = "; "
 
 
@@ -355,7 +356,9 @@ def _note_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, str) and _plain(value):
         return value
-    return json.dumps(value, ensure_ascii=False).translate(_TO_SPACE)
+    # JSON escapes \n, \r and the C0 breaks itself; these three it leaves raw, and a raw one would
+    # end the .ann line.
+    return json.dumps(value, ensure_ascii=False).translate(_JSON_BREAK_ESCAPES)
 
 
 def _plain(value: str) -> bool:
@@ -416,7 +419,9 @@ def _typed(kind: str, value: Any) -> Any:
     if kind == "boolean":
         return {"true": True, "false": False}.get(value)
     if kind == "integer":
-        return int(value) if re.fullmatch(r"-?\d+", value) else None
+        if re.fullmatch(r"-?\d+(\.0*)?", value):  # "15.0": a whole number stored as a float
+            return int(value.partition(".")[0])
+        return None
     if kind == "number":
         try:
             number = float(value)

@@ -200,6 +200,10 @@ def test_attribute_note_round_trip() -> None:
     assert note.startswith("best=15; low=12; vague_term=")
     assert read_attribute_note(note, casualty) == values
     assert format_attribute_note({"best": 15, "low": 15}) == "best=15; low=15"
+    breaks = {"vague_term": "a\u2028b\x85c\nd\te", "best": 15.0}
+    note = format_attribute_note(breaks)
+    assert not any(c in note for c in "\n\r\u2028\x85\t")  # one .ann line
+    assert read_attribute_note(note, casualty) == {"vague_term": breaks["vague_term"], "best": 15}
     tagged = {"tags": ["named", "armed"], "country": "سوريا 🇸🇾"}
     assert read_attribute_note(format_attribute_note(tagged), actor) == tagged
     assert read_attribute_note(format_attribute_note({"reliability": -0.5}), source) == {
