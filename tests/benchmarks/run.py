@@ -1,0 +1,34 @@
+"""Run every benchmark script in this folder, one process each, and print their figures.
+
+Usage: python tests/benchmarks/run.py [name ...]   (names: import, export, agreement, gui, ...)
+Each script prints its figure next to a floor measured in the same run; see SPEC §5.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str]) -> int:
+    scripts = sorted(HERE.glob("bench_*.py"))
+    if argv:
+        scripts = [s for s in scripts if s.stem.removeprefix("bench_") in argv]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    failed = 0
+    for script in scripts:
+        print(f"== {script.stem.removeprefix('bench_')}", flush=True)
+        t0 = time.perf_counter()
+        result = subprocess.run([sys.executable, str(script)], env=env, check=False)
+        print(f"   ({time.perf_counter() - t0:.0f} s, exit {result.returncode})", flush=True)
+        failed += result.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
