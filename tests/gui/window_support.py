@@ -10,13 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from annotator.core.records import Annotation
 from annotator.gui.app import open_window
 from annotator.gui.main_window import MainWindow
+from annotator.gui.offsets import OffsetMap
 from annotator.gui.settings import Preferences
 from annotator.store import queries
 from annotator.store.engine import Project
@@ -25,7 +27,10 @@ from annotator.store.setup import create_demo
 
 # The offscreen platform cannot pass a window's size hints on; it says so on every resize of a
 # main window with docks. Harmless, and not a warning about our code.
-OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints")
+# Popup menus make it say the same about raising and grabbing the keyboard.
+OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(
+    r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
+)
 
 SECOND_ARTICLE = (
     "Clashes in Aleppo\n\nAt least 12 fighters were killed in clashes near Aleppo on Friday, "
@@ -56,8 +61,9 @@ def build_window(qtbot: QtBot, path: Path, prefs: Preferences, coder: str = "ali
     window = open_window(Project.open(path), coder, prefs)
     qtbot.addWidget(window)
     window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
+    with qtbot.waitActive(window):  # keys reach shortcuts only in the active window
+        window.show()
+        window.activateWindow()
     return window
 
 
@@ -133,22 +139,25 @@ def db_annotations(window: MainWindow, coder: str | None = None) -> list[Annotat
     return queries.annotations(s.project, s.document.id, [coder or s.coder])
 
 
+def cp_point(window: MainWindow, cp: int) -> QPoint:
+    """Viewport coordinates inside the character at code point ``cp`` of the article."""
+    view = window.view
+    text = window.session.document.text  # type: ignore[union-attr]
+    view.scroll_to_cp(cp)
+    QApplication.processEvents()
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(OffsetMap(text).to_utf16(cp))
+    point = view.cursorRect(cursor).center()
+    point.setX(point.x() + 3)  # inside the character, not on its left edge
+    return point
+
+
 def click_cp(
     qtbot: QtBot, window: MainWindow, cp: int, button: Qt.MouseButton = Qt.MouseButton.LeftButton
 ) -> None:
     """A real mouse click on the character at code point ``cp`` of the article."""
-    from PySide6.QtGui import QTextCursor
-
-    from annotator.gui.offsets import OffsetMap
-
-    view = window.view
-    text = window.session.document.text  # type: ignore[union-attr]
-    cursor = QTextCursor(view.document())
-    cursor.setPosition(OffsetMap(text).to_utf16(cp))
-    rect = view.cursorRect(cursor)
-    point = rect.center()
-    point.setX(point.x() + 3)  # inside the character, not on its left edge
-    qtbot.mouseClick(view.viewport(), button, Qt.KeyboardModifier.NoModifier, point)
+    point = cp_point(window, cp)
+    qtbot.mouseClick(window.view.viewport(), button, Qt.KeyboardModifier.NoModifier, point)
 
 
 def click_span(qtbot: QtBot, window: MainWindow, annotation: Annotation) -> None:

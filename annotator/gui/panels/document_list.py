@@ -128,8 +128,13 @@ class DocumentFilter(QSortFilterProxyModel):
         self.words = ""
 
     def set_filter(self, words: str, status: str) -> None:
-        self.words, self.status = words.casefold().strip(), status
-        self.invalidateRowsFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9; invalidateRowsFilter is deprecated
+            self.beginFilterChange()
+            self.words, self.status = words.casefold().strip(), status
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            self.words, self.status = words.casefold().strip(), status
+            self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         model = self.sourceModel()
