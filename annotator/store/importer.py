@@ -409,13 +409,29 @@ def read_csv(path: Path, options: ImportOptions) -> Iterator[PendingDocument]:
                     url=row.get("url") or "",
                     published=_published((row.get("published") or "").strip(), where),
                     language=row.get("language") or "",
-                    metadata={k: v for k, v in row.items() if k not in known and v},
+                    metadata=_csv_metadata(row, known, where),
                 )
             )
     except csv.Error as exc:
         raise ImportRejected(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
     if not seen:
         raise ImportRejected(f"{path}: empty file (no rows)")
+
+
+def _csv_metadata(row: Mapping[str, str], known: set[str], where: str) -> dict[str, Any]:
+    """Unknown columns become metadata; a ``metadata`` column (as our CSV export writes it)
+    holds a JSON object whose keys are merged in."""
+    meta: dict[str, Any] = {k: v for k, v in row.items() if k not in known and v}
+    raw = meta.pop("metadata", None)
+    if raw:
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise ImportRejected(f"{where}: column 'metadata' is not a JSON object")
+        meta = {**parsed, **meta}
+    return meta
 
 
 def read_file(

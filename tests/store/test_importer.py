@@ -195,3 +195,18 @@ def test_explicit_id_clash_is_an_error(project: Project, tmp_path: Path) -> None
 def test_missing_path(project: Project, tmp_path: Path) -> None:
     with pytest.raises(ImportRejected, match="no such file or folder"):
         import_paths(project, [tmp_path / "nope.txt"])
+
+
+def test_documents_csv_from_our_export_imports_back(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "documents.csv"
+    path.write_text(
+        'id,title,source,url,published,language,metadata,text\nd1,T,AFP,,2019-07-30,en,"{""region"": ""Idlib""}",Body text\n',
+        "utf-8",
+    )
+    import_paths(project, [path])
+    doc = queries.document(project, queries.document_ids(project)[0])
+    assert (doc.ext_id, doc.metadata) == ("d1", {"region": "Idlib"})
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,metadata,text\nd2,[1],x\n", "utf-8")
+    with pytest.raises(ImportRejected, match=r"bad\.csv:2: column 'metadata' is not a JSON object"):
+        import_paths(project, [bad])
