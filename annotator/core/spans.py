@@ -58,6 +58,9 @@ class Segment(NamedTuple):
     ids: tuple[int, ...]
 
 
+_new_tuple = tuple.__new__  # builds a Segment without the NamedTuple constructor's Python call
+
+
 class SpanIndex:
     """Overlap segments of a set of spans, with incremental add and remove.
 
@@ -152,13 +155,16 @@ class SpanIndex:
         last = len(bounds) - 1  # covers[last] is always empty
         i = max(bisect_right(bounds, start) - 1, 0)
         out: list[Segment] = []
+        # This runs for every text block the view paints: plain loop, no per-segment calls.
         while i < last and bounds[i] < end:
             cover = covers[i]
             if cover:
                 seg_start = bounds[i] if bounds[i] > start else start
                 seg_end = bounds[i + 1] if bounds[i + 1] < end else end
                 if seg_start < seg_end:
-                    out.append(Segment(seg_start, seg_end, self._innermost_first(cover)))
+                    if len(cover) > 1:
+                        cover = tuple(sorted(cover, key=self._rank))
+                    out.append(_new_tuple(Segment, (seg_start, seg_end, cover)))
             i += 1
         return out
 

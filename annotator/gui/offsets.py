@@ -78,6 +78,11 @@ class OffsetMap:
             return self._astral_cp[before - 1] + (1 if round_up else 0)
         return pos - before
 
+    def astral_between(self, start: int, end: int) -> bool:
+        """Whether any character in ``[start, end)`` takes two Qt positions."""
+        astral = self._astral_cp
+        return bool(astral) and bisect_left(astral, start) != bisect_left(astral, end)
+
     def range_to_utf16(self, start: int, end: int) -> tuple[int, int]:
         return self.to_utf16(start), self.to_utf16(end)
 
