@@ -1,0 +1,558 @@
+"""The article being coded: a read-only text view that shows annotations and reports clicks.
+
+``DocumentView`` keeps the stored text, an ``OffsetMap`` and a ``SpanIndex``; everything it
+says or is told is in code points. It holds no business logic: it reports what the coder points
+at (``spanClicked``, ``selectionChangedCp``, ``contextMenuForSpans``) and repaints what the main
+window tells it changed. Label shortcut keys belong to the main window's actions, not to it.
+
+Painting: the ``SpanHighlighter`` puts backgrounds and one underline per character into the
+block formats; ``paintEvent`` adds what a character format cannot carry, for the visible blocks
+only: an outline around the current span and thin stacked lines for a third or deeper overlap.
+Search hits are the only extra selections (a few at most).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Sequence
+from typing import cast
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextLine,
+    QTextOption,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from annotator.core.codebook import Codebook
+from annotator.core.records import Annotation
+from annotator.core.spans import SpanIndex
+from annotator.gui.highlighter import SpanHighlighter
+from annotator.gui.offsets import OffsetMap
+
+MoveMode = QTextCursor.MoveMode
+SEARCH_HIT_COLOR = "#ffd43b"
+MAX_SEARCH_HITS = 2000  # extra selections are repainted one by one: keep them few
+READING_MEASURE = 95  # widest text column, in average characters, before side margins grow
+MIN_POINT_SIZE, MAX_POINT_SIZE = 6.0, 40.0
+
+
+class DocumentView(QPlainTextEdit):
+    spanClicked = Signal(int)  # annotation id under a click (innermost); -1 for none
+    selectionChangedCp = Signal(int, int)  # selection as code points (start, end); (p, p) if empty
+    contextMenuForSpans = Signal(list, QPoint)  # annotation ids under the right-click, global pos
+    zoomChanged = Signal(int)  # zoom level after a Ctrl+wheel (see zoom())
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.document().setDocumentMargin(14)
+        # The side margins of a wide window are part of the page, not a grey frame.
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+        font.setPointSizeF(max(11.0, font.pointSizeF() * 1.2))
+        font.setStyleHint(QFont.StyleHint.SansSerif)
+        self.setFont(font)
+        self._base_point_size = font.pointSizeF()
+        self._zoom_steps = 0
+
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self._index = SpanIndex()
+        self._annotations: dict[int, Annotation] = {}
+        self._codebook_colors: dict[str, str] = {}
+        self._color_overrides: dict[str, str] = {}
+        self._current: int | None = None
+        self._fillers: frozenset[int] = frozenset()
+        self._last_selection = (0, 0)
+        self._press_pos: QPoint | None = None
+        self._highlighter = SpanHighlighter(self.document())
+        self._look = self._highlighter.spans  # index, offsets, marks and colours, shared
+        self._apply_colors()
+        self.selectionChanged.connect(self._selection_moved)
+        self.cursorPositionChanged.connect(self._selection_moved)
+
+    # ------------------------------------------------------------------------ document
+
+    def set_document(
+        self, text: str, annotations: Sequence[Annotation], codebook: Codebook
+    ) -> None:
+        """Show ``text`` with its annotations; resets current span, role fillers and hits."""
+        self._text = text
+        self._offsets = OffsetMap(text)
+        self._annotations = {a.id: a for a in annotations}
+        self._index = SpanIndex(self._annotations.values())
+        self._codebook_colors = {label.name: label.color for label in codebook.labels}
+        self._current = None
+        self._fillers = frozenset()
+        look = self._look
+        look.index = self._index
+        look.offsets = self._offsets
+        look.current = None
+        look.fillers = self._fillers
+        self._apply_colors()
+        self.setExtraSelections([])
+        self._apply_direction(text)
+        # setPlainText would highlight all blocks at once; the visible ones are highlighted
+        # when painted instead (paintEvent), so a long article opens in the time of a short one.
+        self._highlighter.defer_all()
+        look.deferring = True
+        try:
+            self.setPlainText(self._offsets.qt_text)
+        finally:
+            look.deferring = False
+        self._selection_moved()
+
+    @property
+    def text(self) -> str:
+        """The stored text shown (never read back from the widget)."""
+        return self._text
+
+    @property
+    def highlighter(self) -> SpanHighlighter:
+        return self._highlighter
+
+    def annotation(self, annotation_id: int) -> Annotation | None:
+        return self._annotations.get(annotation_id)
+
+    def add_or_update(self, annotation: Annotation) -> None:
+        """Show a new or changed annotation; repaints only the blocks it was and is in."""
+        old = self._annotations.get(annotation.id)
+        self._annotations[annotation.id] = annotation
+        self._index.add(annotation)
+        ranges = [(annotation.start, annotation.end)]
+        if old is not None:
+            ranges.append((old.start, old.end))
+        self._repaint_ranges(ranges)
+
+    def remove(self, annotation_id: int) -> None:
+        old = self._annotations.pop(annotation_id, None)
+        if old is None:
+            return
+        self._index.remove(annotation_id)
+        if self._current == annotation_id:
+            self._current = self._look.current = None
+        if annotation_id in self._fillers:
+            self._fillers = self._look.fillers = self._fillers - {annotation_id}
+        self._repaint_ranges([(old.start, old.end)])
+
+    def set_current(self, annotation_id: int | None) -> None:
+        """Mark the current span and scroll it into view.
+
+        The text cursor moves to the span's start unless it is already inside the span (a click
+        or Tab put it there), so Tab keeps cycling where the coder is.
+        """
+        if annotation_id is not None and annotation_id not in self._annotations:
+            annotation_id = None
+        old = self._current
+        if annotation_id != old:
+            self._current = self._look.current = annotation_id
+            self._repaint_ids([i for i in (old, annotation_id) if i is not None])
+        if annotation_id is None:
+            return
+        ann = self._annotations[annotation_id]
+        cursor = self.cursor_cp()
+        if not ann.start <= cursor <= ann.end:
+            self.select_cp(ann.start, ann.start)
+        self._ensure_visible(ann.start)
+
+    def current(self) -> int | None:
+        return self._current
+
+    def set_role_fillers(self, ids: Sequence[int]) -> None:
+        """Mark the spans linked to the selected event (a wavy underline in their colour)."""
+        new = frozenset(i for i in ids if i in self._annotations)
+        changed = new ^ self._fillers
+        self._fillers = self._look.fillers = new
+        self._repaint_ids(list(changed))
+
+    def set_search_hits(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Show search hits as extra selections (the first MAX_SEARCH_HITS of them)."""
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(SEARCH_HIT_COLOR))
+        fmt.setForeground(QColor("#000000"))
+        selections = []
+        for start, end in ranges[:MAX_SEARCH_HITS]:
+            sel = QTextEdit.ExtraSelection()
+            sel.cursor = self._cursor_for(start, end)
+            sel.format = fmt
+            selections.append(sel)
+        self.setExtraSelections(selections)
+
+    def set_label_colors(self, colors: dict[str, str]) -> None:
+        """Override label colours (``{"ACTOR": "#4e79a7"}``); repaints the whole text."""
+        self._color_overrides.update(colors)
+        self._apply_colors()
+        self._highlighter.defer_all()  # visible blocks are re-highlighted as they are painted
+        self.viewport().update()
+
+    def _apply_direction(self, text: str) -> None:
+        """Right-align a mostly right-to-left article.
+
+        QPlainTextEdit shapes each paragraph in its own direction but aligns all of them the
+        same way (it ignores per-block alignment), so the majority script decides.
+        """
+        sample = text[:4000]
+        rtl = sum(1 for ch in sample if "\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefc")
+        letters = sum(1 for ch in sample if ch.isalpha())
+        option = self.document().defaultTextOption()
+        align = Qt.AlignmentFlag.AlignRight if rtl * 2 > letters else Qt.AlignmentFlag.AlignLeft
+        if option.alignment() != align:
+            option.setAlignment(align)
+            self.document().setDefaultTextOption(option)
+
+    def _apply_colors(self) -> None:
+        colors = {**self._codebook_colors, **self._color_overrides}
+        self._look.set_colors(colors, self.palette().color(QPalette.ColorRole.Base))
+
+    def _repaint_ids(self, ids: Sequence[int]) -> None:
+        ranges = [(a.start, a.end) for i in ids if (a := self._annotations.get(i)) is not None]
+        self._repaint_ranges(ranges)
+
+    def _repaint_ranges(self, ranges: Sequence[tuple[int, int]]) -> None:
+        if ranges:
+            self._highlighter.rehighlight_ranges(ranges)
+        # The outline and stacked lines are painted by paintEvent, not by the formats.
+        self.viewport().update()
+
+    # ---------------------------------------------------------------- selection and cursor
+
+    def _cursor_for(self, start: int, end: int) -> QTextCursor:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_utf16(start))
+        cursor.setPosition(self._offsets.to_utf16(end), MoveMode.KeepAnchor)
+        return cursor
+
+    def selection_cp(self) -> tuple[int, int]:
+        cursor = self.textCursor()
+        return self._offsets.range_to_cp(cursor.selectionStart(), cursor.selectionEnd())
+
+    def select_cp(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (the cursor ends at ``end``); equal offsets place the cursor."""
+        self.setTextCursor(self._cursor_for(start, end))
+
+    def cursor_cp(self) -> int:
+        return self._offsets.to_cp(self.textCursor().position())
+
+    def annotations_at(self, cp: int) -> list[int]:
+        """Ids of the annotations covering code point ``cp``, innermost first."""
+        return self._index.ids_at(cp)
+
+    def _selection_moved(self) -> None:
+        selection = self.selection_cp()
+        if selection != self._last_selection:
+            self._last_selection = selection
+            self.selectionChangedCp.emit(*selection)
+
+    def _ids_at_cursor(self) -> list[int]:
+        cp = self.cursor_cp()
+        ids = self._index.ids_at(cp)
+        if not ids and cp > 0:  # the cursor just after a span's last character
+            ids = self._index.ids_at(cp - 1)
+        return ids
+
+    def cycle_at_cursor(self, backwards: bool = False) -> int | None:
+        """Make the next (or previous) of the spans at the cursor current; returns its id."""
+        ids = self._ids_at_cursor()
+        if not ids:
+            return None
+        if self._current in ids:
+            step = -1 if backwards else 1
+            chosen = ids[(ids.index(self._current) + step) % len(ids)]
+        else:
+            chosen = ids[-1] if backwards else ids[0]
+        self.set_current(chosen)
+        return chosen
+
+    # -------------------------------------------------------------------------- scrolling
+
+    def scroll_to_cp(self, cp: int) -> None:
+        """Scroll so that code point ``cp`` is visible (no scroll if it already is)."""
+        self._ensure_visible(cp)
+
+    def _ensure_visible(self, cp: int) -> None:
+        u16 = self._offsets.to_utf16(cp)
+        doc = self.document()
+        block = doc.findBlock(u16)
+        if not block.isValid():
+            return
+        # Lay out that one block (not the ones between it and the screen) to find its line.
+        doc.documentLayout().blockBoundingRect(block)
+        line = block.layout().lineForTextPosition(u16 - block.position())
+        line_in_block = line.lineNumber() if line.isValid() else 0
+        for visible, top in self._visible_blocks():
+            if visible == block:
+                line_top = top + (line.y() if line.isValid() else 0.0)
+                line_height = line.height() if line.isValid() else 0.0
+                if line_top >= 0 and line_top + line_height <= self.viewport().height():
+                    return
+                break
+        line_height = max(1.0, float(self.fontMetrics().lineSpacing()))
+        context = int(self.viewport().height() / line_height) // 3
+        bar = self.verticalScrollBar()
+        bar.setValue(max(0, block.firstLineNumber() + line_in_block - context))
+
+    def _visible_blocks(self, rect: QRect | None = None) -> Iterator[tuple[QTextBlock, float]]:
+        """The blocks painted in the viewport (or ``rect``) and the y of their top edge."""
+        bottom = (rect or self.viewport().rect()).bottom()
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        while block.isValid() and top <= bottom:
+            height = self.blockBoundingRect(block).height()
+            if block.isVisible():
+                yield block, top
+            top += height
+            block = block.next()
+
+    def zoom(self, steps: int) -> None:
+        """Show the text ``steps`` points larger than the base size (0 restores it).
+
+        The level is absolute, so the main window can restore a saved preference; the font stays
+        within 6–40 pt.
+        """
+        size = min(max(self._base_point_size + steps, MIN_POINT_SIZE), MAX_POINT_SIZE)
+        self._zoom_steps = round(size - self._base_point_size)
+        font = self.font()
+        if font.pointSizeF() != size:
+            font.setPointSizeF(size)
+            self.setFont(font)
+            self._update_margins()
+
+    def zoom_level(self) -> int:
+        return self._zoom_steps
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        # Ctrl+wheel zooms (QPlainTextEdit would zoom without bounds); zoomChanged lets the
+        # window keep its preference in step.
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta:
+                self.zoom(self._zoom_steps + (1 if delta > 0 else -1))
+                self.zoomChanged.emit(self._zoom_steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # The scroll area forwards the viewport's resizes here too; margins depend on the
+        # widget's own width only, so the nested resize they cause changes nothing further.
+        # Margins first: the base class lays the text out for the viewport's width.
+        self._update_margins()
+        super().resizeEvent(event)
+
+    def _update_margins(self) -> None:
+        """Keep lines at a readable length: wide windows get side margins, not longer lines."""
+        measure = QFontMetricsF(self.font()).averageCharWidth() * READING_MEASURE
+        scrollbar = self.verticalScrollBar().sizeHint().width()
+        side = max(0, int(self.width() - 2 * self.frameWidth() - scrollbar - measure) // 2)
+        margins = self.viewportMargins()
+        if margins.left() != side or margins.right() != side:
+            self.setViewportMargins(side, 0, side, 0)
+
+    # ------------------------------------------------------------------------- pointing
+
+    def _cp_at(self, point: QPoint) -> int | None:
+        """Code point of the character under a viewport point; None off the text."""
+        for block, top in self._visible_blocks():
+            layout = block.layout()
+            y = point.y() - top
+            if y < 0:
+                return None
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                if line.y() <= y < line.y() + line.height():
+                    natural = line.naturalTextRect()
+                    if not natural.left() <= point.x() < natural.right():
+                        return None
+                    pos = line.xToCursor(point.x(), QTextLine.CursorPosition.CursorOnCharacter)
+                    if pos >= line.textStart() + line.textLength():
+                        return None
+                    return self._offsets.to_cp(block.position() + pos)
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        press, self._press_pos = self._press_pos, None
+        if event.button() != Qt.MouseButton.LeftButton or press is None:
+            return
+        point = event.position().toPoint()
+        moved = (point - press).manhattanLength() >= QApplication.startDragDistance()
+        if moved or self.textCursor().hasSelection():
+            return  # a drag selects text, as usual
+        cp = self._cp_at(point)
+        ids = self._index.ids_at(cp) if cp is not None else []
+        chosen = ids[0] if ids else None
+        self.set_current(chosen)
+        self.spanClicked.emit(chosen if chosen is not None else -1)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.reason() == QContextMenuEvent.Reason.Mouse:
+            cp = self._cp_at(event.pos())
+            ids = self._index.ids_at(cp) if cp is not None else []
+            where = event.globalPos()
+        else:  # the menu key: the spans at the text cursor
+            ids = self._ids_at_cursor()
+            where = self.viewport().mapToGlobal(self.cursorRect().bottomLeft())
+        self.contextMenuForSpans.emit(ids, where)
+        event.accept()
+
+    def event(self, event: QEvent) -> bool:
+        # Tab and Shift+Tab cycle through the spans at the cursor instead of moving focus.
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            mods = event.modifiers()
+            blocked = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+            if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not mods & blocked:
+                backwards = key == Qt.Key.Key_Backtab or bool(
+                    mods & Qt.KeyboardModifier.ShiftModifier
+                )
+                chosen = self.cycle_at_cursor(backwards)
+                if chosen is not None:
+                    self.spanClicked.emit(chosen)
+                event.accept()
+                return True
+        return super().event(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return False  # Tab belongs to span cycling (see event())
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            pos = event.pos()  # type: ignore[attr-defined]
+            cp = self._cp_at(pos)
+            tip = self._tooltip(self._index.ids_at(cp)) if cp is not None else ""
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def _tooltip(self, ids: Sequence[int]) -> str:
+        lines = []
+        for span_id in ids:
+            ann = self._annotations.get(span_id)
+            if ann is None:
+                continue
+            color = self._look.color(ann.label).name()
+            quote = self._text[ann.start : ann.end]
+            if len(quote) > 40:
+                quote = quote[:37] + "…"
+            attrs = ", ".join(
+                f"{k}: {v}" for k, v in list(ann.attributes.items())[:4] if v not in ("", None)
+            )
+            line = (
+                f'<span style="color:{color}">■</span> <b>{html.escape(ann.label)}</b> '
+                f"“{html.escape(quote)}”"
+            )
+            if attrs:
+                line += f"<br>&nbsp;&nbsp;&nbsp;<small>{html.escape(attrs)}</small>"
+            lines.append(line)
+        return "<br>".join(lines)
+
+    # --------------------------------------------------------------------------- painting
+
+    def ensure_highlighted(self, start: int, end: int) -> None:
+        """Highlight now the blocks of ``[start, end)`` that have not been painted yet."""
+        doc = self.document()
+        blocks = self._offsets.blocks_in(start, end)
+        self._highlighter.highlight_pending(doc.findBlockByNumber(n) for n in blocks)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        # Blocks are highlighted the first time they are painted (see set_document).
+        self._highlighter.highlight_pending(b for b, _ in self._visible_blocks(event.rect()))
+        super().paintEvent(event)
+        if not len(self._index):
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        hl = self._look
+        underline = float(self.fontMetrics().underlinePos())
+        current = self._annotations.get(self._current) if self._current is not None else None
+        for block, top in self._visible_blocks(event.rect()):
+            start, end = self._offsets.block_range(block.blockNumber())
+            origin = QPointF(0.0, top)
+            for seg in self._index.segments(start, end):
+                if len(seg.ids) < 3 and not self._fillers:
+                    continue
+                extra = hl.decoration(seg.ids).extra
+                for level, span_id in enumerate(extra):
+                    painter.setPen(QPen(hl.color(hl.label_of(span_id)), 1.0))
+                    for rect, ascent in self._fragments(block, origin, seg.start, seg.end):
+                        y = rect.top() + ascent + underline + 2.0 * (level + 1) + 0.5
+                        painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            for filler in self._fillers:
+                ann = self._annotations[filler]
+                if ann.start < end and ann.end > start and filler != self._current:
+                    pen = QPen(hl.color(ann.label).darker(120), 1.3, Qt.PenStyle.DashLine)
+                    self._outline(painter, pen, block, origin, ann)
+            if current is not None and current.start < end and current.end > start:
+                pen = QPen(hl.color(current.label).darker(130), 1.6)
+                self._outline(painter, pen, block, origin, current)
+        painter.end()
+
+    def _outline(
+        self, painter: QPainter, pen: QPen, block: QTextBlock, origin: QPointF, ann: Annotation
+    ) -> None:
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rect, _ in self._fragments(block, origin, ann.start, ann.end):
+            painter.drawRoundedRect(rect.adjusted(-1.0, 0.5, 1.0, -0.5), 3.0, 3.0)
+
+    def _fragments(
+        self, block: QTextBlock, origin: QPointF, start: int, end: int
+    ) -> Iterator[tuple[QRectF, float]]:
+        """Rectangles (viewport coordinates) of ``[start, end)`` in a block, one per line, each
+        with its line's ascent (the baseline's distance from the rectangle's top)."""
+        base = block.position()
+        s16 = self._offsets.to_utf16(start) - base
+        e16 = self._offsets.to_utf16(end) - base
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            first = line.textStart()
+            last = first + line.textLength()
+            if e16 <= first or s16 >= last:
+                continue
+            x1 = _x_of(line, max(s16, first))
+            x2 = _x_of(line, min(e16, last))
+            left, right = min(x1, x2), max(x1, x2)
+            rect = QRectF(left, line.y(), right - left, line.height()).translated(origin)
+            yield rect, line.ascent()
+
+
+def _x_of(line: QTextLine, pos: int) -> float:
+    """x of a cursor position in a line (PySide returns ``(x, pos)``)."""
+    x, _ = cast(tuple[float, int], line.cursorToX(pos))
+    return x
