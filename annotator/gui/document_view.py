@@ -210,6 +210,14 @@ class DocumentView(QPlainTextEdit):
         self._highlighter.defer_all()  # visible blocks are re-highlighted as they are painted
         self.viewport().update()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # Tints are mixed with the background colour: a theme change re-tints (lazily).
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_look"):
+            self._apply_colors()
+            self._highlighter.defer_all()
+            self.viewport().update()
+
     def _apply_direction(self, text: str) -> None:
         """Right-align a mostly right-to-left article.
 

@@ -7,7 +7,14 @@ from typing import ClassVar
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QColor, QContextMenuEvent, QHelpEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QHelpEvent,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+)
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -371,6 +378,17 @@ def test_label_colours_can_be_overridden(view: DocumentView) -> None:
     fmt = format_at(view, find("Idlib")[0])
     assert fmt is not None
     assert fmt.background().color() == tint(QColor("#000000"), view.highlighter.spans.base, TINT)
+
+
+def test_a_dark_palette_retints_the_spans(view: DocumentView, codebook: Codebook) -> None:
+    palette = view.palette()
+    palette.setColor(QPalette.ColorRole.Base, QColor("#202020"))
+    view.setPalette(palette)
+    view.viewport().grab()
+    fmt = format_at(view, find("Idlib")[0])
+    assert fmt is not None
+    dark = tint(label_color(codebook, "LOCATION"), QColor("#202020"), TINT)
+    assert fmt.background().color() == dark
 
 
 def test_unknown_labels_get_a_neutral_colour(qtbot: QtBot, codebook: Codebook) -> None:
