@@ -75,7 +75,11 @@ class ActionRegistry(QObject):
     def _make(self, spec: Action) -> QAction:
         qa = QAction(spec.title, self._window)
         qa.setObjectName(spec.id)
-        keys = [QKeySequence(k) for k in spec.shortcuts]
+        keys: list[QKeySequence] = []
+        for k in spec.shortcuts:  # a standard key may equal an explicit one: Qt would call
+            seq = QKeySequence(k)  # two equal bindings of one action ambiguous
+            if not seq.isEmpty() and seq not in keys:
+                keys.append(seq)
         if keys:
             qa.setShortcuts(keys)
         if spec.tip:

@@ -67,9 +67,12 @@ def choose_coder(project: Project, prefs: Preferences, asked: str | None) -> str
     return ask_coder(queries.coders(project))
 
 
-def run(project_path: str | Path, coder: str | None = None) -> int:
+def run(
+    project_path: str | Path, coder: str | None = None, *, prefs: Preferences | None = None
+) -> int:
+    """Open the coding window and run until it closes (``prefs``: tests pass their own)."""
     app = make_app()
-    prefs = Preferences()
+    prefs = prefs if prefs is not None else Preferences()
     project = Project.open(project_path)
     name = choose_coder(project, prefs, coder)
     if not name:
@@ -79,4 +82,7 @@ def run(project_path: str | Path, coder: str | None = None) -> int:
     prefs.add_recent(str(project_path))
     window = open_window(project, name, prefs)
     window.show()
-    return int(app.exec())
+    try:
+        return int(app.exec())
+    finally:
+        window.session.project.close()

@@ -29,7 +29,7 @@ from .dialogs import ask_coder, ask_new_project, ask_open_project
 from .panels.annotation_table import AnnotationTable
 from .panels.attribute_form import AttributeForm
 from .panels.codebook_help import CodebookHelp
-from .panels.document_list import STATUS_TEXT, DocumentList
+from .panels.document_list import STATUS_COLOR, STATUS_TEXT, DocumentList
 from .panels.event_panel import EventPanel
 from .panels.find_bar import FindBar
 from .panels.label_palette import LabelPalette
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.prefs = prefs
         self.coding = Coding(session, snap=prefs.snap_to_words)
         self.help: CodebookHelp | None = None
+        self._header_shows: tuple[int, str] | None = None
         session.setParent(self)
 
         # ---- centre: find bar over the article
@@ -139,6 +140,9 @@ class MainWindow(QMainWindow):
         s.undo_group.activeStackChanged.connect(lambda _s: self.actions_.refresh())
         v.spanClicked.connect(self._span_clicked)
         v.contextMenuForSpans.connect(self._context_menu)
+        zoomed = getattr(v, "zoomChanged", None)  # Ctrl+wheel in the article
+        if zoomed is not None:
+            zoomed.connect(self._zoomed)
         self.palette.labelChosen.connect(self.code_selection)
         self.form.attributesEdited.connect(self.coding.edit_attributes)
         self.form.noteEdited.connect(self.coding.edit_note)
@@ -202,18 +206,28 @@ class MainWindow(QMainWindow):
         s = self.session
         if s.document is None or doc_id != s.document.id:
             return
+        self.status.set_document_status(s.status, len(s.annotations))
+        shown = (doc_id, s.status)
+        if self._header_shows != shown:  # restyling is slow: only when the status changed
+            self._header_shows = shown
+            self._show_header()
+        self.actions_.refresh()
+
+    def _show_header(self) -> None:
+        s = self.session
         doc = s.document
+        assert doc is not None
         meta = " · ".join(x for x in (doc.source, doc.published) if x)
+        chip = STATUS_COLOR.get(s.status, "#999")
         self.doc_header.setText(
             f"<b>{html.escape(doc.title or doc.ext_id)}</b>"
             f"&nbsp;&nbsp;<span style='color:#777'>{html.escape(meta)}</span>"
-            f"&nbsp;&nbsp;<span class='status'>{STATUS_TEXT[s.status]}</span>"
+            f"&nbsp;&nbsp;<span style='background:{chip}; color:white;'>"
+            f"&nbsp;{STATUS_TEXT[s.status]}&nbsp;</span>"
         )
         self.doc_header.setProperty("status", s.status)
         self.doc_header.style().unpolish(self.doc_header)
         self.doc_header.style().polish(self.doc_header)
-        self.status.set_document_status(s.status, len(s.annotations))
-        self.actions_.refresh()
 
     def _upserted(self, ann_id: int) -> None:
         ann = self.session.annotations[ann_id]
@@ -353,6 +367,9 @@ class MainWindow(QMainWindow):
         self.prefs.zoom = 0 if steps == 0 else max(-8, min(20, self.prefs.zoom + steps))
         self.view.zoom(self.prefs.zoom)
 
+    def _zoomed(self, level: int) -> None:
+        self.prefs.zoom = level
+
     def toggle_snap(self) -> None:
         self.coding.snap = not self.coding.snap
         self.prefs.snap_to_words = self.coding.snap
@@ -449,14 +466,14 @@ class MainWindow(QMainWindow):
 
     def _default_sizes(self) -> None:
         self.resizeDocks(
-            [self.docks["documents"], self.docks["palette"]], [250, 320], Qt.Orientation.Horizontal
+            [self.docks["documents"], self.docks["palette"]], [230, 340], Qt.Orientation.Horizontal
         )
         self.resizeDocks(
             [self.docks["palette"], self.docks["attributes"], self.docks["event"]],
-            [230, 330, 260],
+            [128, 380, 320],
             Qt.Orientation.Vertical,
         )
-        self.resizeDocks([self.docks["annotations"]], [190], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["annotations"]], [180], Qt.Orientation.Vertical)
 
     def reset_layout(self) -> None:
         self.restoreState(self.default_state)

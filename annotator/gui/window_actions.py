@@ -46,8 +46,6 @@ def window_actions(w: MainWindow) -> list[Action]:
             (Std.Undo,),
             enabled=group.canUndo,
             section="u",
-            toolbar=True,
-            icon="SP_ArrowBack",
         ),
         Action(
             "edit.redo",
@@ -57,8 +55,6 @@ def window_actions(w: MainWindow) -> list[Action]:
             ("Ctrl+Shift+Z", "Ctrl+Y"),
             enabled=group.canRedo,
             section="u",
-            toolbar=True,
-            icon="SP_ArrowForward",
         ),
         Action(
             "edit.find",
@@ -120,6 +116,28 @@ def window_actions(w: MainWindow) -> list[Action]:
         ),
         # Document
         Action(
+            "doc.prev",
+            "&Previous Document",
+            lambda: w.go_document(-1),
+            "Document",
+            ("Ctrl+[", "Ctrl+PgUp"),
+            enabled=lambda: s.neighbour(-1) is not None,
+            section="n",
+            toolbar=True,
+            icon="SP_MediaSeekBackward",
+        ),
+        Action(
+            "doc.next",
+            "&Next Document",
+            lambda: w.go_document(1),
+            "Document",
+            ("Ctrl+]", "Ctrl+PgDown"),
+            enabled=lambda: s.neighbour(1) is not None,
+            section="n",
+            toolbar=True,
+            icon="SP_MediaSeekForward",
+        ),
+        Action(
             "doc.done",
             "Mark &Done",
             w.mark_done,
@@ -140,28 +158,6 @@ def window_actions(w: MainWindow) -> list[Action]:
             enabled=lambda: s.status == "done",
             section="s",
         ),
-        Action(
-            "doc.next",
-            "&Next Document",
-            lambda: w.go_document(1),
-            "Document",
-            ("Ctrl+]", "Ctrl+PgDown"),
-            enabled=lambda: s.neighbour(1) is not None,
-            section="n",
-            toolbar=True,
-            icon="SP_MediaSeekForward",
-        ),
-        Action(
-            "doc.prev",
-            "&Previous Document",
-            lambda: w.go_document(-1),
-            "Document",
-            ("Ctrl+[", "Ctrl+PgUp"),
-            enabled=lambda: s.neighbour(-1) is not None,
-            section="n",
-            toolbar=True,
-            icon="SP_MediaSeekBackward",
-        ),
         # View
         Action(
             "view.zoom_in",
@@ -179,7 +175,16 @@ def window_actions(w: MainWindow) -> list[Action]:
         ),
         Action("view.reset_layout", "&Reset Panel Layout", w.reset_layout, "View", section="l"),
         # Help
-        Action("help.codebook", "&Codebook", w.show_codebook, "Help", (Std.HelpContents, "F1")),
+        Action(
+            "help.codebook",
+            "&Codebook",
+            w.show_codebook,
+            "Help",
+            (Std.HelpContents, "F1"),
+            toolbar=True,
+            icon="SP_MessageBoxQuestion",
+            tip="Every label's guideline, attributes and examples (F1)",
+        ),
         Action("help.keys", "&Keyboard Shortcuts", w.show_keys, "Help"),
         Action("help.about", "&About Annotator", w.show_about, "Help"),
     ]

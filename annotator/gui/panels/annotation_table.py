@@ -5,6 +5,7 @@ The model follows the session incrementally: one row inserted, changed or remove
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,12 +31,20 @@ Index = QModelIndex | QPersistentModelIndex
 def summary(annotation: Annotation) -> str:
     """The few attribute values worth seeing in a list, in codebook order."""
     values = [
-        str(v).replace("_", " ")
+        _shown(k, v)
         for k, v in annotation.attributes.items()
         if v not in (None, "", []) and k not in ("low", "high", "vague_term", "end")
     ]
     note = " ✎" if annotation.note else ""
     return " · ".join(values[:5]) + note
+
+
+def _shown(name: str, value: object) -> str:
+    if isinstance(value, bool):  # a bare True says nothing: name the field
+        return name.replace("_", " ") if value else f"not {name.replace('_', ' ')}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value).replace("_", " ")
 
 
 class AnnotationModel(QAbstractTableModel):
@@ -46,18 +55,31 @@ class AnnotationModel(QAbstractTableModel):
 
     def reset(self) -> None:
         self.beginResetModel()
-        self.ids = list(self.session.annotations)
+        self.ids = sorted(self.session.annotations, key=self._key)
         self.endResetModel()
 
+    def _key(self, annotation_id: int) -> tuple[int, int, int]:
+        a = self.session.annotations[annotation_id]
+        return (a.start, a.end, a.id)
+
     def upsert(self, annotation_id: int) -> None:
+        """Rows stay in text order (the table's unsorted order), so a new one goes in place."""
         if annotation_id in self.ids:
             row = self.ids.index(annotation_id)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-            return
-        row = len(self.ids)
+            if self._in_order(row):
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+                return
+            self.remove(annotation_id)  # a boundary moved it past a neighbour
+        row = bisect_left(self.ids, self._key(annotation_id), key=self._key)
         self.beginInsertRows(QModelIndex(), row, row)
-        self.ids.append(annotation_id)
+        self.ids.insert(row, annotation_id)
         self.endInsertRows()
+
+    def _in_order(self, row: int) -> bool:
+        key = self._key(self.ids[row])
+        before = row == 0 or self._key(self.ids[row - 1]) <= key
+        after = row + 1 >= len(self.ids) or key <= self._key(self.ids[row + 1])
+        return before and after
 
     def remove(self, annotation_id: int) -> None:
         if annotation_id not in self.ids:
@@ -118,8 +140,12 @@ class AnnotationTable(QWidget):
         self.view = QTableView()
         self.view.setObjectName("annotationTable")
         self.view.setModel(self.proxy)
+        header = self.view.horizontalHeader()
+        # Unsorted is text order (kept by the model): no sorting of 10,000 rows on every open.
+        # A third click on a header returns to it.
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

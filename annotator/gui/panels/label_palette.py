@@ -6,7 +6,7 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from annotator.core.codebook import Codebook, Label
 
@@ -36,7 +36,7 @@ class LabelPalette(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("labelPalette")
-        self._layout = QVBoxLayout(self)
+        self._layout = QGridLayout(self)
         self._layout.setContentsMargins(6, 6, 6, 6)
         self._layout.setSpacing(4)
         self.buttons: dict[str, QPushButton] = {}
@@ -48,27 +48,47 @@ class LabelPalette(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.buttons.clear()
-        for label in codebook.labels:
-            self._layout.addWidget(self._button(label))
+        columns = 2 if len(codebook.labels) > 3 else 1
+        for i, label in enumerate(codebook.labels):
+            self._layout.addWidget(self._button(label), i // columns, i % columns)
+        rows = (len(codebook.labels) + columns - 1) // columns
         hint = QLabel("Select text, then press a key.")
         hint.setObjectName("paletteHint")
-        hint.setWordWrap(True)
-        self._layout.addWidget(hint)
-        self._layout.addStretch(1)
+        hint.setToolTip("Hover a label for its guideline; F1 opens the whole codebook.")
+        self._layout.addWidget(hint, rows, 0, 1, columns)
+        self._layout.setRowStretch(rows + 1, 1)
 
     def _button(self, label: Label) -> QPushButton:
-        key = f"   {label.key}" if label.key else ""
-        button = QPushButton(f"{label.name}{key}")
+        button = QPushButton()
+        button.setAccessibleName(label.name)
         button.setObjectName(f"label.{label.name}")
+        fg = text_color_on(label.color)
+        inner = QHBoxLayout(button)
+        inner.setContentsMargins(10, 0, 6, 0)
+        name = QLabel(label.name)
+        name.setStyleSheet(f"color: {fg}; font-weight: 600; background: transparent;")
+        inner.addWidget(name)
+        inner.addStretch(1)
+        if label.key:
+            key = QLabel(label.key)
+            key.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            key.setFixedWidth(20)
+            key.setStyleSheet(
+                f"color: {fg}; background: rgba(255,255,255,0.28); border-radius: 3px;"
+                " font-family: monospace; font-weight: 700;"
+            )
+            inner.addWidget(key)
+        for child in (name, *([key] if label.key else [])):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        button.setMinimumHeight(28)
         button.setToolTip(label_tooltip(label))
         button.setCursor(Qt.CursorShape.PointingHandCursor)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep the focus (and selection) in the text
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        fg = text_color_on(label.color)
         hover = QColor(label.color).darker(112).name()
         button.setStyleSheet(
             f"QPushButton {{ background: {label.color}; color: {fg}; border: none;"
-            f" border-radius: 4px; padding: 5px 10px; text-align: left; font-weight: 600; }}"
+            f" border-radius: 4px; }}"
             f"QPushButton:hover {{ background: {hover}; }}"
         )
         button.clicked.connect(lambda _=False, name=label.name: self.labelChosen.emit(name))
