@@ -89,6 +89,7 @@ def make_screenshot(out: Path) -> Path:
         span("SOURCE", "Syrian Observatory for Human Rights", source_type="monitoring_ngo")
         window.jump_to(event)
         window.view.scroll_to_cp(text.index("The Russian Air Force"))
+        window.status.notice("", False)
         for _ in range(5):
             app.processEvents()
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -241,3 +241,27 @@ def test_emoji_and_arabic_get_code_point_offsets(qtbot: QtBot, tmp_path: Path) -
     assert body[ann.start : ann.end].endswith("families")
     w.close()
     s.project.close()
+
+
+def test_run_opens_the_window_and_remembers_the_project(
+    qtbot: QtBot, tmp_path: Path, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    seen: list[MainWindow] = []
+
+    def fake_exec() -> int:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        seen.extend(w for w in windows if w.isVisible())
+        for w in windows:
+            w.close()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", staticmethod(fake_exec))
+    prefs = temp_prefs(tmp_path)
+    assert gui_app.run(project_path, coder="frank", prefs=prefs) == 0
+    (shown,) = seen
+    assert shown.session.coder == "frank" and shown.session.document is not None
+    assert prefs.coder == "frank"
+    assert prefs.recent_projects == [str(project_path)]
+    shown.deleteLater()

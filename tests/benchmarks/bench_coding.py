@@ -1,0 +1,165 @@
+"""Add or delete one span through the real coding window (SPEC §5: < 16 ms).
+
+Run:  QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_coding.py [--tries N]
+
+Each try selects a few words in the visible part of the article and codes them with a label
+key's action (``MainWindow.code_selection``: snapping, prefill, the undo command, the store
+transaction and commit, fetching the new row, the view, table, form and event panel updates),
+then repaints the article's viewport synchronously; then deletes that span the same way (Delete
+key's action). Measured on the seed article and on a 1 MB article holding 10,000 spans of the
+same coder. The floor printed beside each figure is the store alone
+(``services.create_annotation`` / ``delete_annotation``) on the same project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+import orjson  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from annotator.gui.app import make_app, open_window  # noqa: E402
+from annotator.gui.main_window import MainWindow  # noqa: E402
+from annotator.gui.settings import Preferences  # noqa: E402
+from annotator.store import services  # noqa: E402
+from annotator.store.engine import Project  # noqa: E402
+from annotator.store.importer import import_paths  # noqa: E402
+from annotator.store.setup import create_demo  # noqa: E402
+
+TARGET_MS = 16.0
+LABELS = ("ACTOR", "EVENT", "LOCATION", "SOURCE")  # CASUALTY/DATE would add the prefill readers
+WORDS = ["the", "regime", "forces", "attacked", "villages", "in", "the", "province", "on", "Sunday", "killing", "at", "least", "fifteen", "civilians", "including", "two", "children", "according", "to", "the", "observatory", "which", "said", "that", "more", "than", "six", "hundred", "people", "have", "been", "killed", "since", "April", "while", "hundreds", "of", "thousands", "fled"]
+
+
+def big_article(path: Path, size: int = 1_000_000, n_spans: int = 10_000) -> Path:
+    rng = random.Random(7)
+    parts: list[str] = []
+    length = 0
+    while length < size:
+        para = " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 90))) + ".\n\n"
+        parts.append(para)
+        length += len(para)
+    text = "".join(parts)[:size]
+    starts = sorted(rng.sample(range(0, size - 40), n_spans))
+    annotations = []
+    for i, start in enumerate(starts):
+        while start > 0 and text[start - 1] != " ":
+            start -= 1
+        end = text.find(" ", start + 1)
+        if i % 4 == 0:  # a quarter overlap the next word too
+            end = text.find(" ", end + 1)
+        if end <= start:
+            continue
+        label = LABELS[i % len(LABELS)]
+        annotations.append(
+            {"id": f"b{i}", "coder": "alice", "label": label, "start": start, "end": end}
+        )
+    record = {"id": "big", "title": "A 1 MB article", "text": text, "annotations": annotations}
+    path.write_bytes(orjson.dumps(record) + b"\n")
+    return path
+
+
+def measure(window: MainWindow, tries: int) -> tuple[list[float], list[float]]:
+    app = QApplication.instance()
+    view = window.view
+    s = window.session
+    text = s.document.text  # type: ignore[union-attr]
+    rng = random.Random(11)
+    top = view.cursorForPosition(view.viewport().rect().topLeft()).position()
+    bottom = view.cursorForPosition(view.viewport().rect().bottomRight()).position()
+    visible = text[top:bottom]
+    spots = [top + i for i, ch in enumerate(visible) if ch == " " and i + 20 < len(visible)]
+    adds: list[float] = []
+    deletes: list[float] = []
+    for i in range(tries):
+        start = rng.choice(spots) + 1
+        view.select_cp(start, start + 8)
+        app.processEvents()
+        t0 = time.perf_counter()
+        window.code_selection(LABELS[i % len(LABELS)])
+        view.viewport().repaint()
+        adds.append((time.perf_counter() - t0) * 1000)
+        app.processEvents()
+        assert s.current_id is not None
+        t0 = time.perf_counter()
+        window.delete_current()
+        view.viewport().repaint()
+        deletes.append((time.perf_counter() - t0) * 1000)
+        app.processEvents()
+    return adds, deletes
+
+
+def floor(window: MainWindow, tries: int) -> tuple[float, float]:
+    s = window.session
+    doc = s.document
+    assert doc is not None
+    adds, deletes = [], []
+    for i in range(tries):
+        t0 = time.perf_counter()
+        change = services.create_annotation(s.project, "alice", doc.id, "ACTOR", i, i + 5)
+        adds.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        services.delete_annotation(s.project, "alice", change.created_id)
+        deletes.append((time.perf_counter() - t0) * 1000)
+    return statistics.mean(adds), statistics.mean(deletes)
+
+
+def report(name: str, values: list[float], store_ms: float) -> bool:
+    values = sorted(values)
+    mean = statistics.mean(values)
+    p95 = values[int(len(values) * 0.95) - 1]
+    ok = mean < TARGET_MS
+    print(
+        f"{name:<34} mean {mean:6.2f} ms  p95 {p95:6.2f}  max {values[-1]:6.2f}"
+        f"   store alone {store_ms:5.2f} ms   target < {TARGET_MS:.0f} ms  "
+        f"{'ok' if ok else 'SLOW'}",
+        flush=True,
+    )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tries", type=int, default=200)
+    args = parser.parse_args()
+    app = make_app()
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.annot"
+        project = create_demo(path)
+        import_paths(project, [big_article(Path(tmp) / "big.jsonl")])
+        project.close()
+        prefs = Preferences(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        window = open_window(Project.open(path), "alice", prefs)
+        window.resize(1400, 900)
+        window.show()
+        app.processEvents()
+        for ext_id in ("000_fb25855139c210c8", "big"):
+            doc_id = next(d.id for d in window.session.summaries.values() if d.ext_id == ext_id)
+            window.session.open_document(doc_id)
+            app.processEvents()
+            n = len(window.session.annotations)
+            adds, deletes = measure(window, args.tries)
+            store_add, store_delete = floor(window, 50)
+            label = f"{ext_id[:12]} ({n:,} spans)"
+            ok &= report(f"add span, {label}", adds, store_add)
+            ok &= report(f"delete span, {label}", deletes, store_delete)
+        window.close()
+        window.session.project.close()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
