@@ -190,3 +190,25 @@ def test_errors_are_a_status_message_not_a_crash(qtbot: QtBot, window: MainWindo
     window.coding.link(ann.id, "actor1", ann.id)  # ACTOR has no roles: the store refuses
     assert window.status.message.property("error") is True
     assert queries.links(window.session.project, ann.document_id, ["alice"]) == []
+
+
+def test_codebook_help_shows_every_label(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    ann = code(qtbot, window, "Idlib", "l")
+    qtbot.keyClick(window.view, Qt.Key.Key_F1)
+    help_view = window.help
+    assert help_view is not None and help_view.isVisible()
+    text = help_view.browser.toPlainText()
+    for label in window.session.codebook.labels:
+        assert label.name in text
+        assert label.description.split()[0] in text
+        for example in label.examples[:1]:
+            assert example[:30] in text
+    assert window.session.current_id == ann.id  # the guide opened beside the work, not over it
+    help_view.close()
+
+
+def test_palette_tooltips_carry_the_guidelines(window: MainWindow) -> None:
+    button = window.palette.buttons["CASUALTY"]
+    assert "quantity" in button.toolTip()
+    assert "[c]" in button.toolTip()

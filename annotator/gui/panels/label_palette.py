@@ -64,7 +64,7 @@ class LabelPalette(QWidget):
         button.setObjectName(f"label.{label.name}")
         fg = text_color_on(label.color)
         inner = QHBoxLayout(button)
-        inner.setContentsMargins(10, 0, 6, 0)
+        inner.setContentsMargins(10, 0, 8, 0)
         name = QLabel(label.name)
         name.setStyleSheet(f"color: {fg}; font-weight: 600; background: transparent;")
         inner.addWidget(name)
