@@ -107,7 +107,9 @@ class Coding:
         ann = s.annotations.get(annotation_id)
         if ann is None or ann.label == label:
             return
-        s.push(EditSpan(s, ann.id, {"label": ann.label}, {"label": label}, f"Relabel {label}"))
+        title = f"Relabel {label}"
+        if s.push(EditSpan(s, ann.id, {"label": ann.label}, {"label": label}, title)):
+            s.notice.emit(f"“{s.text_of(ann)}” is now {label} (Ctrl+Z undoes).", False)
 
     def move_boundary(self, which: str, direction: int, by_word: bool) -> None:
         """Move the start or end of the selected span one character (or word) left or right."""

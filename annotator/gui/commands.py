@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
+from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.core.change import Change
 from annotator.store import services
@@ -52,7 +53,7 @@ class ServiceCommand(QUndoCommand):
     def _safely(self, work: Any) -> None:
         try:
             work()
-        except ServiceError as exc:
+        except (ServiceError, SQLAlchemyError) as exc:
             self.session.fail(f"{self.text()}: {exc}")
             self.setObsolete(True)
 

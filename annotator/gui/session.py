@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 
 from annotator.core.change import Change
@@ -160,6 +161,9 @@ class Session(QObject):
                 first_run()
         except ServiceError as exc:
             self.fail(str(exc))
+            return False
+        except SQLAlchemyError as exc:  # e.g. the disk is full: say so, keep the window alive
+            self.fail(f"Not saved: the database refused the change ({exc.__class__.__name__}).")
             return False
         if self.document is not None:
             self.stack(self.document.id).push(command)
