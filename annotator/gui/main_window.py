@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
 
         # ---- panels
         self.documents = DocumentList(session)
-        self.palette = LabelPalette()
+        self.label_palette = LabelPalette()
         self.form = AttributeForm()
         self.event_panel = EventPanel(session)
         self.table = AnnotationTable(session)
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.docks = {
             "documents": self._dock("Documents", self.documents, left),
-            "palette": self._dock("Codebook", self.palette, right),
+            "palette": self._dock("Codebook", self.label_palette, right),
             "attributes": self._dock("Attributes", self.form, right),
             "event": self._dock("Event Frame", self.event_panel, right),
             "annotations": self._dock(
@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
         zoomed = getattr(v, "zoomChanged", None)  # Ctrl+wheel in the article
         if zoomed is not None:
             zoomed.connect(self._zoomed)
-        self.palette.labelChosen.connect(self.code_selection)
+        self.label_palette.labelChosen.connect(self.code_selection)
         self.form.attributesEdited.connect(self.coding.edit_attributes)
         self.form.noteEdited.connect(self.coding.edit_note)
         self.documents.documentChosen.connect(s.open_document)
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
 
     def _codebook_changed(self) -> None:
         cb = self.session.codebook
-        self.palette.set_codebook(cb)
+        self.label_palette.set_codebook(cb)
         self.form.set_codebook(cb)
         self.view.set_label_colors({lab.name: lab.color for lab in cb.labels})
         self.actions_.replace("label.", label_actions(self, cb))

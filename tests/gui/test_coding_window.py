@@ -67,7 +67,7 @@ def test_snapping_can_be_turned_off(qtbot: QtBot, window: MainWindow) -> None:
 def test_palette_click_codes_the_selection(qtbot: QtBot, window: MainWindow) -> None:
     open_seed(window)
     select_words(window, "TASS news agency")
-    qtbot.mouseClick(window.palette.buttons["SOURCE"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.label_palette.buttons["SOURCE"], Qt.MouseButton.LeftButton)
     (ann,) = db_annotations(window)
     assert (ann.label, words_of(window, ann.id)) == ("SOURCE", "TASS news agency")
 
@@ -209,6 +209,6 @@ def test_codebook_help_shows_every_label(qtbot: QtBot, window: MainWindow) -> No
 
 
 def test_palette_tooltips_carry_the_guidelines(window: MainWindow) -> None:
-    button = window.palette.buttons["CASUALTY"]
+    button = window.label_palette.buttons["CASUALTY"]
     assert "quantity" in button.toolTip()
     assert "[c]" in button.toolTip()

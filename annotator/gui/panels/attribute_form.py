@@ -311,7 +311,8 @@ class AttributeForm(QWidget):
             self.note.clear()
             self.note.blockSignals(False)
             return
-        color = self.codebook.label(annotation.label).color if self.codebook else "#888"
+        lab = self.codebook.label(annotation.label) if self.codebook else None
+        color = lab.color if lab is not None else "#888"
         shown = words if len(words) <= 80 else words[:77] + "…"
         self.header.setText(
             f"<span style='background:{color}; color:white; padding:2px 6px;'>"

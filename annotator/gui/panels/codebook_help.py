@@ -82,23 +82,23 @@ class CodebookHelp(QDialog):
         self.setObjectName("codebookHelp")
         self.setWindowTitle(f"Codebook — {codebook.title}")
         self.resize(760, 820)
-        self.find = QLineEdit()
-        self.find.setPlaceholderText("Find in the codebook…")
-        self.find.setClearButtonEnabled(True)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find in the codebook…")
+        self.search.setClearButtonEnabled(True)
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(True)
         self.browser.setHtml(codebook_html(codebook))
         layout = QVBoxLayout(self)
-        layout.addWidget(self.find)
+        layout.addWidget(self.search)
         layout.addWidget(self.browser)
-        self.find.returnPressed.connect(self._find)
+        self.search.returnPressed.connect(self._find)
 
     def _find(self) -> None:
-        if not self.browser.find(self.find.text()):
+        if not self.browser.find(self.search.text()):
             cursor = self.browser.textCursor()
             cursor.movePosition(cursor.MoveOperation.Start)
             self.browser.setTextCursor(cursor)
-            self.browser.find(self.find.text())
+            self.browser.find(self.search.text())
 
     def show_label(self, name: str) -> None:
         self.browser.scrollToAnchor(name)
