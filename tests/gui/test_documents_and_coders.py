@@ -265,3 +265,61 @@ def test_run_opens_the_window_and_remembers_the_project(
     assert prefs.coder == "frank"
     assert prefs.recent_projects == [str(project_path)]
     shown.deleteLater()
+
+
+KILLED_WINDOW = r"""
+import os, signal, sys
+sys.path.insert(0, sys.argv[2])
+from PySide6.QtCore import QSettings
+from annotator.gui.app import make_app, open_window
+from annotator.gui.settings import Preferences
+from annotator.store.engine import Project
+app = make_app()
+prefs = Preferences(QSettings(sys.argv[3], QSettings.Format.IniFormat))
+window = open_window(Project.open(sys.argv[1]), "alice", prefs)
+window.show()
+s = window.session
+s.open_document(next(d.id for d in s.summaries.values() if d.ext_id.startswith("000_")))
+text = s.document.text
+for words, label in (("Syrian regime", "ACTOR"), ("attack", "EVENT"), ("more than 600", "CASUALTY")):
+    start = text.index(words)
+    window.view.select_cp(start, start + len(words))
+    window.code_selection(label)
+    app.processEvents()
+print(len(s.annotations), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # no close, no cleanup: as if the power cord were pulled
+"""
+
+
+@pytest.mark.slow
+def test_killed_window_loses_nothing_it_showed(tmp_path: Path, project_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "killed_window.py"
+    script.write_text(KILLED_WINDOW, encoding="utf-8")
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, str(script), str(project_path), str(repo), str(tmp_path / "k.ini")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert result.stdout.strip() == "3"  # the window showed three spans
+    fresh = Project.open(project_path)
+    seed = next(
+        d.id for d in queries.document_summaries(fresh, "alice") if d.ext_id.startswith("000_")
+    )
+    stored = queries.annotations(fresh, seed, ["alice"])
+    fresh.close()
+    assert sorted(a.label for a in stored) == ["ACTOR", "CASUALTY", "EVENT"]
+    assert next(a for a in stored if a.label == "CASUALTY").attributes["best"] == 600
+    con = sqlite3.connect(project_path)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
