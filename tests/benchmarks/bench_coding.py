@@ -40,7 +40,11 @@ from annotator.store.setup import create_demo  # noqa: E402
 
 TARGET_MS = 16.0
 LABELS = ("ACTOR", "EVENT", "LOCATION", "SOURCE")  # CASUALTY/DATE would add the prefill readers
-WORDS = ["the", "regime", "forces", "attacked", "villages", "in", "the", "province", "on", "Sunday", "killing", "at", "least", "fifteen", "civilians", "including", "two", "children", "according", "to", "the", "observatory", "which", "said", "that", "more", "than", "six", "hundred", "people", "have", "been", "killed", "since", "April", "while", "hundreds", "of", "thousands", "fled"]
+WORDS = (  # noqa: SIM905 - prose reads better than a list of 40 strings
+    "the regime forces attacked villages in the province on Sunday killing at least fifteen "
+    "civilians including two children according to the observatory which said that more than "
+    "six hundred people have been killed since April while hundreds of thousands fled"
+).split()
 
 
 def big_article(path: Path, size: int = 1_000_000, n_spans: int = 10_000) -> Path:
