@@ -108,7 +108,9 @@ class Coding:
         if ann is None or ann.label == label:
             return
         title = f"Relabel {label}"
-        if s.push(EditSpan(s, ann.id, {"label": ann.label}, {"label": label}, title)):
+        # the store drops attributes the new label lacks: undo must give them back
+        old = {"label": ann.label, **{f"attr.{k}": v for k, v in ann.attributes.items()}}
+        if s.push(EditSpan(s, ann.id, old, {"label": label}, title)):
             s.notice.emit(f"“{s.text_of(ann)}” is now {label} (Ctrl+Z undoes).", False)
 
     def move_boundary(self, which: str, direction: int, by_word: bool) -> None:

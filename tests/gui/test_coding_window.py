@@ -212,3 +212,16 @@ def test_palette_tooltips_carry_the_guidelines(window: MainWindow) -> None:
     button = window.label_palette.buttons["CASUALTY"]
     assert "quantity" in button.toolTip()
     assert "[c]" in button.toolTip()
+
+
+def test_relabel_and_undo_keeps_the_attributes(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    ann = code(qtbot, window, "more than 600", "c")
+    window.view.select_cp(ann.end, ann.end)  # no selection: the key relabels the selected span
+    press(qtbot, window, "e")
+    relabelled = queries.annotation(window.session.project, ann.id)
+    assert relabelled is not None and relabelled.label == "EVENT"
+    assert relabelled.attributes == {}
+    press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
+    back = queries.annotation(window.session.project, ann.id)
+    assert back is not None and (back.label, back.attributes) == ("CASUALTY", ann.attributes)
