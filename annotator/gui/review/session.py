@@ -1,0 +1,118 @@
+"""What the review window works on: the project, the reviewer, the document under review.
+
+No widgets. Every reviewer action runs one adjudication or gold service; after it the session
+re-reads the document's review (its units, gold and resolutions: one document, a few reads) and
+tells the views through ``reviewChanged`` with the ``Change``, so they repaint what it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
+
+from annotator.core.change import Change
+from annotator.core.codebook import Codebook
+from annotator.store import adjudication as adj
+from annotator.store.adjudication import AdjudicationProgress, DocumentReview, ReviewDocument
+from annotator.store.engine import Project
+from annotator.store.services import ServiceError
+
+
+class ReviewSession(QObject):
+    documentsChanged = Signal()
+    documentOpened = Signal(int)
+    documentRowChanged = Signal(int)
+    reviewChanged = Signal(object)  # the Change of the action just run
+    notice = Signal(str, bool)  # message, is it an error
+    saved = Signal()
+
+    def __init__(self, project: Project, reviewer: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.reviewer = reviewer
+        self.undo_group = QUndoGroup(self)
+        self._stacks: dict[int, QUndoStack] = {}
+        self.documents: dict[int, ReviewDocument] = {}
+        self.progress: dict[int, AdjudicationProgress] = {}
+        self.review: DocumentReview | None = None
+
+    @property
+    def codebook(self) -> Codebook:
+        return self.project.codebook
+
+    @property
+    def document_id(self) -> int | None:
+        return self.review.document.id if self.review is not None else None
+
+    @property
+    def coders(self) -> tuple[str, ...]:
+        return self.review.coders if self.review is not None else ()
+
+    # ------------------------------------------------------------------------------ documents
+
+    def reload_documents(self) -> None:
+        """The documents two or more coders worked on, each with its adjudication progress."""
+        self.documents = {d.id: d for d in adj.review_documents(self.project)}
+        self.progress = {
+            d.id: adj.progress(self.project, d.id, d.coders) for d in self.documents.values()
+        }
+        self.documentsChanged.emit()
+
+    def open_document(self, document_id: int) -> None:
+        entry = self.documents.get(document_id)
+        coders = entry.coders if entry is not None else None
+        self.review = adj.load_review(self.project, document_id, coders)
+        self.progress[document_id] = self.review.progress()
+        self.undo_group.setActiveStack(self.stack(document_id))
+        self.documentOpened.emit(document_id)
+
+    def stack(self, document_id: int) -> QUndoStack:
+        if document_id not in self._stacks:
+            stack = QUndoStack(self)
+            self.undo_group.addStack(stack)
+            self._stacks[document_id] = stack
+        return self._stacks[document_id]
+
+    # --------------------------------------------------------------------------- running work
+
+    def push(self, command: QUndoCommand) -> bool:
+        """Run a command's first service call; only if it worked, put it on the undo stack."""
+        first_run = getattr(command, "first_run", None)
+        try:
+            if first_run is not None:
+                first_run()
+        except ServiceError as exc:
+            self.fail(str(exc))
+            return False
+        if self.document_id is not None:
+            self.stack(self.document_id).push(command)
+        return True
+
+    def run(self, service: Callable[[], Change]) -> Change:
+        """Run one service (one transaction) and show its result. ServiceError propagates."""
+        change = service()
+        self.refresh(change)
+        return change
+
+    def refresh(self, change: Change) -> None:
+        review = self.review
+        if review is not None:
+            doc = review.document.id
+            self.review = adj.load_review(self.project, doc, review.coders)
+            self.progress[doc] = self.review.progress()
+            entry = self.documents.get(doc)
+            if entry is not None and entry.gold_status != self.review.gold_status:
+                self.documents[doc] = ReviewDocument(
+                    entry.id, entry.ext_id, entry.title, entry.coders, self.review.gold_status
+                )
+            self.documentRowChanged.emit(doc)
+            self.reviewChanged.emit(change)
+        self.saved.emit()
+
+    def fail(self, message: str) -> None:
+        self.notice.emit(message, True)
+
+    def say(self, message: str) -> None:
+        self.notice.emit(message, False)
