@@ -1,0 +1,342 @@
+"""Review mode driven by keys: two coders' disagreements adjudicated into gold, and the gold rows
+checked in the database after every step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+from sqlmodel import col, select
+
+from annotator.core.records import GOLD, Annotation
+from annotator.gui.review import ReviewWindow, open_review_window
+from annotator.store import queries, services
+from annotator.store.engine import Project
+from annotator.store.importer import import_paths
+from annotator.store.services import ServiceError
+from annotator.store.setup import create_project
+from annotator.store.tables import AuditEntry
+
+from conftest import SEED
+
+# The offscreen platform cannot pass a window's size hints on; it says so on every resize of a
+# main window with docks. Harmless, and not a warning about our code.
+pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
+Mod = Qt.KeyboardModifier
+
+
+@dataclass
+class Work:
+    """Two coders' work on the seed article: span ids by (coder, name)."""
+
+    project: Project
+    doc: int
+    text: str
+    ids: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def at(self, needle: str, after: str = "") -> tuple[int, int]:
+        start = self.text.index(needle, self.text.index(after) if after else 0)
+        return start, start + len(needle)
+
+    def uid(self, coder: str, name: str) -> str:
+        a = queries.annotation(self.project, self.ids[(coder, name)])
+        assert a is not None
+        return f"{coder}:{a.uid}"
+
+    def gold(self) -> list[Annotation]:
+        return queries.annotations(self.project, self.doc, [GOLD])
+
+    def gold_rows(self) -> set[tuple[str, str, str]]:
+        """(label, words, provenance) of every live gold span."""
+        return {(g.label, self.text[g.start : g.end], g.source_uid) for g in self.gold()}
+
+
+def code_two_coders(project: Project) -> Work:
+    """alice and bob on the seed article: an agreed EVENT "attack" with its agreed actor1
+    "Syrian regime"; CASUALTY "15 civilians" (alice) vs "15" (bob), each the event's casualties
+    (boundary); "Idlib" LOCATION vs ACTOR (label); DATE "Sunday" by alice only (missing span);
+    CASUALTY "more than 600" best 600 vs 6000 (number)."""
+    import_paths(project, [SEED])
+    doc = queries.document_ids(project)[0]
+    work = Work(project, doc, queries.document(project, doc).text)
+    killed = "Syrian regime attack killed"
+
+    def add(coder: str, name: str, label: str, span: tuple[int, int], **attrs: object) -> int:
+        change = services.create_annotation(project, coder, doc, label, *span, attrs)
+        work.ids[(coder, name)] = change.created_id
+        return change.created_id
+
+    for coder in ("alice", "bob"):
+        event = add(
+            coder,
+            "event",
+            "EVENT",
+            work.at("attack", killed),
+            event_type="violence_against_civilians",
+        )
+        actor = add(
+            coder, "actor", "ACTOR", work.at("Syrian regime", killed), category="state_forces"
+        )
+        fifteen = work.at("15 civilians" if coder == "alice" else "15", killed)
+        casualty = add(coder, "fifteen", "CASUALTY", fifteen, kind="killed", best=15)
+        add(
+            coder,
+            "idlib",
+            "LOCATION" if coder == "alice" else "ACTOR",
+            work.at("Idlib", "northwestern"),
+        )
+        if coder == "alice":
+            add(coder, "sunday", "DATE", work.at("Sunday", "regime came on"))
+        best = 600 if coder == "alice" else 6000
+        add(coder, "600", "CASUALTY", work.at("more than 600"), kind="killed", best=best)
+        services.create_link(project, coder, event, "actor1", actor)
+        services.create_link(project, coder, event, "casualties", casualty)
+    return work
+
+
+def build_review(qtbot: QtBot, project: Project) -> ReviewWindow:
+    window = open_review_window(project, "carol")
+    qtbot.addWidget(window)
+    window.resize(1500, 900)
+    with qtbot.waitActive(window):  # keys reach shortcuts only in the active window
+        window.show()
+        window.activateWindow()
+    window.list.table.setFocus()
+    return window
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Iterator[Work]:
+    project = create_project(tmp_path / "review.annot")
+    yield code_two_coders(project)
+    project.close()
+
+
+@pytest.fixture
+def window(qtbot: QtBot, work: Work) -> Iterator[ReviewWindow]:
+    w = build_review(qtbot, work.project)
+    yield w
+    w.close()
+
+
+def press(qtbot: QtBot, window: ReviewWindow, key: Qt.Key | str, mod: Mod = Mod.NoModifier) -> None:
+    target = QApplication.focusWidget()
+    qtbot.keyClick(target if isinstance(target, QWidget) else window.list.table, key, mod)
+    QApplication.processEvents()
+
+
+def current(window: ReviewWindow) -> tuple[str, str]:
+    row = window.list.current()
+    assert row is not None
+    return row.difference.kind, window.session.review.document.text[row.unit.start : row.unit.end]  # type: ignore[union-attr]
+
+
+def shown_progress(window: ReviewWindow) -> tuple[int, int]:
+    return window.progress.value(), window.progress.maximum()
+
+
+# ------------------------------------------------------------------------------------ tests
+
+
+def test_the_window_shows_each_coder_and_the_disagreements(
+    window: ReviewWindow, work: Work
+) -> None:
+    split = window.layer_split
+    shown = [split.widget(i).objectName() for i in range(split.count())]
+    assert shown == ["layer.alice", "layer.bob", "layer.gold"]
+    alice, bob = window.layers["alice"].view, window.layers["bob"].view
+    assert {a.id for a in queries.annotations(work.project, work.doc, ["alice"])} == {
+        i for (c, _), i in work.ids.items() if c == "alice"
+    }
+    # each layer holds only its own coder's spans
+    assert alice.annotation(work.ids[("alice", "sunday")]) is not None
+    assert bob.annotation(work.ids[("alice", "sunday")]) is None
+    assert window.gold.view.annotation(work.ids[("alice", "event")]) is None
+    kinds = [(r.difference.kind, work.text[r.unit.start : r.unit.end]) for r in window.list.rows()]
+    assert kinds == [
+        ("label", "Idlib"),
+        ("missing_span", "Sunday"),
+        ("boundary", "15 civilians"),
+        ("number", "more than 600"),
+    ]
+    assert current(window) == ("label", "Idlib")
+    assert shown_progress(window) == (0, 6)
+    assert window.status.coder.text() == "Reviewer: <b>carol</b>"
+    assert window.dashboard.document.pairs.rowCount() == 1
+    assert window.documents.topLevelItemCount() == 1
+
+
+def test_adjudicating_a_document_by_keys(qtbot: QtBot, window: ReviewWindow, work: Work) -> None:
+    p = work.project
+    press(qtbot, window, "N")
+    assert current(window) == ("missing_span", "Sunday")
+    alice, bob = window.layers["alice"].view, window.layers["bob"].view
+    assert alice.current() == work.ids[("alice", "sunday")] and bob.current() is None
+    press(qtbot, window, Qt.Key.Key_F8)
+    assert current(window) == ("boundary", "15 civilians")
+
+    # a note, then 2: bob's "15" goes into gold with its provenance and the note in the audit
+    window.note.setFocus()
+    qtbot.keyClicks(window.note, "the number only")
+    press(qtbot, window, Qt.Key.Key_Return)  # back to the list
+    press(qtbot, window, "2")
+    assert work.gold_rows() == {("CASUALTY", "15", work.uid("bob", "fifteen"))}
+    [fifteen] = work.gold()
+    assert fifteen.attributes == {"kind": "killed", "best": 15}
+    with p.read() as s:
+        entry = s.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc())).first()
+        assert entry is not None and entry.coder == "carol"
+        assert entry.detail == {"note": "the number only", "source": fifteen.source_uid}
+    assert window.note.text() == ""
+    assert current(window) == ("number", "more than 600")  # on to the next open one
+    assert shown_progress(window) == (1, 6)
+    assert window.gold.view.annotation(fifteen.id) is not None
+
+    # A: the agreed event and actor (alice's copies) with their roles
+    press(qtbot, window, "A")
+    rows = {
+        ("CASUALTY", "15", work.uid("bob", "fifteen")),
+        ("EVENT", "attack", work.uid("alice", "event")),
+        ("ACTOR", "Syrian regime", work.uid("alice", "actor")),
+    }
+    assert work.gold_rows() == rows
+    by_words = {work.text[g.start : g.end]: g.id for g in work.gold()}
+    links = {(k.from_id, k.role, k.to_id) for k in queries.links(p, work.doc, [GOLD])}
+    assert links == {
+        (by_words["attack"], "actor1", by_words["Syrian regime"]),
+        (by_words["attack"], "casualties", by_words["15"]),
+    }
+    assert shown_progress(window) == (3, 6)
+
+    # P back to the missing span, R: no span in gold
+    press(qtbot, window, "P")
+    press(qtbot, window, "P")
+    assert current(window) == ("missing_span", "Sunday")
+    press(qtbot, window, "R")
+    assert work.gold_rows() == rows
+    assert shown_progress(window) == (4, 6)
+    sunday = next(r for r in window.list.rows() if r.difference.kind == "missing_span")
+    assert sunday.resolution is not None and sunday.resolution.how == "rejected"
+
+    # undo the rejection and the agreed units, redo them: the same rows come back
+    ids_before = {g.id for g in work.gold()}
+    press(qtbot, window, "Z", Mod.ControlModifier)
+    assert shown_progress(window) == (3, 6)
+    press(qtbot, window, "Z", Mod.ControlModifier)
+    assert work.gold_rows() == {("CASUALTY", "15", work.uid("bob", "fifteen"))}
+    assert queries.links(p, work.doc, [GOLD]) == []
+    assert shown_progress(window) == (1, 6)
+    press(qtbot, window, "Z", Mod.ControlModifier | Mod.ShiftModifier)
+    press(qtbot, window, "Z", Mod.ControlModifier | Mod.ShiftModifier)
+    assert {g.id for g in work.gold()} == ids_before
+    assert len(queries.links(p, work.doc, [GOLD])) == 2
+    assert shown_progress(window) == (4, 6)
+
+    # the label: alice's LOCATION; the number: bob's 6000
+    window.list.select_row(0)
+    press(qtbot, window, "1")
+    window.list.select_row(3)
+    press(qtbot, window, "2")
+    final = rows | {
+        ("LOCATION", "Idlib", work.uid("alice", "idlib")),
+        ("CASUALTY", "more than 600", work.uid("bob", "600")),
+    }
+    assert work.gold_rows() == final
+    six_thousand = next(g for g in work.gold() if g.source_uid == work.uid("bob", "600"))
+    assert six_thousand.attributes["best"] == 6000
+    assert shown_progress(window) == (6, 6)
+    assert window.list.count.text() == "0 open of 4"
+    item = window.documents.topLevelItem(0)
+    assert item is not None and item.data(1, Qt.ItemDataRole.UserRole) == (6, 6)
+
+    # gold done; the coders' own layers were never touched
+    press(qtbot, window, "D", Mod.ControlModifier)
+    assert queries.status(p, GOLD, work.doc) == "done"
+    assert window.actions_.qaction("review.done").isChecked()
+    assert len(queries.annotations(p, work.doc, ["alice"])) == 6
+    assert len(queries.annotations(p, work.doc, ["bob"])) == 5
+
+
+def test_a_coder_without_a_span_means_no_span_and_a_second_accept_replaces(
+    qtbot: QtBot, window: ReviewWindow, work: Work
+) -> None:
+    window.list.select_row(1)
+    assert current(window) == ("missing_span", "Sunday")
+    press(qtbot, window, "2")  # bob marked nothing here
+    assert work.gold() == []
+    row = window.list.rows()[1]
+    assert row.resolution is not None and row.resolution.how == "rejected"
+    assert row.resolution.note == "bob marked nothing here"
+    window.list.select_row(1)
+    press(qtbot, window, "1")  # changed mind: alice's DATE after all
+    assert work.gold_rows() == {("DATE", "Sunday", work.uid("alice", "sunday"))}
+    window.list.select_row(2)
+    press(qtbot, window, "1")
+    press(qtbot, window, "P")
+    press(qtbot, window, "2")  # replace alice's "15 civilians" by bob's "15"
+    casualties = {r for r in work.gold_rows() if r[0] == "CASUALTY"}
+    assert casualties == {("CASUALTY", "15", work.uid("bob", "fifteen"))}
+    press(qtbot, window, "Z", Mod.ControlModifier)
+    casualties = {r for r in work.gold_rows() if r[0] == "CASUALTY"}
+    assert casualties == {("CASUALTY", "15 civilians", work.uid("alice", "fifteen"))}
+    # accepting the same version twice changes nothing and says so
+    window.list.select_row(2)
+    press(qtbot, window, "1")
+    assert "alice's version is in gold already" in window.status.message.text()
+    assert len([r for r in work.gold_rows() if r[0] == "CASUALTY"]) == 1
+
+
+def test_hand_edits_of_gold(qtbot: QtBot, window: ReviewWindow, work: Work) -> None:
+    gold_view = window.gold.view
+    start, end = work.at("more than 600")
+    gold_view.select_cp(start, end)
+    window.label_choice.setCurrentText("CASUALTY")
+    gold_view.setFocus()
+    press(qtbot, window, Qt.Key.Key_Return, Mod.ControlModifier)
+    [drawn] = work.gold()
+    assert (drawn.label, drawn.start, drawn.end, drawn.source_uid) == ("CASUALTY", start, end, "")
+    number = next(r for r in window.list.rows() if r.difference.kind == "number")
+    assert number.resolution is not None and number.resolution.how == "edited"
+    assert window.gold_current == drawn.id
+    # the attribute form edits the gold span
+    window.form.attributesEdited.emit(drawn.id, {"kind": "killed", "best": 600})
+    fresh = queries.annotation(work.project, drawn.id)
+    assert fresh is not None and fresh.attributes == {"kind": "killed", "best": 600}
+    # boundaries from a selection in a coder's layer, then delete, then undo
+    window.layers["alice"].view.select_cp(start + len("more than "), end)
+    press(qtbot, window, "B", Mod.ControlModifier)
+    fresh = queries.annotation(work.project, drawn.id)
+    assert fresh is not None and work.text[fresh.start : fresh.end] == "600"
+    gold_view.setFocus()
+    press(qtbot, window, Qt.Key.Key_Delete)
+    assert work.gold() == []
+    press(qtbot, window, "Z", Mod.ControlModifier)
+    assert [g.id for g in work.gold()] == [drawn.id]
+
+
+def test_project_agreement_is_computed_on_demand(qtbot: QtBot, window: ReviewWindow) -> None:
+    assert window.dashboard.project.pairs.rowCount() == 0
+    qtbot.mouseClick(window.dashboard.compute, Qt.MouseButton.LeftButton)
+    assert window.dashboard.project.pairs.rowCount() == 1
+    assert window.dashboard.project.labels.rowCount() == 5
+    assert "1 document" in window.dashboard.project.summary.text()
+
+
+def test_gold_cannot_review_and_a_project_without_double_coding_says_so(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    project = create_project(tmp_path / "single.annot")
+    import_paths(project, [SEED])
+    with pytest.raises(ServiceError):
+        open_review_window(project, GOLD)
+    window = open_review_window(project, "carol")
+    qtbot.addWidget(window)
+    assert window.session.review is None
+    assert "two coders" in window.status.message.text()
+    window.close()
+    project.close()
