@@ -42,7 +42,9 @@ def test_every_package_is_listed_for_the_wheel() -> None:
     """pyproject lists packages explicitly (to map schema/ and seeds/ into annotator.data)."""
     import tomllib
 
-    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
     found = {
         ".".join(p.parent.relative_to(REPO).parts)
         for p in (REPO / "annotator").rglob("__init__.py")
