@@ -427,6 +427,15 @@ class MainWindow(QMainWindow):
         self.session.switch_coder(name)
         self.status.notice(f"Now coding as {name}.", False)
 
+    def export(self) -> None:
+        from .export_dialog import ExportDialog
+
+        dialog = ExportDialog(
+            self.session.project, self.prefs.qsettings, self.session.document, self
+        )
+        dialog.exported.connect(lambda text: self.status.notice(text, False))
+        dialog.open()
+
     # ------------------------------------------------------------------------------- help
 
     def show_codebook(self) -> None:

@@ -36,6 +36,15 @@ def window_actions(w: MainWindow) -> list[Action]:
         Action(
             "file.coder", "Switch &Coder…", w.switch_coder, "File", ("Ctrl+Shift+U",), section="c"
         ),
+        Action(
+            "file.export",
+            "&Export…",
+            w.export,
+            "File",
+            ("Ctrl+E",),
+            enabled=lambda: s.project is not None,
+            section="x",
+        ),
         Action("file.quit", "&Quit", w.close, "File", (Std.Quit,), section="q"),
         # Edit
         Action(
