@@ -35,12 +35,6 @@ class UsageError(Exception):
     """A bad combination of arguments (one line, exit 1)."""
 
 
-def default_project_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("annotator", appauthor=False) / "default.annot"
-
-
 def _open(project: str) -> Project:
     return Project.open(project)
 
@@ -202,6 +196,8 @@ def cmd_codebook_update(args: argparse.Namespace) -> int:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     project = getattr(args, "project", None)
+    from annotator.store.setup import default_project_path
+
     path = project or str(default_project_path())
     if project is None and not Path(path).exists():
         from annotator.store.setup import create_demo

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from annotator.store import queries
 from annotator.store.engine import Project
 from annotator.store.services import ServiceError
+from annotator.store.setup import default_project_path
 
 from .dialogs import ask_coder, coder_problem
 from .settings import Preferences
@@ -23,9 +24,7 @@ APPLICATION = "Annotator"
 
 def demo_project_path() -> Path:
     """The per-user default project (the demo), as ``annotator`` with no argument opens it."""
-    from platformdirs import user_data_path
-
-    return user_data_path("annotator", appauthor=False) / "default.annot"
+    return default_project_path()
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

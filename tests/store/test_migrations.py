@@ -61,3 +61,18 @@ def test_foreign_database_is_refused(tmp_path: Path) -> None:
 def test_missing_project_file(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="no such project"):
         Project.open(tmp_path / "missing.annot")
+
+
+def test_head_constant_is_alembics_head() -> None:
+    assert migrations.HEAD == migrations.head_revision()
+
+
+def test_a_project_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.annot"
+    create_project(path).close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(ProjectError, match="newer version of Annotator"):
+        Project.open(path)
