@@ -37,10 +37,12 @@ while True:
     elif roll < 0.8:
         a = rng.choice(mine)
         best = rng.randint(0, 999)
+        print("try set", a, best, flush=True)  # the kill may land between these two lines
         services.update_annotation(project, "crash", a, attributes={"best": best})
         print("set", a, best, flush=True)
     else:
         a = mine.pop(rng.randrange(len(mine)))
+        print("try del", a, flush=True)
         services.delete_annotation(project, "crash", a)
         print("del", a, flush=True)
 """
@@ -54,6 +56,7 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> Non
     rng = random.Random(20191230)
     expected_live: dict[int, int] = {}
     deleted: set[int] = set()
+    uncertain: set[int] = set()
     for run in range(12):
         child = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(path), str(run)],
@@ -64,10 +67,15 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> Non
         child.send_signal(signal.SIGKILL)
         out, _ = child.communicate()
         assert child.returncode == -signal.SIGKILL
+        in_flight: list[str] = []
         for line in out.splitlines():
             parts = line.split()
             if len(parts) < 2:
                 continue  # a line cut by the kill was never reported whole
+            if parts[0] == "try":
+                in_flight = parts[1:]
+                continue
+            in_flight = []
             if parts[0] == "add":
                 expected_live[int(parts[1])] = -1
             elif parts[0] == "set" and len(parts) == 3:
@@ -75,8 +83,17 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> Non
             elif parts[0] == "del":
                 expected_live.pop(int(parts[1]), None)
                 deleted.add(int(parts[1]))
-        with sqlite3.connect(path) as db:
+        if in_flight:
+            # Killed during an action it had not reported: either outcome is allowed, so that
+            # annotation is left out of the check (an unreported add is simply an extra row).
+            ann_id = int(in_flight[1])
+            expected_live.pop(ann_id, None)
+            uncertain.add(ann_id)
+        db = sqlite3.connect(path)
+        try:
             assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        finally:
+            db.close()
     assert len(expected_live) > 20, "the child did too little work to test anything"
     project = Project.open(path)
     doc = queries.document_ids(project)[0]
@@ -85,5 +102,5 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> Non
         assert ann_id in live, f"annotation {ann_id} was reported done but is gone"
         if best >= 0:
             assert live[ann_id].attributes["best"] == best
-    assert not deleted & set(live)
+    assert not (deleted - uncertain) & set(live)
     project.close()
