@@ -161,8 +161,8 @@ class ExportRun(QThread):
         except (ServiceError, ExportError) as exc:
             self.failed.emit(str(exc))
         except OSError as exc:
-            where = exc.filename or self.output
-            self.failed.emit(f"{where}: cannot write ({exc.strerror or exc})")
+            # The path the coder chose, not the temporary file the writer was staging.
+            self.failed.emit(f"{self.output}: cannot write ({exc.strerror or exc})")
         except SQLAlchemyError as exc:
             self.failed.emit(f"The project could not be read ({exc.__class__.__name__}).")
         except Exception as exc:  # see above: one line, never a traceback
@@ -189,7 +189,8 @@ def _check_list(names: list[tuple[str, str]]) -> QListWidget:
         item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
         item.setCheckState(Qt.CheckState.Checked)
         box.addItem(item)
-    box.setMinimumHeight(110)
+    box.setMinimumHeight(100)
+    box.setMaximumHeight(150)
     return box
 
 
@@ -272,13 +273,17 @@ class ExportDialog(QDialog):
         self.current_doc = QRadioButton("Current document only")
         self.current_doc.setObjectName("exportCurrentDocument")
         if current is not None and current.ext_id:
-            self.current_doc.setText(f"Current document only ({current.title or current.ext_id})")
+            name = current.title or current.ext_id
+            shown = self.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, 280)
+            self.current_doc.setText(f"Current document only ({shown})")
+            self.current_doc.setToolTip(name)
         else:
             self.current_doc.setEnabled(False)
         self.all_docs.setChecked(True)
         docs = QHBoxLayout()
         docs.addWidget(self.all_docs)
-        docs.addWidget(self.current_doc, 1)
+        docs.addWidget(self.current_doc)
+        docs.addStretch(1)
         fl.addLayout(docs, 3, 0, 1, 2)
 
         self.settings_box = QWidget()
@@ -291,6 +296,7 @@ class ExportDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setObjectName("exportProgress")
         self.progress.setFormat("%v / %m documents")
+        self.progress.setTextVisible(False)  # no "0 / 1 documents" before anything ran
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.message = QLabel()
@@ -328,7 +334,7 @@ class ExportDialog(QDialog):
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.close)
         self._format_changed()
-        self.resize(620, self.sizeHint().height())
+        self.resize(700, self.sizeHint().height())
 
     # ------------------------------------------------------------------------------ choices
 
@@ -399,10 +405,16 @@ class ExportDialog(QDialog):
         if flt.labels is not None and not flt.labels:
             return "Choose at least one label."
         target = Path(output)
-        if self.format.writes_folder and target.is_file():
-            return f"{output} is a file; {self.format.title} writes a folder."
-        if not self.format.writes_folder and target.is_dir():
-            return f"{output} is a folder; choose a file name for the JSONL export."
+        try:
+            if self.format.writes_folder and target.is_file():
+                return f"{output} is a file; {self.format.title} writes a folder."
+            if not self.format.writes_folder and target.is_dir():
+                return f"{output} is a folder; choose a file name for the JSONL export."
+            blocker = next((p for p in target.parents if p.is_file()), None)
+        except OSError:  # a name too long...: the writer will say so, in one line
+            return None
+        if blocker is not None:  # the writer would only say "File exists"
+            return f"{blocker} is a file, not a folder."
         return None
 
     # ------------------------------------------------------------------------------ running
@@ -430,6 +442,7 @@ class ExportDialog(QDialog):
         self.worker = run
         self._set_running(True)
         self.progress.setRange(0, 0)  # busy until the documents are counted
+        self.progress.setTextVisible(True)
         self._say("Exporting…")
         run.start()
         self._poll.start()
@@ -471,14 +484,17 @@ class ExportDialog(QDialog):
         self.exported.emit(text)
 
     def _failed(self, line: str) -> None:
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
+        self._reset_progress()
         self._say(f"Not exported: {line}", error=True)
 
     def _cancelled(self) -> None:
+        self._reset_progress()
+        self._say("Export cancelled, nothing written.")
+
+    def _reset_progress(self) -> None:
+        self.progress.setTextVisible(False)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self._say("Export cancelled, nothing written.")
 
     def _finished(self) -> None:
         self._poll.stop()
