@@ -10,25 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
-from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.core.change import Change
 from annotator.store import services
-from annotator.store.services import ServiceError
 
 from .session import Session
+from .undo import ServiceCommandBase
 
 MERGE_TEXT = 1
 MERGE_BOUNDARY = 2
 
 
-class ServiceCommand(QUndoCommand):
-    """Base: the first redo is skipped because ``first_run`` already did the work."""
+class ServiceCommand(ServiceCommandBase):
+    """A coding-window command; see :mod:`.undo` for the run-once-then-undo protocol."""
 
     def __init__(self, session: Session, text: str) -> None:
-        super().__init__(text)
+        super().__init__(session, text)
         self.session = session
-        self._pushed = False
 
     @property
     def project(self) -> Any:
@@ -37,31 +35,6 @@ class ServiceCommand(QUndoCommand):
     @property
     def coder(self) -> str:
         return self.session.coder
-
-    def first_run(self) -> None:
-        self.do()
-
-    def redo(self) -> None:
-        if not self._pushed:
-            self._pushed = True
-            return
-        self._safely(self.do)
-
-    def undo(self) -> None:
-        self._safely(self.undo_it)
-
-    def _safely(self, work: Any) -> None:
-        try:
-            work()
-        except (ServiceError, SQLAlchemyError) as exc:
-            self.session.fail(f"{self.text()}: {exc}")
-            self.setObsolete(True)
-
-    def do(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def undo_it(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
 
 
 class CreateSpan(ServiceCommand):

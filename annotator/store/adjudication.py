@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -384,31 +383,6 @@ def progress(
 # ---------------------------------------------------------------------------------- writes
 
 
-def _audit(
-    s: Session,
-    reviewer: str,
-    action: str,
-    document_id: int,
-    entity: str = "",
-    entity_id: int | None = None,
-    **detail: Any,
-) -> None:
-    s.add(
-        AuditEntry(
-            coder=reviewer,
-            action=action,
-            document_id=document_id,
-            entity=entity,
-            entity_id=entity_id,
-            detail=detail,
-        )
-    )
-
-
-def _clean(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in attributes.items() if v is not None and v != "" and v != []}
-
-
 def _touch_gold(s: Session, document_id: int, gold_id: int) -> None:
     if s.get(DocumentStatus, (document_id, gold_id)) is None:
         s.add(DocumentStatus(document_id=document_id, coder_id=gold_id))
@@ -466,7 +440,7 @@ class _Batch:
                 f"{coder}'s {row.label} at {row.start}-{row.end}: unknown label in codebook "
                 f"{cb.name} v{cb.version}; draw the gold span by hand"
             )
-        attrs = _clean(row.attributes)
+        attrs = services.clean_attributes(row.attributes)
         errors = cb.attribute_errors(row.label, attrs)
         if errors:
             raise ServiceError(f"{coder}'s {row.label}: {errors[0]}; fix it in gold by hand")
@@ -490,7 +464,7 @@ class _Batch:
         self.created.append(gold.id)
         self.copied.append(row.id)
         self.spans.append((row.start, row.end))
-        _audit(
+        services.audit(
             self.s,
             self.reviewer,
             ACCEPT,
@@ -584,7 +558,7 @@ class _Batch:
             present.add((src, link.role, dst))
             filled[(src, link.role)] = filled.get((src, link.role), 0) + 1
             made.append(gold_link.id)
-            _audit(
+            services.audit(
                 s,
                 self.reviewer,
                 ACCEPT_LINK,
@@ -686,7 +660,7 @@ def withdraw(project: Project, reviewer: str, gold_ids: Iterable[int]) -> Change
                 row.deleted_at = stamp
                 s.add(row)
                 spans.append((row.start, row.end))
-                _audit(s, reviewer, WITHDRAW, row.document_id, "annotation", ann_id)
+                services.audit(s, reviewer, WITHDRAW, row.document_id, "annotation", ann_id)
         links = s.exec(
             select(LinkRow).where(
                 col(LinkRow.from_id).in_(ids) | col(LinkRow.to_id).in_(ids),
@@ -737,7 +711,7 @@ def reinstate(
             row.deleted_at = None
             s.add(row)
             spans.append((row.start, row.end))
-            _audit(s, reviewer, REINSTATE, row.document_id, "annotation", ann_id)
+            services.audit(s, reviewer, REINSTATE, row.document_id, "annotation", ann_id)
         for link_id in links:
             link = s.get(LinkRow, link_id)
             if link is not None and link.coder_id == gold_id:
@@ -779,7 +753,7 @@ def reject(
         if all(src in rejected for src in key):
             raise ServiceError("this unit is rejected already")
         start, end = min(r.start for r in rows), max(r.end for r in rows)
-        _audit(
+        services.audit(
             s,
             reviewer,
             REJECT,
@@ -800,7 +774,9 @@ def unreject(project: Project, reviewer: str, document_id: int, unit_key: Sequen
     with project.write() as s:
         rows, _ = _unit_rows(s, document_id, key)
         start, end = min(r.start for r in rows), max(r.end for r in rows)
-        _audit(s, reviewer, UNREJECT, document_id, "unit", None, sources=key, span=[start, end])
+        services.audit(
+            s, reviewer, UNREJECT, document_id, "unit", None, sources=key, span=[start, end]
+        )
         return Change("adjudicate_unreject", document_id, spans=((start, end),))
 
 
@@ -819,7 +795,7 @@ def finish(
         )
     change = services.set_status(project, GOLD, document_id, "done")
     with project.write() as s:
-        _audit(s, reviewer, "adjudicate_done", document_id, "document", document_id)
+        services.audit(s, reviewer, "adjudicate_done", document_id, "document", document_id)
     return change
 
 

@@ -56,7 +56,7 @@ def coder_id(session: Session, name: str, *, create: bool = True) -> int:
     return row.id
 
 
-def _audit(
+def audit(
     session: Session,
     coder: str,
     action: str,
@@ -101,7 +101,8 @@ def _check_span(doc: DocumentRow, start: int, end: int) -> None:
         )
 
 
-def _clean_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
+def clean_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """Empty values (None, "", []) mean "not filled": they are not stored."""
     return {k: v for k, v in attributes.items() if v is not None and v != "" and v != []}
 
 
@@ -119,7 +120,7 @@ def create_annotation(
     cb = project.codebook
     if cb.label(label) is None:
         raise ServiceError(f"unknown label {label!r} (codebook {cb.name} v{cb.version})")
-    attrs = _clean_attributes(attributes or {})
+    attrs = clean_attributes(attributes or {})
     errors = cb.attribute_errors(label, attrs)
     if errors:
         raise ServiceError(errors[0])
@@ -142,7 +143,7 @@ def create_annotation(
         s.flush()
         assert row.id is not None
         _touch_status(s, document_id, row.coder_id)
-        _audit(s, coder, "create_annotation", document_id, "annotation", row.id, label=label)
+        audit(s, coder, "create_annotation", document_id, "annotation", row.id, label=label)
         return Change("create_annotation", document_id, (row.id,), spans=((start, end),))
 
 
@@ -171,7 +172,7 @@ def update_annotation(
         if attributes is not None:
             merged = {} if replace_attributes else dict(row.attributes)
             merged.update(attributes)
-            attrs = _clean_attributes(merged)
+            attrs = clean_attributes(merged)
         else:
             attrs = dict(row.attributes)
         if label is not None and label != row.label:
@@ -195,7 +196,7 @@ def update_annotation(
         row.updated_at = now()
         s.add(row)
         _touch_status(s, row.document_id, row.coder_id)
-        _audit(s, coder, "update_annotation", row.document_id, "annotation", annotation_id)
+        audit(s, coder, "update_annotation", row.document_id, "annotation", annotation_id)
         spans = (
             (old_span, (new_start, new_end)) if old_span != (new_start, new_end) else (old_span,)
         )
@@ -221,7 +222,7 @@ def delete_annotation(project: Project, coder: str, annotation_id: int) -> Chang
             link.deleted_at = stamp
             s.add(link)
         _touch_status(s, row.document_id, row.coder_id)
-        _audit(s, coder, "delete_annotation", row.document_id, "annotation", annotation_id)
+        audit(s, coder, "delete_annotation", row.document_id, "annotation", annotation_id)
         return Change(
             "delete_annotation",
             row.document_id,
@@ -244,7 +245,7 @@ def restore_annotation(
             if link is not None:
                 link.deleted_at = None
                 s.add(link)
-        _audit(s, coder, "restore_annotation", row.document_id, "annotation", annotation_id)
+        audit(s, coder, "restore_annotation", row.document_id, "annotation", annotation_id)
         return Change(
             "restore_annotation",
             row.document_id,
@@ -294,7 +295,7 @@ def create_link(project: Project, coder: str, from_id: int, role: str, to_id: in
         s.flush()
         assert link.id is not None
         _touch_status(s, src.document_id, src.coder_id)
-        _audit(s, coder, "create_link", src.document_id, "link", link.id, role=role)
+        audit(s, coder, "create_link", src.document_id, "link", link.id, role=role)
         return Change(
             "create_link",
             src.document_id,
@@ -318,7 +319,7 @@ def delete_link(project: Project, coder: str, link_id: int) -> Change:
         link = _own_link(s, coder, link_id)
         link.deleted_at = now()
         s.add(link)
-        _audit(s, coder, "delete_link", link.document_id, "link", link_id)
+        audit(s, coder, "delete_link", link.document_id, "link", link_id)
         return Change("delete_link", link.document_id, links=(link_id,), spans=_link_spans(s, link))
 
 
@@ -327,7 +328,7 @@ def restore_link(project: Project, coder: str, link_id: int) -> Change:
         link = _own_link(s, coder, link_id)
         link.deleted_at = None
         s.add(link)
-        _audit(s, coder, "restore_link", link.document_id, "link", link_id)
+        audit(s, coder, "restore_link", link.document_id, "link", link_id)
         return Change(
             "restore_link", link.document_id, links=(link_id,), spans=_link_spans(s, link)
         )
@@ -371,7 +372,7 @@ def set_status(project: Project, coder: str, document_id: int, status: str) -> C
         row.status = status
         row.updated_at = now()
         s.add(row)
-        _audit(s, coder, f"status_{status}", document_id, "document", document_id)
+        audit(s, coder, f"status_{status}", document_id, "document", document_id)
         return Change("set_status", document_id, status=True)
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
 from annotator.core.change import Change
 from annotator.core.records import GOLD
 from annotator.store import adjudication as adj
@@ -19,16 +17,16 @@ from annotator.store import services
 from annotator.store.adjudication import Resolution, UnitKey
 from annotator.store.services import ServiceError
 
+from ..undo import ServiceCommandBase
 from .session import ReviewSession
 
 
-class ReviewCommand(QUndoCommand):
-    """Base: the first redo is skipped because ``first_run`` already did the work."""
+class ReviewCommand(ServiceCommandBase):
+    """A review-mode command; see :mod:`annotator.gui.undo` for the protocol."""
 
     def __init__(self, session: ReviewSession, text: str) -> None:
-        super().__init__(text)
+        super().__init__(session, text)
         self.session = session
-        self._pushed = False
 
     def run(self, service: Callable[[], Change]) -> Change:
         return self.session.run(service)
@@ -40,31 +38,6 @@ class ReviewCommand(QUndoCommand):
     @property
     def reviewer(self) -> str:
         return self.session.reviewer
-
-    def first_run(self) -> None:
-        self.do()
-
-    def redo(self) -> None:
-        if not self._pushed:
-            self._pushed = True
-            return
-        self._safely(self.do)
-
-    def undo(self) -> None:
-        self._safely(self.undo_it)
-
-    def _safely(self, work: Callable[[], None]) -> None:
-        try:
-            work()
-        except ServiceError as exc:
-            self.session.fail(f"{self.text()}: {exc}")
-            self.setObsolete(True)
-
-    def do(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def undo_it(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
 
 
 class _Replacing(ReviewCommand):
