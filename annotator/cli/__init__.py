@@ -194,6 +194,23 @@ def cmd_codebook_update(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reviewers(args: argparse.Namespace) -> int:
+    from annotator.store import services
+
+    project = _open(args.project)
+    names = set(services.reviewers(project))
+    if args.add or args.remove:
+        names = (names | set(args.add or [])) - set(args.remove or [])
+        services.set_reviewers(project, sorted(names))
+    current = services.reviewers(project)
+    print(
+        "reviewers: " + ", ".join(current)
+        if current
+        else "reviewers: anyone (no list set; add one with --add NAME)"
+    )
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     project = getattr(args, "project", None)
     from annotator.store.setup import default_project_path
@@ -240,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--map-label", action="append", metavar="THEIRS=OURS", help="brat types")
     im.add_argument("--ignore-unknown-labels", action="store_true", help="brat: leave them out")
     im.set_defaults(func=cmd_import)
+
+    rv = sub.add_parser("reviewers", help="who may open review mode")
+    rv.add_argument("project")
+    rv.add_argument("--add", action="append", metavar="NAME")
+    rv.add_argument("--remove", action="append", metavar="NAME")
+    rv.set_defaults(func=cmd_reviewers)
 
     inf = sub.add_parser("info", help="counts and progress")
     inf.add_argument("project")

@@ -436,6 +436,33 @@ class MainWindow(QMainWindow):
         dialog.exported.connect(lambda text: self.status.notice(text, False))
         dialog.open()
 
+    def open_review(self) -> None:
+        """Review mode: the one view of several coders' work, for reviewers only."""
+        from annotator.store import services
+
+        from .review import open_review_window
+
+        project, me = self.session.project, self.session.coder
+        if not services.may_review(project, me):
+            names = ", ".join(services.reviewers(project))
+            self.status.notice(f"Only reviewers ({names}) may open review mode.", True)
+            return
+        if not services.reviewers(project):
+            answer = QMessageBox.question(
+                self,
+                "Review mode",
+                f"Review mode shows every coder's annotations side by side. Coders who still "
+                f"code blind must not open it.\n\nOpen review mode as {me}?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            window = open_review_window(project, me, self)
+        except services.ServiceError as exc:
+            self.status.notice(str(exc), True)
+            return
+        window.show()
+
     # ------------------------------------------------------------------------------- help
 
     def show_codebook(self) -> None:

@@ -45,6 +45,15 @@ def window_actions(w: MainWindow) -> list[Action]:
             enabled=lambda: s.project is not None,
             section="x",
         ),
+        Action(
+            "review.open",
+            "&Review Mode…",
+            w.open_review,
+            "File",
+            ("Ctrl+Shift+R",),
+            enabled=lambda: s.project is not None,
+            section="x",
+        ),
         Action("file.quit", "&Quit", w.close, "File", (Std.Quit,), section="q"),
         # Edit
         Action(

@@ -385,3 +385,31 @@ def register_coder(project: Project, name: str) -> Change:
 
 def is_gold(coder: str) -> bool:
     return coder == GOLD
+
+
+REVIEWERS_KEY = "reviewers"
+
+
+def set_reviewers(project: Project, names: list[str]) -> Change:
+    """Who may open review mode (the only view of several coders' work); empty: anyone."""
+    from annotator.store.tables import ProjectSetting
+
+    clean = sorted({valid_coder_name(n) for n in names})
+    if GOLD in clean:
+        raise ServiceError(f"{GOLD!r} is the adjudicated layer, not a reviewer")
+    with project.write() as s:
+        row = s.get(ProjectSetting, REVIEWERS_KEY) or ProjectSetting(key=REVIEWERS_KEY)
+        row.value = ",".join(clean)
+        s.add(row)
+        audit(s, "", "set_reviewers", None, reviewers=clean)
+    return Change("set_reviewers")
+
+
+def reviewers(project: Project) -> list[str]:
+    value = project.setting(REVIEWERS_KEY)
+    return [n for n in value.split(",") if n]
+
+
+def may_review(project: Project, coder: str) -> bool:
+    names = reviewers(project)
+    return coder != GOLD and (not names or coder in names)

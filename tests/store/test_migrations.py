@@ -64,7 +64,7 @@ def test_missing_project_file(tmp_path: Path) -> None:
 
 
 def test_head_constant_is_alembics_head() -> None:
-    assert migrations.HEAD == migrations.head_revision()
+    assert migrations.head_revision() == migrations.HEAD
 
 
 def test_a_project_from_a_newer_version_is_refused(tmp_path: Path) -> None:
