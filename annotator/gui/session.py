@@ -12,9 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import col, select
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.core.change import Change
 from annotator.core.codebook import Codebook, Label
@@ -22,21 +20,8 @@ from annotator.core.records import Annotation, Document, Link
 from annotator.store import queries
 from annotator.store.engine import Project
 from annotator.store.queries import DocumentSummary
-from annotator.store.services import ServiceError
-from annotator.store.tables import CoderRow, LinkRow
 
-
-def fetch_link(project: Project, link_id: int, coder: str) -> Link | None:
-    """One live link of ``coder`` by id (the store has no single-link query)."""
-    with project.read() as s:
-        row = s.exec(
-            select(LinkRow)
-            .join(CoderRow, col(CoderRow.id) == col(LinkRow.coder_id))
-            .where(LinkRow.id == link_id, CoderRow.name == coder)
-        ).first()
-        if row is None or row.deleted_at is not None:
-            return None
-        return queries.to_link(row, coder)
+from .undo import UndoStacks
 
 
 class Session(QObject):
@@ -58,8 +43,8 @@ class Session(QObject):
         super().__init__(parent)
         self.project = project
         self.coder = coder
-        self.undo_group = QUndoGroup(self)
-        self._stacks: dict[int, QUndoStack] = {}
+        self.undo = UndoStacks(self, self.fail)
+        self.undo_group = self.undo.group
         self.summaries: dict[int, DocumentSummary] = {}
         self.document: Document | None = None
         self.status = "not_started"
@@ -93,10 +78,7 @@ class Session(QObject):
         self.reload_documents(prefer=doc_id)
 
     def _reset(self) -> None:
-        for stack in self._stacks.values():
-            self.undo_group.removeStack(stack)
-            stack.deleteLater()
-        self._stacks.clear()
+        self.undo.clear()
         self.document = None
         self.annotations.clear()
         self.links.clear()
@@ -128,17 +110,13 @@ class Session(QObject):
         self.current_id = None
         self.active_event_id = None
         self.missing.clear()
-        self.undo_group.setActiveStack(self.stack(document_id))
+        self.undo.activate(document_id)
         self.documentOpened.emit(document_id)
         self.currentChanged.emit(-1)
         self.activeEventChanged.emit(-1)
 
     def stack(self, document_id: int) -> QUndoStack:
-        if document_id not in self._stacks:
-            stack = QUndoStack(self)
-            self.undo_group.addStack(stack)
-            self._stacks[document_id] = stack
-        return self._stacks[document_id]
+        return self.undo.stack(document_id)
 
     def neighbour(self, step: int) -> int | None:
         """The document ``step`` places after (or before) the open one, in list order."""
@@ -155,19 +133,7 @@ class Session(QObject):
 
     def push(self, command: QUndoCommand) -> bool:
         """Run a command's first service call; only if it worked, put it on the undo stack."""
-        first_run = getattr(command, "first_run", None)
-        try:
-            if first_run is not None:
-                first_run()
-        except ServiceError as exc:
-            self.fail(str(exc))
-            return False
-        except SQLAlchemyError as exc:  # e.g. the disk is full: say so, keep the window alive
-            self.fail(f"Not saved: the database refused the change ({exc.__class__.__name__}).")
-            return False
-        if self.document is not None:
-            self.stack(self.document.id).push(command)
-        return True
+        return self.undo.push(command, self.document.id if self.document is not None else None)
 
     def run(self, service: Callable[[], Change]) -> Change:
         """Run one service (one transaction) and show its result. ServiceError propagates."""
@@ -201,7 +167,7 @@ class Session(QObject):
                 self.annotationRemoved.emit(ann_id)
         if change.links:
             for link_id in change.links:
-                link = fetch_link(self.project, link_id, self.coder)
+                link = queries.link(self.project, link_id, self.coder)
                 if link is not None and doc is not None and link.document_id == doc.id:
                     self.links[link_id] = link
                 else:

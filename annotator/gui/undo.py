@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.store.services import ServiceError
@@ -51,3 +52,48 @@ class ServiceCommandBase(QUndoCommand):
 
     def undo_it(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+
+class UndoStacks:
+    """One QUndoStack per document, gathered in a QUndoGroup (Edit → Undo follows the open one).
+
+    ``push`` runs the command's action first and puts it on the stack only if it worked; a
+    refused action (ServiceError) or a database failure is reported through ``fail`` instead.
+    """
+
+    def __init__(self, owner: QObject, fail: Callable[[str], None]) -> None:
+        self.owner = owner
+        self.group = QUndoGroup(owner)
+        self._fail = fail
+        self._stacks: dict[int, QUndoStack] = {}
+
+    def stack(self, document_id: int) -> QUndoStack:
+        if document_id not in self._stacks:
+            stack = QUndoStack(self.owner)
+            self.group.addStack(stack)
+            self._stacks[document_id] = stack
+        return self._stacks[document_id]
+
+    def activate(self, document_id: int) -> None:
+        self.group.setActiveStack(self.stack(document_id))
+
+    def clear(self) -> None:
+        for stack in self._stacks.values():
+            self.group.removeStack(stack)
+            stack.deleteLater()
+        self._stacks.clear()
+
+    def push(self, command: QUndoCommand, document_id: int | None) -> bool:
+        first_run = getattr(command, "first_run", None)
+        try:
+            if first_run is not None:
+                first_run()
+        except ServiceError as exc:
+            self._fail(str(exc))
+            return False
+        except SQLAlchemyError as exc:  # e.g. the disk is full: say so, keep the window alive
+            self._fail(f"Not saved: the database refused the change ({exc.__class__.__name__}).")
+            return False
+        if document_id is not None:
+            self.stack(document_id).push(command)
+        return True

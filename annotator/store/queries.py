@@ -186,6 +186,19 @@ def annotation(project: Project, annotation_id: int) -> Annotation | None:
         return to_annotation(row, coder.name if coder else "")
 
 
+def link(project: Project, link_id: int, coder: str) -> Link | None:
+    """One live link of ``coder`` by id."""
+    with project.read() as s:
+        row = s.exec(
+            select(LinkRow)
+            .join(CoderRow, col(CoderRow.id) == col(LinkRow.coder_id))
+            .where(LinkRow.id == link_id, CoderRow.name == coder)
+        ).first()
+        if row is None or row.deleted_at is not None:
+            return None
+        return to_link(row, coder)
+
+
 def status(project: Project, coder: str, document_id: int) -> str:
     with project.read() as s:
         cid = s.exec(select(CoderRow.id).where(CoderRow.name == coder)).first()

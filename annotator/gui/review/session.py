@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.core.change import Change
 from annotator.core.codebook import Codebook
 from annotator.store import adjudication as adj
 from annotator.store.adjudication import AdjudicationProgress, DocumentReview, ReviewDocument
 from annotator.store.engine import Project
-from annotator.store.services import ServiceError
+
+from ..undo import UndoStacks
 
 
 class ReviewSession(QObject):
@@ -32,8 +33,8 @@ class ReviewSession(QObject):
         super().__init__(parent)
         self.project = project
         self.reviewer = reviewer
-        self.undo_group = QUndoGroup(self)
-        self._stacks: dict[int, QUndoStack] = {}
+        self.undo = UndoStacks(self, self.fail)
+        self.undo_group = self.undo.group
         self.documents: dict[int, ReviewDocument] = {}
         self.progress: dict[int, AdjudicationProgress] = {}
         self.review: DocumentReview | None = None
@@ -65,30 +66,17 @@ class ReviewSession(QObject):
         coders = entry.coders if entry is not None else None
         self.review = adj.load_review(self.project, document_id, coders)
         self.progress[document_id] = self.review.progress()
-        self.undo_group.setActiveStack(self.stack(document_id))
+        self.undo.activate(document_id)
         self.documentOpened.emit(document_id)
 
     def stack(self, document_id: int) -> QUndoStack:
-        if document_id not in self._stacks:
-            stack = QUndoStack(self)
-            self.undo_group.addStack(stack)
-            self._stacks[document_id] = stack
-        return self._stacks[document_id]
+        return self.undo.stack(document_id)
 
     # --------------------------------------------------------------------------- running work
 
     def push(self, command: QUndoCommand) -> bool:
         """Run a command's first service call; only if it worked, put it on the undo stack."""
-        first_run = getattr(command, "first_run", None)
-        try:
-            if first_run is not None:
-                first_run()
-        except ServiceError as exc:
-            self.fail(str(exc))
-            return False
-        if self.document_id is not None:
-            self.stack(self.document_id).push(command)
-        return True
+        return self.undo.push(command, self.document_id)
 
     def run(self, service: Callable[[], Change]) -> Change:
         """Run one service (one transaction) and show its result. ServiceError propagates."""
