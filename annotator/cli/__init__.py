@@ -132,6 +132,11 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"annotations {data['annotations']}   links {data['links']}")
     for label, n in data["annotations_by_label"].items():
         print(f"  {label:<12} {n:>8}")
+    if data["flagged_for_review"]:
+        print(
+            f"flagged    {data['flagged_for_review']} annotation(s) use labels or values the "
+            "current codebook no longer has"
+        )
     if data["progress"]:
         print("progress   done / in progress / not started")
         for coder, p in data["progress"].items():

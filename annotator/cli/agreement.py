@@ -43,7 +43,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         writer.writeheader()
         writer.writerows(rows)
     else:
-        print(f"{len(selection.document_ids)} {selection.rule}")
+        n = len(selection.document_ids)
+        print(f"{n} document{'s' if n != 1 else ''} compared: {selection.rule}")
         print(format_table(report))
     return 0
 

@@ -308,6 +308,8 @@ def info(project: Project) -> dict[str, Any]:
         ).all():
             progress[names[c]][st] = n
     cb = project.codebook
+    from annotator.store.setup import flagged_annotations
+
     return {
         "project": project.display_name,
         "codebook": {"name": cb.name, "version": cb.version},
@@ -317,6 +319,8 @@ def info(project: Project) -> dict[str, Any]:
         "links": n_links,
         "annotations_by_label": by_label,
         "annotations_by_coder": dict(sorted(by_coder.items())),
+        # kept from an earlier codebook version whose label, attribute or value is gone
+        "flagged_for_review": len(flagged_annotations(project, cb)),
         "progress": {
             n: {**p, "not_started": n_docs - p["done"] - p["in_progress"]}
             for n, p in sorted(progress.items())

@@ -62,7 +62,7 @@ def select_documents(
     else:
         ids = queries.document_ids(project)
     if scope == "all":
-        return Selection(chosen, ids, "all documents")
+        return Selection(chosen, ids, "all of them")
     with project.read() as s:
         coder_ids = queries.coder_ids(s, chosen)
         done = s.exec(
@@ -89,8 +89,8 @@ def select_documents(
         per_doc.setdefault(doc_id, set()).add(coder_id)
     kept = [i for i in ids if per_doc.get(i, set()) >= wanted]
     rule = {
-        "coded": "documents every coder marked done or annotated",
-        "done": "documents every coder marked done",
+        "coded": "those every coder marked done or annotated",
+        "done": "those every coder marked done",
     }[scope]
     return Selection(chosen, kept, rule)
 

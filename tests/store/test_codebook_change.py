@@ -51,6 +51,7 @@ def test_removed_label_and_value_are_kept_and_flagged(project: Project) -> None:
     ids = {a.id for a in queries.annotations(project, doc)}
     assert {src, cas, ok} <= ids  # nothing deleted
     assert flagged_annotations(project, project.codebook) == flagged
+    assert queries.info(project)["flagged_for_review"] == 2
 
 
 def test_a_changed_codebook_needs_a_new_version(project: Project) -> None:

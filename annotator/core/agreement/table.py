@@ -42,11 +42,15 @@ def _why(reasons: Mapping[str, Any], key: str) -> str:
 
 def format_table(report: Mapping[str, Any]) -> str:
     """A readable plain-text rendering of `agreement_report`'s result."""
+
+    def _count(n: int, noun: str) -> str:
+        return f"{n} {noun}{'s' if n != 1 else ''}"
+
     coders = report["coders"]
     lines = [
         f"Agreement of {len(coders)} coder{'s' if len(coders) != 1 else ''} "
-        f"({', '.join(coders) or 'none'}) on {report['documents']} documents, "
-        f"{report['annotations']} annotations",
+        f"({', '.join(coders) or 'none'}) on {_count(report['documents'], 'document')}, "
+        f"{_count(report['annotations'], 'annotation')}",
         "",
     ]
     spans = report["spans"]
