@@ -4,6 +4,7 @@ a relation ("subset_of → …": then click the target span)."""
 from __future__ import annotations
 
 import html
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu
@@ -31,13 +32,13 @@ def span_menu(w: MainWindow, ids: list[int]) -> QMenu | None:
     for ann in spans:
         if len(spans) > 1:
             menu.addSection(f"{ann.label} “{_short(s.text_of(ann))}”")
-        menu.addAction("Select", lambda a=ann.id: w.jump_to(a))
+        menu.addAction("Select", partial(w.jump_to, ann.id))
         if event is not None and event_label is not None and ann.id != event.id:
             for n, role in enumerate(event_label.roles, start=1):
                 if ann.label in role.targets:
                     menu.addAction(
                         f"Link as {role.name} of “{_short(s.text_of(event), 20)}”\t{n}",
-                        lambda a=ann.id, r=role.name, e=event.id: coding.link(e, r, a),
+                        partial(coding.link, event.id, role.name, ann.id),
                     )
         relations = [r for r in s.codebook.relations if ann.label in r.sources]
         if relations:
@@ -45,13 +46,13 @@ def span_menu(w: MainWindow, ids: list[int]) -> QMenu | None:
             for rel in relations:
                 sub.addAction(
                     f"{rel.name} → …",
-                    lambda a=ann.id, r=rel.name: s.start_link_mode(r, a),
+                    partial(s.start_link_mode, rel.name, ann.id),
                 )
         relabel = menu.addMenu("Change Label")
         for lab in s.codebook.labels:
             if lab.name != ann.label:
-                relabel.addAction(lab.name, lambda a=ann.id, n=lab.name: coding.relabel(a, n))
-        menu.addAction("Delete", lambda a=ann.id: coding.delete(a))
+                relabel.addAction(lab.name, partial(coding.relabel, ann.id, lab.name))
+        menu.addAction("Delete", partial(coding.delete, ann.id))
     return menu
 
 

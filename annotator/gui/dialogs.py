@@ -47,7 +47,9 @@ class CoderDialog(QDialog):
         self.name.setEditable(True)
         self.name.addItems([k for k in known if k != GOLD])
         self.name.setCurrentText(current)
-        self.name.lineEdit().setPlaceholderText("your name or initials")
+        edit = self.name.lineEdit()  # exists: the combo box was made editable above
+        if edit is not None:
+            edit.setPlaceholderText("your name or initials")
         self.problem = QLabel()
         self.problem.setObjectName("coderProblem")
         self.problem.setStyleSheet("color: #c0392b")

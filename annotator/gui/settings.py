@@ -47,8 +47,10 @@ class Preferences:
     def recent_projects(self) -> list[str]:
         value = self.qsettings.value("recent_projects", [])
         if isinstance(value, str):  # a one-element list comes back as a string
-            value = [value] if value else []
-        return [str(v) for v in (value or []) if v]
+            return [value] if value else []
+        if not isinstance(value, (list, tuple)):  # missing, or not something we wrote
+            return []
+        return [str(v) for v in value if v]
 
     def add_recent(self, path: str) -> None:
         items = [path] + [p for p in self.recent_projects if p != path]

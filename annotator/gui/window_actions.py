@@ -8,6 +8,7 @@ Ctrl+PgDown / Ctrl+PgUp: plain PgDown must keep scrolling the article.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
@@ -25,8 +26,16 @@ MAX_ROLE_KEYS = 9
 
 def window_actions(w: MainWindow) -> list[Action]:
     s = w.session
-    has_doc = lambda: s.document is not None  # noqa: E731
-    has_span = lambda: s.current_id is not None  # noqa: E731
+
+    def has_doc() -> bool:
+        return s.document is not None
+
+    def has_span() -> bool:
+        return s.current_id is not None
+
+    def can_mark_done() -> bool:
+        return has_doc() and s.status != "done"
+
     group = s.undo_group
     return [
         # File
@@ -161,7 +170,7 @@ def window_actions(w: MainWindow) -> list[Action]:
             w.mark_done,
             "Document",
             ("Ctrl+Return", "Ctrl+Enter"),
-            enabled=lambda: has_doc() and s.status != "done",
+            enabled=can_mark_done,
             section="s",
             toolbar=True,
             icon="SP_DialogApplyButton",
@@ -216,7 +225,7 @@ def boundary_actions(w: MainWindow) -> list[Action]:
                 Action(
                     f"code.{which}_{word}",
                     f"Move {which.capitalize()} {word.capitalize()}",
-                    lambda wh=which, d=direction: w.move_boundary(wh, d, False),
+                    partial(w.move_boundary, which, direction, False),
                     "Code/Boundaries",
                     (f"Alt+{shift}{arrow}",),
                     enabled=lambda: w.session.current_id is not None,
@@ -228,7 +237,7 @@ def boundary_actions(w: MainWindow) -> list[Action]:
                 Action(
                     f"code.{which}_{word}_word",
                     f"Move {which.capitalize()} {word.capitalize()} by Word",
-                    lambda wh=which, d=direction: w.move_boundary(wh, d, True),
+                    partial(w.move_boundary, which, direction, True),
                     "Code/Boundaries",
                     (f"Ctrl+Alt+{shift}{arrow}",),
                     enabled=lambda: w.session.current_id is not None,
@@ -245,7 +254,7 @@ def label_actions(w: MainWindow, codebook: Codebook) -> list[Action]:
         Action(
             f"label.{lab.name}",
             lab.name,
-            lambda name=lab.name: w.code_selection(name),
+            partial(w.code_selection, lab.name),
             "Code",
             (lab.key,) if lab.key else (),
             enabled=lambda: w.session.document is not None,
@@ -269,7 +278,7 @@ def role_actions(w: MainWindow, codebook: Codebook) -> list[Action]:
             Action(
                 f"link.role{i + 1}",
                 title,
-                lambda i=i: w.link_role(i),
+                partial(w.link_role, i),
                 "Link",
                 (str(i + 1),),
                 enabled=lambda: w.session.active_event_id is not None,
@@ -295,7 +304,7 @@ def recent_actions(w: MainWindow, paths: list[str]) -> list[Action]:
         Action(
             f"file.recent.{i}",
             f"&{i + 1} {p}",
-            lambda p=p: w.switch_project(p),
+            partial(w.switch_project, p),
             "File/Recent Projects",
             section="p",
         )

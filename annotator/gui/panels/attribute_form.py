@@ -54,8 +54,10 @@ class Field:
             self.fill_choices(siblings.get(a.depends_on) if a.depends_on else None)
             i = w.findData(value) if value is not None else 0
             w.setCurrentIndex(max(i, 0))
-        elif isinstance(w, (QSpinBox, QDoubleSpinBox)):
-            w.setValue(w.minimum() if value is None else value)
+        elif isinstance(w, QSpinBox):  # an integer attribute: stored values may be 15.0
+            w.setValue(w.minimum() if value is None else int(value))
+        elif isinstance(w, QDoubleSpinBox):
+            w.setValue(w.minimum() if value is None else float(value))
         elif isinstance(w, QCheckBox):
             state = {True: Qt.CheckState.Checked, False: Qt.CheckState.Unchecked}.get(
                 value, Qt.CheckState.PartiallyChecked

@@ -103,7 +103,7 @@ class EventPanel(QWidget):
         self._relations()
         self._tally(event.id)
 
-    def _filler(self, parent: QTreeWidgetItem, link: Link, shown_id: int) -> None:
+    def _filler(self, parent: QTreeWidgetItem, link: Link, shown_id: int) -> QTreeWidgetItem:
         s = self.session
         ann = s.annotations[shown_id]
         child = QTreeWidgetItem([f"    {s.text_of(ann)}"])
@@ -120,6 +120,7 @@ class EventPanel(QWidget):
         button.setToolTip(f"Remove this {link.role} link")
         button.clicked.connect(lambda _=False, i=link.id: self.unlinkRequested.emit(i))
         self.tree.setItemWidget(child, 1, button)
+        return child
 
     def _relations(self) -> None:
         s = self.session
@@ -140,8 +141,7 @@ class EventPanel(QWidget):
             if other not in s.annotations:
                 continue
             arrow = f"{link.role} →" if outgoing else f"← {link.role}"
-            self._filler(head, link, other)
-            child = head.child(head.childCount() - 1)
+            child = self._filler(head, link, other)
             child.setText(0, f"    {arrow} {s.text_of(s.annotations[other])}")
         head.setExpanded(True)
 
