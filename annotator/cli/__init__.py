@@ -99,6 +99,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{report.links} link(s) from {report.files} file(s); "
         f"skipped {report.skipped} already in the project"
     )
+    if report.merged:
+        print(f"added new coders' annotations to {report.merged} of the skipped document(s)")
     for label, n in sorted(report.dropped.items()):
         print(f"left out {n} span(s) of type {label} (--ignore-unknown-labels)")
     return 0

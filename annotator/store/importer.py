@@ -31,7 +31,7 @@ from annotator.core.text import (
 )
 from annotator.store.engine import Project
 from annotator.store.services import coder_id, new_uid, valid_coder_name
-from annotator.store.tables import AnnotationRow, AuditEntry, DocumentRow, LinkRow
+from annotator.store.tables import AnnotationRow, AuditEntry, CoderRow, DocumentRow, LinkRow
 
 FORMATS = ("txt", "jsonl", "csv", "brat")
 DEFAULT_MAX_BYTES = 10_000_000
@@ -124,6 +124,7 @@ class ImportReport:
     files: int = 0
     added: int = 0
     skipped: int = 0  # already in the project (same text)
+    merged: int = 0  # of those, documents that received another coder's annotations
     annotations: int = 0
     links: int = 0
     dropped: dict[str, int] = field(default_factory=dict)  # brat types left out on request
@@ -535,7 +536,9 @@ class _Writer:
         self.s = session
         self.version = codebook_version
         self.report = report
-        self.known_sha = set(session.exec(select(DocumentRow.sha256)).all())
+        self.known_sha: dict[str, int] = {
+            sha: i for sha, i in session.exec(select(DocumentRow.sha256, DocumentRow.id)) if i
+        }
         self.known_ids = set(session.exec(select(DocumentRow.ext_id)).all())
         self.coders: dict[str, int] = {}
 
@@ -548,11 +551,14 @@ class _Writer:
         report = self.report
         fresh: list[PendingDocument] = []
         for doc in pending:
-            if doc.sha in self.known_sha:
+            existing = self.known_sha.get(doc.sha)
+            if existing is not None:
                 report.skipped += 1
                 report.skipped_ids.append(doc.ext_id or doc.sha[:12])
+                if doc.annotations and self._merge(doc, existing):
+                    report.merged += 1
                 continue
-            self.known_sha.add(doc.sha)
+            self.known_sha[doc.sha] = 0  # a later duplicate in the same input is skipped too
             doc.ext_id = _unique_ext_id(doc, self.known_ids)
             self.known_ids.add(doc.ext_id)
             fresh.append(doc)
@@ -586,9 +592,54 @@ class _Writer:
             ).all()
         )
         report.added += len(fresh)
+        for d in fresh:
+            self.known_sha[d.sha] = int(new_ids[d.ext_id] or 0)
         with_annotations = [(d, int(new_ids[d.ext_id] or 0)) for d in fresh if d.annotations]
         if with_annotations:
             self._write_annotations(with_annotations)
+
+    def _merge(self, doc: PendingDocument, document_id: int) -> bool:
+        """Bring the annotations of coders who have none on this document yet.
+
+        Coders work offline in their own projects; a lead gathers their JSONL exports. A
+        coder who already has work on the document is left alone, so importing the same file
+        twice is still a no-op. Ids that clash with other coders' ids are renumbered.
+        """
+        if not document_id:
+            return False  # the same text earlier in this very input: nothing to merge into
+        present = set(
+            self.s.exec(
+                select(CoderRow.name)
+                .join(AnnotationRow, col(AnnotationRow.coder_id) == col(CoderRow.id))
+                .where(
+                    AnnotationRow.document_id == document_id,
+                    col(AnnotationRow.deleted_at).is_(None),
+                )
+            ).all()
+        )
+        newcomers = {a.coder for a in doc.annotations} - present
+        if not newcomers:
+            return False
+        taken = set(
+            self.s.exec(
+                select(AnnotationRow.uid).where(AnnotationRow.document_id == document_id)
+            ).all()
+        ) | set(self.s.exec(select(LinkRow.uid).where(LinkRow.document_id == document_id)).all())
+        renamed: dict[str, str] = {}
+        for a in doc.annotations:
+            if a.coder in newcomers and a.uid in taken:
+                renamed[a.uid] = new_uid("a")
+        doc.annotations = [a for a in doc.annotations if a.coder in newcomers]
+        for a in doc.annotations:
+            a.uid = renamed.get(a.uid, a.uid)
+        doc.links = [k for k in doc.links if k.coder in newcomers]
+        for k in doc.links:
+            k.from_uid = renamed.get(k.from_uid, k.from_uid)
+            k.to_uid = renamed.get(k.to_uid, k.to_uid)
+            if k.uid in taken:
+                k.uid = new_uid("l")
+        self._write_annotations([(doc, document_id)])
+        return True
 
     def _write_annotations(self, docs: Sequence[tuple[PendingDocument, int]]) -> None:
         rows: list[dict[str, Any]] = []
@@ -640,6 +691,7 @@ class _Writer:
                 detail={
                     "added": r.added,
                     "skipped": r.skipped,
+                    "merged": r.merged,
                     "annotations": r.annotations,
                     "links": r.links,
                 },

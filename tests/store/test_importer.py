@@ -210,3 +210,50 @@ def test_documents_csv_from_our_export_imports_back(project: Project, tmp_path: 
     bad.write_text("id,metadata,text\nd2,[1],x\n", "utf-8")
     with pytest.raises(ImportRejected, match=r"bad\.csv:2: column 'metadata' is not a JSON object"):
         import_paths(project, [bad])
+
+
+def test_coders_work_from_other_projects_is_merged_once(project: Project, tmp_path: Path) -> None:
+    text = "Shelling killed 7 civilians in Idlib."
+    mine = {
+        "id": "a1",
+        "coder": "bob",
+        "label": "CASUALTY",
+        "start": 16,
+        "end": 17,
+        "attributes": {"kind": "killed"},
+    }
+    import_paths(
+        project, [jsonl(tmp_path / "bob.jsonl", {"id": "d", "text": text, "annotations": [mine]})]
+    )
+    alice = jsonl(
+        tmp_path / "alice.jsonl",
+        {
+            "id": "d",
+            "text": text,
+            "annotations": [
+                {"id": "a1", "coder": "alice", "label": "EVENT", "start": 0, "end": 8},
+                {"id": "a2", "coder": "alice", "label": "CASUALTY", "start": 16, "end": 17},
+            ],
+            "links": [
+                {"id": "l1", "coder": "alice", "from": "a1", "role": "casualties", "to": "a2"}
+            ],
+        },
+    )
+    report = import_paths(project, [alice])
+    assert (report.added, report.skipped, report.merged, report.annotations, report.links) == (
+        0,
+        1,
+        1,
+        2,
+        1,
+    )
+    doc = queries.document_ids(project)[0]
+    anns = queries.annotations(project, doc, ["alice"])
+    assert sorted(a.label for a in anns) == ["CASUALTY", "EVENT"]
+    assert len({a.uid for a in queries.annotations(project, doc)}) == 3  # a1 was renumbered
+    [link] = queries.links(project, doc, ["alice"])
+    by_id = {a.id: a.label for a in anns}
+    assert (by_id[link.from_id], by_id[link.to_id]) == ("EVENT", "CASUALTY")
+    again = import_paths(project, [alice])  # the same file twice is still a no-op
+    assert (again.merged, again.annotations) == (0, 0)
+    assert counts(project) == (1, 3, 1)
