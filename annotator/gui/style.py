@@ -9,6 +9,8 @@ STYLE_SHEET = """
 QLabel#docHeader { padding: 7px 12px; border-bottom: 1px solid palette(mid);
                    background: palette(window); font-size: 10.5pt; }
 QLabel#docHeader[status="done"] { background: #e8f5ec; }
+QLabel#reviewTitle { font-size: 10.5pt; font-weight: bold; }
+QLabel#reviewGoldState { font-size: 10.5pt; color: #777; }
 QLabel#requiredCaption { font-weight: bold; }
 QLabel[missing="true"] { color: #c0392b; }
 QComboBox[missing="true"], QSpinBox[missing="true"], QLineEdit[missing="true"],

@@ -14,22 +14,21 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRectF,
+    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QPainter, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionProgressBar,
     QStyleOptionViewItem,
     QTableView,
     QTableWidget,
@@ -58,6 +57,8 @@ from annotator.store.adjudication import (
 
 CODER_COLORS = ("#4e79a7", "#59a14f", "#b07aa1", "#76b7b2", "#9c755f", "#e15759", "#edc948")
 GOLD_COLOR = "#b8860b"
+PROGRESS_FILL = "#bcd6ef"  # the chooser's bars: light enough for black text on them
+DONE_FILL = "#b7dfc3"
 CURRENT_COLOR = "#ffd43b"  # the search-hit yellow of the coding window
 OPEN_COLOR = "#d62728"
 Index = QModelIndex | QPersistentModelIndex
@@ -143,7 +144,10 @@ class LayerView(QWidget):
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """Paints (resolved, total) from the item's UserRole as a small progress bar."""
+    """Paints (resolved, total) from the item's UserRole as "3/6" over a bar filled 3/6 of the way.
+
+    Drawn by hand rather than as a style's progress bar: those are thinner than a row and
+    draw their text through the groove, unreadable at this size."""
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         value = index.data(Qt.ItemDataRole.UserRole)
@@ -151,16 +155,29 @@ class ProgressDelegate(QStyledItemDelegate):
             super().paint(painter, option, index)
             return
         done, total = value
-        bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(2, 3, -2, -3)
-        bar.minimum = 0
-        bar.maximum = max(total, 1)
-        bar.progress = done if total else 1
-        bar.text = f"{done}/{total}"
-        bar.textVisible = True
-        bar.state = option.state
-        style = QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+        rect = option.rect.adjusted(3, 2, -3, -2)
+        palette = option.palette
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
+        painter.setBrush(palette.color(QPalette.ColorRole.Base))
+        painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+        share = done / total if total else 1.0
+        if share > 0:
+            filled = QRectF(rect).adjusted(1, 1, -1, -1)
+            filled.setWidth(filled.width() * share)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(DONE_FILL if share >= 1 else PROGRESS_FILL))
+            painter.drawRoundedRect(filled, 2, 2)
+        painter.setPen(QColor("#000000"))  # dark on the light fill, selected row or not
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{done}/{total}")
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(
+            max(hint.width(), option.fontMetrics.horizontalAdvance("000/000") + 16), hint.height()
+        )
 
 
 class DocumentChooser(QTreeWidget):
@@ -180,7 +197,7 @@ class DocumentChooser(QTreeWidget):
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         self.header().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.header().resizeSection(1, 70)
+        self.header().resizeSection(1, 64)
         self._items: dict[int, QTreeWidgetItem] = {}
         self.currentItemChanged.connect(self._chosen)
 
@@ -343,8 +360,10 @@ class DisagreementList(QWidget):
         self.open_only.setObjectName("openOnly")
         self.count = QLabel()
         self.count.setObjectName("disagreementCount")
+        self.count.setStyleSheet("color: #777")
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 2)
+        bar.setSpacing(8)
         title = QLabel("<b>Disagreements</b>")
         bar.addWidget(title)
         bar.addWidget(self.count)
@@ -478,8 +497,8 @@ class AgreementPage(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.labels = self._table(["Label", "F1 exact", "F1 overlap", "u-α", "spans"])
-        self.pairs = self._table(["Pair", "κ", "F1 exact", "F1 overlap"])
+        self.labels = self._table(["Label", "F1\nexact", "F1\noverlap", "u-α", "spans"])
+        self.pairs = self._table(["Pair", "κ", "F1\nexact", "F1\noverlap"])
         column = QVBoxLayout(self)
         column.setContentsMargins(4, 4, 4, 4)
         self.top = QHBoxLayout()
@@ -514,9 +533,12 @@ class AgreementPage(QWidget):
         self.summary.setText(
             f"{report['documents']} document{'s' if report['documents'] != 1 else ''} · "
             f"coders {html.escape(', '.join(report['coders']))}<br>"
-            f"F1 exact <b>{_fmt(f1['exact_labeled'])}</b> · overlap "
-            f"<b>{_fmt(f1['overlap_labeled'])}</b> · u-α <b>{_fmt(alpha['overall'])}</b> · "
-            f"label κ <b>{_fmt(labels.get('cohen_kappa'))}</b> (n={labels.get('n_units', 0)})"
+            # non-breaking spaces: a wrapped line never parts a figure from its name
+            f"F1&nbsp;exact&nbsp;<b>{_fmt(f1['exact_labeled'])}</b> · "
+            f"overlap&nbsp;<b>{_fmt(f1['overlap_labeled'])}</b> · "
+            f"u-α&nbsp;<b>{_fmt(alpha['overall'])}</b> · "
+            f"label&nbsp;κ&nbsp;<b>{_fmt(labels.get('cohen_kappa'))}</b>"
+            f"&nbsp;(n={labels.get('n_units', 0)})"
             + (f"<br><span style='color:#777'>{html.escape(message)}</span>" if message else "")
         )
         by_label = spans.get("f1_by_label", {})

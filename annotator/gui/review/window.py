@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QProgressBar,
-    QSizePolicy,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from annotator.core.agreement import agreement_report
 from annotator.core.change import Change
 from annotator.core.records import GOLD, Annotation
 from annotator.gui.actions import Action, ActionRegistry
+from annotator.gui.elided_label import ElidedLabel
 from annotator.gui.panels.attribute_form import AttributeForm
 from annotator.gui.status_bar import StatusBar
 from annotator.gui.style import STYLE_SHEET
@@ -66,11 +66,10 @@ class ReviewWindow(QMainWindow):
         self._syncing = False  # a scroll being passed on to the other layers
 
         # ---- centre: header with progress, the layers, then disagreements and dashboard
-        self.doc_header = QLabel()
-        self.doc_header.setObjectName("docHeader")
-        self.doc_header.setTextFormat(Qt.TextFormat.RichText)
-        self.doc_header.setMinimumWidth(100)  # a long title is cut, never widens the window
-        self.doc_header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.doc_header = ElidedLabel()  # a long title ends in "…", never widens the window
+        self.doc_header.setObjectName("reviewTitle")
+        self.gold_state = QLabel()
+        self.gold_state.setObjectName("reviewGoldState")
         self.progress = QProgressBar()
         self.progress.setObjectName("adjudicationProgress")
         self.progress.setFixedWidth(200)
@@ -78,8 +77,11 @@ class ReviewWindow(QMainWindow):
         header = QWidget()
         header.setObjectName("reviewHeader")
         row = QHBoxLayout(header)
-        row.setContentsMargins(0, 0, 10, 0)
-        row.addWidget(self.doc_header, 1)
+        row.setContentsMargins(12, 6, 10, 6)
+        row.setSpacing(12)
+        row.addWidget(self.doc_header)
+        row.addWidget(self.gold_state)
+        row.addStretch(1)
         row.addWidget(self.progress)
         self.layer_split = QSplitter(Qt.Orientation.Horizontal)
         self.layer_split.setObjectName("layers")
@@ -414,11 +416,10 @@ class ReviewWindow(QMainWindow):
         assert review is not None
         doc = review.document
         gold = review.gold_status.replace("_", " ")
-        self.doc_header.setText(
-            f"<b>{html.escape(doc.title or doc.ext_id)}</b>&nbsp;&nbsp;"
-            f"<span style='color:#777'>gold: {gold}</span>"
-        )
-        self.doc_header.setToolTip(f"{doc.ext_id}\ncoders: {', '.join(review.coders)}")
+        title = doc.title or doc.ext_id
+        self.doc_header.set_full_text(title)
+        self.doc_header.setToolTip(f"{title}\n{doc.ext_id}\ncoders: {', '.join(review.coders)}")
+        self.gold_state.setText(f"gold: {gold}")
         self.status.document.setText(f"Gold: {gold}")
 
     def _show_layer_headings(self) -> None:
@@ -686,7 +687,7 @@ class ReviewWindow(QMainWindow):
             width = self.width()
             self.resizeDocks(
                 [self.docks["documents"], self.docks["gold_span"]],
-                [max(200, width // 7), max(300, width // 5)],
+                [max(230, width // 7), max(300, width // 5)],
                 Qt.Orientation.Horizontal,
             )
             self.resizeDocks(
