@@ -3,14 +3,12 @@ of its own beyond routing: coding rules live in ``coding.Coding``, state in ``Se
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -26,6 +24,7 @@ from annotator.store.setup import create_demo, create_project
 from .actions import ActionRegistry
 from .coding import Coding
 from .dialogs import ask_coder, ask_new_project, ask_open_project
+from .document_header import DocumentHeader
 from .panels.annotation_table import AnnotationTable
 from .panels.attribute_form import AttributeForm
 from .panels.codebook_help import CodebookHelp
@@ -58,9 +57,7 @@ class MainWindow(QMainWindow):
         self.view = DocumentView()
         self.view.setObjectName("documentView")
         self.find_bar = FindBar()
-        self.doc_header = QLabel()
-        self.doc_header.setObjectName("docHeader")
-        self.doc_header.setTextFormat(Qt.TextFormat.RichText)
+        self.doc_header = DocumentHeader()
         centre = QWidget()
         column = QVBoxLayout(centre)
         column.setContentsMargins(0, 0, 0, 0)
@@ -219,15 +216,9 @@ class MainWindow(QMainWindow):
         assert doc is not None
         meta = " · ".join(x for x in (doc.source, doc.published) if x)
         chip = STATUS_COLOR.get(s.status, "#999")
-        self.doc_header.setText(
-            f"<b>{html.escape(doc.title or doc.ext_id)}</b>"
-            f"&nbsp;&nbsp;<span style='color:#777'>{html.escape(meta)}</span>"
-            f"&nbsp;&nbsp;<span style='background:{chip}; color:white;'>"
-            f"&nbsp;{STATUS_TEXT[s.status]}&nbsp;</span>"
+        self.doc_header.show_document(
+            doc.title or doc.ext_id, meta, s.status, STATUS_TEXT[s.status], chip
         )
-        self.doc_header.setProperty("status", s.status)
-        self.doc_header.style().unpolish(self.doc_header)
-        self.doc_header.style().polish(self.doc_header)
 
     def _upserted(self, ann_id: int) -> None:
         ann = self.session.annotations[ann_id]

@@ -6,9 +6,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPixmap
 
 STYLE_SHEET = """
-QLabel#docHeader { padding: 7px 12px; border-bottom: 1px solid palette(mid);
-                   background: palette(window); font-size: 10.5pt; }
-QLabel#docHeader[status="done"] { background: #e8f5ec; }
+QWidget#docHeader { border-bottom: 1px solid palette(mid); background: palette(window); }
+QWidget#docHeader[status="done"] { background: #e8f5ec; }
+QWidget#docHeader QLabel { font-size: 10.5pt; }
+QLabel#docTitle { font-weight: bold; }
+QLabel#docMeta { color: #777; }
 QLabel#reviewTitle { font-size: 10.5pt; font-weight: bold; }
 QLabel#reviewGoldState { font-size: 10.5pt; color: #777; }
 QLabel#requiredCaption { font-weight: bold; }

@@ -48,6 +48,19 @@ def test_next_and_previous_document_keys(qtbot: QtBot, window: MainWindow) -> No
     assert not window.actions_.qaction("doc.next").isEnabled()  # the last one
 
 
+def test_a_long_title_ends_in_an_ellipsis_and_never_widens_the_window(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    open_seed(window)
+    title = window.session.document.title
+    assert window.doc_header.title.text() == title  # whole at 1400 px
+    window.resize(1000, 700)  # the title used to hold the window at 1171 px
+    qtbot.waitUntil(lambda: window.width() == 1000)
+    assert window.doc_header.title.text().endswith("…")
+    assert title in window.doc_header.text() and title == window.doc_header.title.toolTip()
+    assert window.doc_header.chip.isVisible() and window.doc_header.chip.text() == "not started"
+
+
 def test_each_document_has_its_own_undo_history(qtbot: QtBot, window: MainWindow) -> None:
     s = window.session
     open_seed(window)
