@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from annotator.core.codebook import Codebook
 from annotator.core.records import GOLD
@@ -527,6 +527,7 @@ def import_paths(
 
 
 BATCH = 500
+DOCUMENT_TABLE = SQLModel.metadata.tables["document"]
 
 
 class _Writer:
@@ -564,10 +565,10 @@ class _Writer:
             fresh.append(doc)
         if not fresh:
             return
-        # Plain executemany (no RETURNING) is the fastest path on SQLite and psycopg alike;
+        # A Core executemany (no ORM bulk layer, no RETURNING) is the fastest portable path;
         # the new ids are then read back by their unique external ids.
-        self.s.execute(
-            insert(DocumentRow),
+        self.s.connection().execute(
+            insert(DOCUMENT_TABLE),
             [
                 {
                     "ext_id": d.ext_id,
