@@ -231,7 +231,7 @@ class Coding:
             return False
         s.missing.clear()
         if s.push(SetStatus(s, doc.id, s.status, "done")):
-            s.notice.emit("Marked done. Ctrl+] opens the next document.", False)
+            s.notice.emit("Marked done.", False)
             return True
         return False
 

@@ -345,9 +345,24 @@ class MainWindow(QMainWindow):
             menu.exec(pos)
 
     def mark_done(self) -> None:
-        if not self.coding.mark_done() and self.session.current_id is not None:
-            self.jump_to(self.session.current_id)
-            self._show_form()
+        if not self.coding.mark_done():
+            if self.session.current_id is not None:
+                self.jump_to(self.session.current_id)
+                self._show_form()
+            return
+        if not self.prefs.advance_after_done:
+            self.status.notice("Marked done. Ctrl+] opens the next document.", False)
+            return
+        target = self.session.next_unfinished()
+        if target is None:
+            self.status.notice("Marked done. Every document is done.", False)
+            return
+        self.session.open_document(target)
+        self.status.notice("Marked done; here is the next unfinished document.", False)
+
+    def toggle_advance(self) -> None:
+        self.prefs.advance_after_done = not self.prefs.advance_after_done
+        self.actions_.refresh()
 
     def go_document(self, step: int) -> None:
         target = self.session.neighbour(step)

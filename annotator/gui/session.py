@@ -126,6 +126,19 @@ class Session(QObject):
         i = ids.index(self.document.id) + step
         return ids[i] if 0 <= i < len(ids) else None
 
+    def next_unfinished(self) -> int | None:
+        """The first document after the open one (wrapping round) this coder has not done."""
+        ids = list(self.summaries)
+        if not ids:
+            return None
+        start = ids.index(self.document.id) + 1 if self.document is not None else 0
+        for doc_id in ids[start:] + ids[:start]:
+            if self.summaries[doc_id].status != "done" and (
+                self.document is None or doc_id != self.document.id
+            ):
+                return doc_id
+        return None
+
     def text_of(self, annotation: Annotation) -> str:
         return self.document.text[annotation.start : annotation.end] if self.document else ""
 

@@ -70,6 +70,15 @@ class Preferences:
         self._set("coding/snap_to_words", on)
 
     @property
+    def advance_after_done(self) -> bool:
+        """Open the next unfinished document once the current one is marked done."""
+        return bool(self._get("coding/advance_after_done", True, bool))
+
+    @advance_after_done.setter
+    def advance_after_done(self, on: bool) -> None:
+        self._set("coding/advance_after_done", on)
+
+    @property
     def zoom(self) -> int:
         return int(self._get("view/zoom", 0, int))
 

@@ -177,6 +177,14 @@ def window_actions(w: MainWindow) -> list[Action]:
             tip="Mark this document done (Ctrl+Enter)",
         ),
         Action(
+            "doc.advance",
+            "Open the Next Unfinished Document after &Done",
+            w.toggle_advance,
+            "Document",
+            checked=lambda: w.prefs.advance_after_done,
+            section="opt",
+        ),
+        Action(
             "doc.reopen",
             "&Reopen",
             w.coding.reopen,

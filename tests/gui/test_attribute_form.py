@@ -183,6 +183,7 @@ def test_typing_in_the_form_never_codes_spans(qtbot: QtBot, window: MainWindow) 
 def test_mark_done_is_refused_until_required_fields_are_filled(
     qtbot: QtBot, window: MainWindow
 ) -> None:
+    window.prefs.advance_after_done = False  # stay on the document to reopen it
     open_seed(window)
     doc = window.session.document.id
     first = code(qtbot, window, "15", "c", after="killed 15")
@@ -204,3 +205,20 @@ def test_mark_done_is_refused_until_required_fields_are_filled(
     assert window.session.summaries[doc].status == "done"
     window.actions_.trigger("doc.reopen")
     assert queries.status(window.session.project, "alice", doc) == "in_progress"
+
+
+def test_marking_done_opens_the_next_unfinished_document(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.prefs.advance_after_done  # the default
+    open_seed(window)
+    seed = window.session.document.id
+    others = [i for i in window.session.summaries if i != seed]
+    assert len(others) == 1  # the test project holds the seed and one more article
+    press(qtbot, window, Qt.Key.Key_Return, Mod.ControlModifier)
+    assert queries.status(window.session.project, "alice", seed) == "done"
+    assert window.session.document.id == others[0]
+    press(qtbot, window, Qt.Key.Key_Return, Mod.ControlModifier)  # the last one
+    assert queries.status(window.session.project, "alice", others[0]) == "done"
+    assert window.session.document.id == others[0]  # nothing left to open
+    assert "Every document is done" in window.status.message.text()
+    window.actions_.trigger("doc.advance")
+    assert window.prefs.advance_after_done is False
