@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.documents = DocumentList(session)
         self.label_palette = LabelPalette()
         self.form = AttributeForm()
+        session.aboutToLeave.connect(self.form.commit_pending)
         self.event_panel = EventPanel(session)
         self.table = AnnotationTable(session)
         left = Qt.DockWidgetArea.LeftDockWidgetArea

@@ -38,6 +38,9 @@ class Session(QObject):
     linkModeChanged = Signal(str)  # relation waiting for its target; "": none
     notice = Signal(str, bool)  # message, is it an error
     saved = Signal()
+    # Emitted before the open document, the selected span, the coder or the project changes,
+    # so an editor holding typed-but-unconfirmed text commits it to what it belongs to.
+    aboutToLeave = Signal()
 
     def __init__(self, project: Project, coder: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +65,7 @@ class Session(QObject):
         return self.project.codebook
 
     def switch_project(self, project: Project) -> None:
+        self.aboutToLeave.emit()
         old = self.project
         self.project = project
         self._reset()
@@ -71,6 +75,7 @@ class Session(QObject):
         self.reload_documents()
 
     def switch_coder(self, coder: str) -> None:
+        self.aboutToLeave.emit()
         self.coder = coder
         doc_id = self.document.id if self.document else None
         self._reset()
@@ -101,6 +106,7 @@ class Session(QObject):
     # ------------------------------------------------------------------------------ documents
 
     def open_document(self, document_id: int) -> None:
+        self.aboutToLeave.emit()
         self.cancel_link_mode()
         self.document = queries.document(self.project, document_id)
         self.status = queries.status(self.project, self.coder, document_id)
@@ -218,6 +224,7 @@ class Session(QObject):
             annotation_id = None
         if annotation_id == self.current_id:
             return
+        self.aboutToLeave.emit()
         self.current_id = annotation_id
         self.currentChanged.emit(-1 if annotation_id is None else annotation_id)
         if annotation_id is None:

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -291,6 +292,16 @@ class AttributeForm(QWidget):
             self.stack.addWidget(form)
             self.forms[label] = form
         return self.forms.get(label)
+
+    def commit_pending(self) -> None:
+        """Commit text typed into a field or the note but not yet confirmed (Enter or focus out).
+
+        Taking the focus away makes the editor emit ``editingFinished`` (only when its text
+        changed), which commits to the span the form still shows.
+        """
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()
 
     def _edited(self, values: dict[str, Any]) -> None:
         if self.annotation_id is not None:
