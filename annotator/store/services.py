@@ -2,6 +2,10 @@
 
 Validation against the codebook happens here, before anything is written, so that a bad
 request raises ``ServiceError`` with a one-line reason and the database is untouched.
+
+``coder`` is the layer a service writes to; ``actor`` (default: the coder) is who did it, as the
+audit trail records it. They differ in review mode, where a reviewer edits the ``gold`` layer by
+hand: the audit entry names the reviewer and keeps the layer in its ``detail``.
 """
 
 from __future__ import annotations
@@ -77,6 +81,22 @@ def audit(
     )
 
 
+def _audit_edit(
+    s: Session,
+    coder: str,
+    actor: str | None,
+    action: str,
+    document_id: int | None,
+    entity: str,
+    entity_id: int | None,
+    **detail: Any,
+) -> None:
+    """Audit an edit of ``coder``'s layer by ``actor`` (the coder when None)."""
+    if actor and actor != coder:
+        detail["layer"] = coder
+    audit(s, actor or coder, action, document_id, entity, entity_id, **detail)
+
+
 def _document(session: Session, document_id: int) -> DocumentRow:
     doc = session.get(DocumentRow, document_id)
     if doc is None:
@@ -116,6 +136,8 @@ def create_annotation(
     attributes: Mapping[str, Any] | None = None,
     note: str = "",
     source_uid: str = "",
+    *,
+    actor: str | None = None,
 ) -> Change:
     cb = project.codebook
     if cb.label(label) is None:
@@ -143,7 +165,9 @@ def create_annotation(
         s.flush()
         assert row.id is not None
         _touch_status(s, document_id, row.coder_id)
-        audit(s, coder, "create_annotation", document_id, "annotation", row.id, label=label)
+        _audit_edit(
+            s, coder, actor, "create_annotation", document_id, "annotation", row.id, label=label
+        )
         return Change("create_annotation", document_id, (row.id,), spans=((start, end),))
 
 
@@ -158,6 +182,7 @@ def update_annotation(
     attributes: Mapping[str, Any] | None = None,
     note: str | None = None,
     replace_attributes: bool = False,
+    actor: str | None = None,
 ) -> Change:
     """Edit a span. ``attributes`` are merged (a None value clears a field) unless replaced."""
     cb = project.codebook
@@ -196,14 +221,18 @@ def update_annotation(
         row.updated_at = now()
         s.add(row)
         _touch_status(s, row.document_id, row.coder_id)
-        audit(s, coder, "update_annotation", row.document_id, "annotation", annotation_id)
+        _audit_edit(
+            s, coder, actor, "update_annotation", row.document_id, "annotation", annotation_id
+        )
         spans = (
             (old_span, (new_start, new_end)) if old_span != (new_start, new_end) else (old_span,)
         )
         return Change("update_annotation", row.document_id, (annotation_id,), spans=spans)
 
 
-def delete_annotation(project: Project, coder: str, annotation_id: int) -> Change:
+def delete_annotation(
+    project: Project, coder: str, annotation_id: int, *, actor: str | None = None
+) -> Change:
     """Soft-delete a span and the links that touch it; ``Change.links`` lists those links."""
     with project.write() as s:
         row = _own_annotation(s, coder, annotation_id)
@@ -222,7 +251,9 @@ def delete_annotation(project: Project, coder: str, annotation_id: int) -> Chang
             link.deleted_at = stamp
             s.add(link)
         _touch_status(s, row.document_id, row.coder_id)
-        audit(s, coder, "delete_annotation", row.document_id, "annotation", annotation_id)
+        _audit_edit(
+            s, coder, actor, "delete_annotation", row.document_id, "annotation", annotation_id
+        )
         return Change(
             "delete_annotation",
             row.document_id,
@@ -233,7 +264,12 @@ def delete_annotation(project: Project, coder: str, annotation_id: int) -> Chang
 
 
 def restore_annotation(
-    project: Project, coder: str, annotation_id: int, link_ids: tuple[int, ...] = ()
+    project: Project,
+    coder: str,
+    annotation_id: int,
+    link_ids: tuple[int, ...] = (),
+    *,
+    actor: str | None = None,
 ) -> Change:
     """Undo of a delete: the same row (and the links deleted with it) come back."""
     with project.write() as s:
@@ -245,7 +281,9 @@ def restore_annotation(
             if link is not None:
                 link.deleted_at = None
                 s.add(link)
-        audit(s, coder, "restore_annotation", row.document_id, "annotation", annotation_id)
+        _audit_edit(
+            s, coder, actor, "restore_annotation", row.document_id, "annotation", annotation_id
+        )
         return Change(
             "restore_annotation",
             row.document_id,
@@ -255,7 +293,15 @@ def restore_annotation(
         )
 
 
-def create_link(project: Project, coder: str, from_id: int, role: str, to_id: int) -> Change:
+def create_link(
+    project: Project,
+    coder: str,
+    from_id: int,
+    role: str,
+    to_id: int,
+    *,
+    actor: str | None = None,
+) -> Change:
     """Link two of the coder's spans by an event role or a relation, as the codebook allows."""
     cb = project.codebook
     with project.write() as s:
@@ -295,7 +341,7 @@ def create_link(project: Project, coder: str, from_id: int, role: str, to_id: in
         s.flush()
         assert link.id is not None
         _touch_status(s, src.document_id, src.coder_id)
-        audit(s, coder, "create_link", src.document_id, "link", link.id, role=role)
+        _audit_edit(s, coder, actor, "create_link", src.document_id, "link", link.id, role=role)
         return Change(
             "create_link",
             src.document_id,
@@ -314,21 +360,21 @@ def _own_link(s: Session, coder: str, link_id: int) -> LinkRow:
     return link
 
 
-def delete_link(project: Project, coder: str, link_id: int) -> Change:
+def delete_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
     with project.write() as s:
         link = _own_link(s, coder, link_id)
         link.deleted_at = now()
         s.add(link)
-        audit(s, coder, "delete_link", link.document_id, "link", link_id)
+        _audit_edit(s, coder, actor, "delete_link", link.document_id, "link", link_id)
         return Change("delete_link", link.document_id, links=(link_id,), spans=_link_spans(s, link))
 
 
-def restore_link(project: Project, coder: str, link_id: int) -> Change:
+def restore_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
     with project.write() as s:
         link = _own_link(s, coder, link_id)
         link.deleted_at = None
         s.add(link)
-        audit(s, coder, "restore_link", link.document_id, "link", link_id)
+        _audit_edit(s, coder, actor, "restore_link", link.document_id, "link", link_id)
         return Change(
             "restore_link", link.document_id, links=(link_id,), spans=_link_spans(s, link)
         )
@@ -349,7 +395,9 @@ def _touch_status(s: Session, document_id: int, coder_row_id: int) -> None:
         s.add(DocumentStatus(document_id=document_id, coder_id=coder_row_id))
 
 
-def set_status(project: Project, coder: str, document_id: int, status: str) -> Change:
+def set_status(
+    project: Project, coder: str, document_id: int, status: str, *, actor: str | None = None
+) -> Change:
     """Mark a document done (refused while required fields are empty) or reopen it."""
     if status not in STATUSES:
         raise ServiceError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
@@ -372,7 +420,7 @@ def set_status(project: Project, coder: str, document_id: int, status: str) -> C
         row.status = status
         row.updated_at = now()
         s.add(row)
-        audit(s, coder, f"status_{status}", document_id, "document", document_id)
+        _audit_edit(s, coder, actor, f"status_{status}", document_id, "document", document_id)
         return Change("set_status", document_id, status=True)
 
 

@@ -317,6 +317,20 @@ def test_hand_edits_of_gold(qtbot: QtBot, window: ReviewWindow, work: Work) -> N
     assert work.gold() == []
     press(qtbot, window, "Z", Mod.ControlModifier)
     assert [g.id for g in work.gold()] == [drawn.id]
+    # every hand edit of gold is audited as the reviewer's
+    with work.project.read() as s:
+        entries = s.exec(
+            select(AuditEntry).where(
+                AuditEntry.entity_id == drawn.id, AuditEntry.entity == "annotation"
+            )
+        ).all()
+    assert [(e.coder, e.action) for e in entries] == [
+        ("carol", "create_annotation"),
+        ("carol", "update_annotation"),
+        ("carol", "update_annotation"),
+        ("carol", "delete_annotation"),
+        ("carol", "restore_annotation"),
+    ]
 
 
 def test_project_agreement_is_computed_on_demand(qtbot: QtBot, window: ReviewWindow) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from annotator.core.records import GOLD, Annotation
 from annotator.store import adjudication as adj
@@ -228,6 +228,10 @@ def test_progress_counts_accepted_edited_and_rejected_units(project: Project, wo
     adj.finish(project, "carol", work.doc)
     assert queries.status(project, GOLD, work.doc) == "done"
     assert adj.review_documents(project)[0].gold_status == "done"
+    with project.read() as s:  # one action, one audit entry: the reviewer's, on gold
+        entry = s.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc())).first()
+    assert entry is not None
+    assert (entry.coder, entry.action, entry.detail) == ("carol", "status_done", {"layer": GOLD})
 
 
 def test_hand_edits_go_through_the_ordinary_services(project: Project, work: Work) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
+from annotator.core.records import GOLD
 from annotator.store import queries, services
 from annotator.store.engine import Project
 from annotator.store.importer import import_paths
@@ -150,3 +151,55 @@ def test_info_counts(project: Project, doc_id: int) -> None:
     assert info["documents"] == 1 and info["coders"] == ["alice", "bob"]
     assert info["annotations_by_label"] == {"ACTOR": 2}
     assert info["progress"]["alice"] == {"done": 0, "in_progress": 1, "not_started": 0}
+
+
+def test_a_reviewers_hand_edits_of_gold_are_audited_as_the_reviewer(
+    project: Project, doc_id: int
+) -> None:
+    def last() -> tuple[str, str, dict[str, object]]:
+        with project.read() as s:
+            entry = s.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc())).first()
+        assert entry is not None
+        return entry.coder, entry.action, entry.detail
+
+    # the coding path is unchanged: the coder is the actor, no layer in the detail
+    services.create_annotation(project, "alice", doc_id, "ACTOR", 0, 6)
+    assert last() == ("alice", "create_annotation", {"label": "ACTOR"})
+
+    gold = {"actor": "carol"}
+    start, end = span(project, doc_id, "attack")
+    event = services.create_annotation(
+        project,
+        GOLD,
+        doc_id,
+        "EVENT",
+        start,
+        end,
+        {"event_type": "violence_against_civilians"},
+        actor="carol",
+    ).created_id
+    assert last() == ("carol", "create_annotation", {"label": "EVENT", "layer": GOLD})
+    start, end = span(project, doc_id, "15 civilians")
+    casualty = services.create_annotation(
+        project, GOLD, doc_id, "CASUALTY", start, end, {"kind": "killed", "best": 15}, **gold
+    ).created_id
+    services.update_annotation(project, GOLD, casualty, note="checked", **gold)
+    assert last() == ("carol", "update_annotation", {"layer": GOLD})
+    link = services.create_link(project, GOLD, event, "casualties", casualty, **gold).links[0]
+    assert last() == ("carol", "create_link", {"role": "casualties", "layer": GOLD})
+    services.delete_link(project, GOLD, link, **gold)
+    assert last()[:2] == ("carol", "delete_link")
+    services.restore_link(project, GOLD, link, **gold)
+    assert last()[:2] == ("carol", "restore_link")
+    removed = services.delete_annotation(project, GOLD, casualty, **gold).links
+    assert last()[:2] == ("carol", "delete_annotation")
+    services.restore_annotation(project, GOLD, casualty, removed, **gold)
+    assert last()[:2] == ("carol", "restore_annotation")
+    services.set_status(project, GOLD, doc_id, "in_progress", **gold)
+    assert last() == ("carol", "status_in_progress", {"layer": GOLD})
+    # the rows themselves are gold's, whoever edited them
+    assert [a.coder for a in queries.annotations(project, doc_id, [GOLD])] == [GOLD, GOLD]
+    assert [k.coder for k in queries.links(project, doc_id, [GOLD])] == [GOLD]
+    with project.read() as s:
+        gold_entries = s.exec(select(AuditEntry).where(AuditEntry.coder == GOLD)).all()
+    assert gold_entries == []

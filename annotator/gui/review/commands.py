@@ -200,17 +200,24 @@ class AddGoldSpan(ReviewCommand):
                     self.start,
                     self.end,
                     self.attributes,
+                    actor=self.reviewer,
                 )
             )
             self.annotation_id = change.created_id
         else:
             ann, links = self.annotation_id, self.link_ids
-            self.run(lambda: services.restore_annotation(self.project, GOLD, ann, links))
+            self.run(
+                lambda: services.restore_annotation(
+                    self.project, GOLD, ann, links, actor=self.reviewer
+                )
+            )
 
     def undo_it(self) -> None:
         assert self.annotation_id is not None
         ann = self.annotation_id
-        self.link_ids = self.run(lambda: services.delete_annotation(self.project, GOLD, ann)).links
+        self.link_ids = self.run(
+            lambda: services.delete_annotation(self.project, GOLD, ann, actor=self.reviewer)
+        ).links
 
 
 class DeleteGoldSpan(ReviewCommand):
@@ -221,11 +228,15 @@ class DeleteGoldSpan(ReviewCommand):
 
     def do(self) -> None:
         ann = self.annotation_id
-        self.link_ids = self.run(lambda: services.delete_annotation(self.project, GOLD, ann)).links
+        self.link_ids = self.run(
+            lambda: services.delete_annotation(self.project, GOLD, ann, actor=self.reviewer)
+        ).links
 
     def undo_it(self) -> None:
         ann, links = self.annotation_id, self.link_ids
-        self.run(lambda: services.restore_annotation(self.project, GOLD, ann, links))
+        self.run(
+            lambda: services.restore_annotation(self.project, GOLD, ann, links, actor=self.reviewer)
+        )
 
 
 class EditGoldSpan(ReviewCommand):
@@ -246,7 +257,11 @@ class EditGoldSpan(ReviewCommand):
     def _apply(self, values: dict[str, Any]) -> None:
         fields = dict(values)
         ann = self.annotation_id
-        self.run(lambda: services.update_annotation(self.project, GOLD, ann, **fields))
+        self.run(
+            lambda: services.update_annotation(
+                self.project, GOLD, ann, actor=self.reviewer, **fields
+            )
+        )
 
     def do(self) -> None:
         self._apply(self.new)
@@ -267,7 +282,11 @@ class SetGoldStatus(ReviewCommand):
             coders = self.session.coders
             self.run(lambda: adj.finish(self.project, self.reviewer, doc, coders))
         else:
-            self.run(lambda: services.set_status(self.project, GOLD, doc, "in_progress"))
+            self.run(
+                lambda: services.set_status(
+                    self.project, GOLD, doc, "in_progress", actor=self.reviewer
+                )
+            )
 
     def do(self) -> None:
         self._set(self.done)
