@@ -114,3 +114,7 @@ class AuditEntry(SQLModel, table=True):
     entity: str = Field(default="", max_length=20)
     entity_id: int | None = None
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    __table_args__ = (
+        # review mode reads a document's rejections (and accept notes) by action: revision 0003
+        Index("ix_audit_action_document", "action", "document_id"),
+    )

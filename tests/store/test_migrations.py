@@ -25,25 +25,40 @@ def test_new_project_is_at_head(tmp_path: Path) -> None:
     project.close()
 
 
-def test_project_at_revision_0001_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
+# What each revision added, newest first: turning a file back to revision r drops the indexes
+# of the revisions after r.
+ADDED = {
+    "0003": ("audit", "ix_audit_action_document"),
+    "0002": ("annotation", "ix_annotation_label"),
+}
+
+
+@pytest.mark.parametrize("old", ["0001", "0002"])
+def test_an_older_project_is_upgraded_and_keeps_its_data(tmp_path: Path, old: str) -> None:
     path = tmp_path / "old.annot"
     project = create_project(path)
     import_paths(project, [SEED])
     project.close()
-    # Turn the file back into a revision-0001 project: no label index, stamped 0001.
+    # Turn the file back into a project of revision `old`: without the later indexes.
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        conn.execute(text("DROP INDEX ix_annotation_label"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        for revision, (_table, index) in ADDED.items():
+            if revision > old:
+                conn.execute(text(f"DROP INDEX {index}"))
+        conn.execute(text(f"UPDATE alembic_version SET version_num = '{old}'"))
     engine.dispose()
 
     reopened = Project.open(path)
     with reopened.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0002"
-        names = {ix["name"] for ix in inspect(conn).get_indexes("annotation")}
+        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+        for table, index in ADDED.values():
+            assert index in {ix["name"] for ix in inspect(conn).get_indexes(table)}
+        audit = next(
+            ix for ix in inspect(conn).get_indexes("audit") if ix["name"] == ADDED["0003"][1]
+        )
+        assert audit["column_names"] == ["action", "document_id"]
         # The upgraded file has exactly the shape the table definitions describe.
         assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
-    assert "ix_annotation_label" in names
     assert queries.info(reopened)["documents"] == 1
     reopened.close()
 
