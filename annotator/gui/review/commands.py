@@ -293,3 +293,44 @@ class SetGoldStatus(ReviewCommand):
 
     def undo_it(self) -> None:
         self._set(not self.done)
+
+
+class AddGoldLink(ReviewCommand):
+    """A gold link drawn by hand: an event role filled, or a relation between gold spans."""
+
+    def __init__(self, session: ReviewSession, from_id: int, role: str, to_id: int) -> None:
+        super().__init__(session, f"Link gold {role}")
+        self.from_id, self.role, self.to_id = from_id, role, to_id
+        self.link_id: int | None = None
+
+    def do(self) -> None:
+        if self.link_id is None:
+            source, role, target = self.from_id, self.role, self.to_id
+            change = self.run(
+                lambda: services.create_link(
+                    self.project, GOLD, source, role, target, actor=self.reviewer
+                )
+            )
+            self.link_id = change.links[0]
+        else:
+            link = self.link_id
+            self.run(lambda: services.restore_link(self.project, GOLD, link, actor=self.reviewer))
+
+    def undo_it(self) -> None:
+        assert self.link_id is not None
+        link = self.link_id
+        self.run(lambda: services.delete_link(self.project, GOLD, link, actor=self.reviewer))
+
+
+class RemoveGoldLink(ReviewCommand):
+    def __init__(self, session: ReviewSession, link_id: int, role: str) -> None:
+        super().__init__(session, f"Remove gold {role} link")
+        self.link_id = link_id
+
+    def do(self) -> None:
+        link = self.link_id
+        self.run(lambda: services.delete_link(self.project, GOLD, link, actor=self.reviewer))
+
+    def undo_it(self) -> None:
+        link = self.link_id
+        self.run(lambda: services.restore_link(self.project, GOLD, link, actor=self.reviewer))

@@ -8,9 +8,10 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDockWidget,
     QHBoxLayout,
@@ -38,6 +39,7 @@ from annotator.store.review import Selection, agreement_input, select_documents
 from annotator.store.services import ServiceError
 
 from . import commands as cmd
+from .event_frame import EventFrame, GoldLinking, role_key_titles
 from .panels import (
     GOLD_COLOR,
     AgreementDashboard,
@@ -64,6 +66,7 @@ class ReviewWindow(QMainWindow):
         self._selection: tuple[int, int] = (0, 0)  # last text selected in any layer
         self._shown_unit: tuple[str, ...] | None = None  # key of the unit last highlighted
         self._syncing = False  # a scroll being passed on to the other layers
+        self._watching_focus = False
 
         # ---- centre: header with progress, the layers, then disagreements and dashboard
         self.doc_header = ElidedLabel()  # a long title ends in "…", never widens the window
@@ -119,7 +122,10 @@ class ReviewWindow(QMainWindow):
         self.documents = DocumentChooser()
         self.form = AttributeForm()
         self.form.set_codebook(session.codebook)
+        self.event_frame = EventFrame()
+        self.linking = GoldLinking(self)
         self._dock("Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self._dock("Gold event", self.event_frame, Qt.DockWidgetArea.LeftDockWidgetArea)
         self._dock("Gold span", self.form, Qt.DockWidgetArea.RightDockWidgetArea)
         self._dock("Agreement", self.dashboard, Qt.DockWidgetArea.RightDockWidgetArea)
         self._docks_sized = False
@@ -137,7 +143,9 @@ class ReviewWindow(QMainWindow):
         for lab in session.codebook.labels:
             self.label_choice.addItem(lab.name)
         self.actions_ = ActionRegistry(self, self.gold.view)
+        self._n_role_keys = 0
         self.actions_.add(self._actions())
+        self.actions_.add(self._link_actions())
         self.toolbar = QToolBar("Review")
         self.toolbar.setObjectName("toolbar.review")
         self.toolbar.setMovable(False)
@@ -337,7 +345,53 @@ class ReviewWindow(QMainWindow):
         return lambda: self.accept_version(k)
 
     def _can_accept(self, k: int) -> Callable[[], bool]:
-        return lambda: self.list.current() is not None and k <= len(self.session.coders)
+        return lambda: (
+            self.list.current() is not None
+            and k <= len(self.session.coders)
+            and not (k <= self._n_role_keys and self._role_keys_live())
+        )
+
+    def _role_keys_live(self) -> bool:
+        """Digits link roles while the gold view has the focus and a gold event is active;
+        elsewhere they accept coders' versions (one key, one meaning at a time: Qt calls a key
+        bound to two enabled actions ambiguous and runs neither)."""
+        focus = QApplication.focusWidget()
+        view = self.gold.view
+        on_gold = focus is not None and (focus is view or view.isAncestorOf(focus))
+        return on_gold and self.linking.event_id is not None
+
+    def _linking(self, index: int) -> Callable[[], None]:
+        return lambda: self.linking.link_role(index)
+
+    def _link_actions(self) -> list[Action]:
+        titles = role_key_titles(self.session.codebook)
+        self._n_role_keys = len(titles)
+        out = [
+            Action(
+                f"review.link.role{i + 1}",
+                title,
+                self._linking(i),
+                "Gold/Link",
+                (str(i + 1),),
+                enabled=lambda: self.linking.event_id is not None,
+                scope="view",
+                section="link",
+                tip=f"Link the current gold span as role {i + 1} of the active gold event",
+            )
+            for i, title in enumerate(titles)
+        ]
+        out.append(
+            Action(
+                "review.link.cancel",
+                "Cancel linking",
+                self.linking.cancel,
+                "Gold/Link",
+                ("Esc",),
+                enabled=lambda: self.linking.link_mode is not None,
+                section="link",
+            )
+        )
+        return out
 
     # ------------------------------------------------------------------------------ wiring
 
@@ -355,6 +409,9 @@ class ReviewWindow(QMainWindow):
         self.list.currentChanged.connect(self._show_current)
         self.form.attributesEdited.connect(self._attributes_edited)
         self.form.noteEdited.connect(self._note_edited)
+        self.gold.view.contextMenuForSpans.connect(self._gold_menu)
+        self.event_frame.removeRequested.connect(self.linking.remove)
+        self.event_frame.fillerChosen.connect(self.select_gold)
         self.dashboard.projectRequested.connect(self.compute_project_agreement)
 
     def _documents_changed(self) -> None:
@@ -401,6 +458,7 @@ class ReviewWindow(QMainWindow):
         self.gold_current = None
         self._shown_unit = None
         self.form.show_annotation(None, "")
+        self.linking.reset()
         self.documents.select(doc_id)
         self._show_header()
         self._show_layer_headings()
@@ -457,6 +515,7 @@ class ReviewWindow(QMainWindow):
                     self._set_gold_current(None)
         if self.gold_current is not None and self.gold_current in fresh:
             self._show_form()
+        self.linking.refresh()
         self._show_header()
         self._show_layer_headings()
         if self.gold_current is None:
@@ -605,8 +664,8 @@ class ReviewWindow(QMainWindow):
         new = {"start": start, "end": end}
         self.session.push(cmd.EditGoldSpan(self.session, ann.id, old, new, "Gold boundaries"))
 
-    def delete_gold(self) -> None:
-        ann = self._gold_annotation()
+    def delete_gold(self, ann_id: int | None = None) -> None:
+        ann = self._gold_annotation(ann_id)
         if ann is not None:
             self.session.push(cmd.DeleteGoldSpan(self.session, ann.id, ann.label))
 
@@ -636,13 +695,31 @@ class ReviewWindow(QMainWindow):
         return next((a for a in review.gold if a.id == wanted), None)
 
     def _gold_clicked(self, ann_id: int) -> None:
+        if self.linking.clicked(ann_id):
+            self.gold.view.set_current(self.gold_current)
+            return
         self._set_gold_current(ann_id if ann_id >= 0 else None)
+
+    def select_gold(self, ann_id: int) -> None:
+        self._set_gold_current(ann_id)
+        self.gold.view.setFocus()
+
+    def _gold_menu(self, ids: list[int], pos: QPoint) -> None:
+        menu = self.linking.menu(ids, pos)
+        if menu is not None:
+            menu.exec(pos)
 
     def _set_gold_current(self, ann_id: int | None) -> None:
         self.gold_current = ann_id
         self.gold.view.set_current(ann_id)
         self._show_form()
+        self.linking.current_changed(ann_id)
         self.actions_.refresh()
+
+    def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
+        view = self.gold.view
+        if any(w is not None and (w is view or view.isAncestorOf(w)) for w in (old, new)):
+            self.actions_.refresh()  # the digits change meaning (see _role_keys_live)
 
     def _show_form(self) -> None:
         ann = self._gold_annotation()
@@ -682,6 +759,10 @@ class ReviewWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not self._watching_focus:
+            app.focusChanged.connect(self._focus_moved)
+            self._watching_focus = True
         if not self._docks_sized:  # docks take sizes only once the window has its own
             self._docks_sized = True
             width = self.width()
@@ -695,9 +776,18 @@ class ReviewWindow(QMainWindow):
                 [self.height() // 2, self.height() // 2],
                 Qt.Orientation.Vertical,
             )
+            self.resizeDocks(  # the left column: a short document list over the gold event
+                [self.docks["documents"], self.docks["gold_event"]],
+                [self.height() * 2 // 5, self.height() * 3 // 5],
+                Qt.Orientation.Vertical,
+            )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # The project belongs to whoever opened the window (the coding window shares it).
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and self._watching_focus:
+            app.focusChanged.disconnect(self._focus_moved)
+            self._watching_focus = False
         super().closeEvent(event)
 
 
