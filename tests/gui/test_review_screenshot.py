@@ -35,6 +35,11 @@ def render(window_builder: object, folder: Path, out: Path) -> QImage:
         window.list.table.setFocus()
         QTest.keyClick(window.list.table, key)
         QApplication.processEvents()
+    # the gold event made current: its roles and their fillers show in the Gold event panel
+    review = window.session.review
+    assert review is not None
+    window.select_gold(next(g.id for g in review.gold if g.label == "EVENT"))
+    assert window.event_frame.tree.topLevelItemCount() == 7  # EVENT's seven roles
     window.list.table.setFocus()
     QApplication.processEvents()
     image = window.grab().toImage()
