@@ -276,21 +276,59 @@ def restore_annotation(
         row = _own_annotation(s, coder, annotation_id)
         row.deleted_at = None
         s.add(row)
+        s.flush()
+        restored: list[int] = []
+        kept_out: list[int] = []
         for link_id in link_ids:
             link = s.get(LinkRow, link_id)
-            if link is not None:
-                link.deleted_at = None
-                s.add(link)
+            if link is None or link.deleted_at is None:
+                continue
+            # A role filled again meanwhile keeps its new filler: never more than its max.
+            if _role_full(s, project, link) is not None:
+                kept_out.append(link_id)
+                continue
+            link.deleted_at = None
+            s.add(link)
+            s.flush()
+            restored.append(link_id)
         _audit_edit(
-            s, coder, actor, "restore_annotation", row.document_id, "annotation", annotation_id
+            s,
+            coder,
+            actor,
+            "restore_annotation",
+            row.document_id,
+            "annotation",
+            annotation_id,
+            **({"links_not_restored": kept_out} if kept_out else {}),
         )
         return Change(
             "restore_annotation",
             row.document_id,
             (annotation_id,),
-            link_ids,
+            tuple(restored),
             spans=((row.start, row.end),),
         )
+
+
+def _role_full(s: Session, project: Project, link: LinkRow) -> int | None:
+    """The role's max if bringing ``link`` back would put more fillers in it than that."""
+    src = s.get(AnnotationRow, link.from_id)
+    if src is None:
+        return None
+    mx = project.codebook.role_max(src.label, link.role)
+    if mx is None:
+        return None
+    live = s.exec(
+        select(func.count())
+        .select_from(LinkRow)
+        .where(
+            LinkRow.from_id == link.from_id,
+            LinkRow.role == link.role,
+            col(LinkRow.deleted_at).is_(None),
+            LinkRow.id != link.id,
+        )
+    ).one()
+    return mx if live >= mx else None
 
 
 def create_link(
@@ -372,6 +410,11 @@ def delete_link(project: Project, coder: str, link_id: int, *, actor: str | None
 def restore_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
     with project.write() as s:
         link = _own_link(s, coder, link_id)
+        full = _role_full(s, project, link) if link.deleted_at is not None else None
+        if full is not None:
+            raise ServiceError(
+                f"role '{link.role}' is full (at most {full}); remove its filler first"
+            )
         link.deleted_at = None
         s.add(link)
         _audit_edit(s, coder, actor, "restore_link", link.document_id, "link", link_id)

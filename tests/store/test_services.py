@@ -203,3 +203,26 @@ def test_a_reviewers_hand_edits_of_gold_are_audited_as_the_reviewer(
     with project.read() as s:
         gold_entries = s.exec(select(AuditEntry).where(AuditEntry.coder == GOLD)).all()
     assert gold_entries == []
+
+
+def test_undo_never_overfills_a_role(project: Project, doc_id: int) -> None:
+    e = services.create_annotation(
+        project, "alice", doc_id, "EVENT", *span(project, doc_id, "attack")
+    ).created_id
+    a1 = services.create_annotation(
+        project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Syrian regime")
+    ).created_id
+    a2 = services.create_annotation(
+        project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Russia")
+    ).created_id
+    first = services.create_link(project, "alice", e, "actor1", a1).created_id
+    services.delete_link(project, "alice", first)
+    services.create_link(project, "alice", e, "actor1", a2)  # actor1 (max 1) is filled again
+    with pytest.raises(ServiceError, match="role 'actor1' is full"):
+        services.restore_link(project, "alice", first)
+    # Deleting and restoring a span brings back only the links that still fit.
+    gone = services.delete_annotation(project, "alice", a2)
+    services.create_link(project, "alice", e, "actor1", a1)
+    back = services.restore_annotation(project, "alice", a2, gone.links)
+    assert back.links == ()
+    assert [k.to_id for k in queries.links(project, doc_id) if k.role == "actor1"] == [a1]
