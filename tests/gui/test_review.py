@@ -354,3 +354,21 @@ def test_gold_cannot_review_and_a_project_without_double_coding_says_so(
     assert "two coders" in window.status.message.text()
     window.close()
     project.close()
+
+
+def test_a_note_typed_on_a_gold_span_is_kept_when_the_reviewer_moves_on(
+    qtbot: QtBot, window: ReviewWindow, work: Work
+) -> None:
+    gold_view = window.gold.view
+    start, end = work.at("more than 600")
+    gold_view.select_cp(start, end)
+    window.label_choice.setCurrentText("CASUALTY")
+    gold_view.setFocus()
+    press(qtbot, window, Qt.Key.Key_Return, Mod.ControlModifier)
+    [drawn] = work.gold()
+    note = window.form.note
+    note.setFocus()
+    qtbot.keyClicks(note, "cumulative since April")
+    window.session.open_document(drawn.document_id)  # e.g. the chooser: the form is rebuilt
+    fresh = queries.annotation(work.project, drawn.id)
+    assert fresh is not None and fresh.note == "cumulative since April"

@@ -28,6 +28,7 @@ class ReviewSession(QObject):
     reviewChanged = Signal(object)  # the Change of the action just run
     notice = Signal(str, bool)  # message, is it an error
     saved = Signal()
+    aboutToLeave = Signal()  # before another document opens: commit typed text first
 
     def __init__(self, project: Project, reviewer: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +63,7 @@ class ReviewSession(QObject):
         self.documentsChanged.emit()
 
     def open_document(self, document_id: int) -> None:
+        self.aboutToLeave.emit()
         entry = self.documents.get(document_id)
         coders = entry.coders if entry is not None else None
         self.review = adj.load_review(self.project, document_id, coders)

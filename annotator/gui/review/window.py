@@ -398,6 +398,7 @@ class ReviewWindow(QMainWindow):
     def _wire(self) -> None:
         s = self.session
         s.documentsChanged.connect(self._documents_changed)
+        s.aboutToLeave.connect(self.form.commit_pending)
         s.documentOpened.connect(self._document_opened)
         s.documentRowChanged.connect(self._row_changed)
         s.reviewChanged.connect(self._review_changed)
@@ -710,6 +711,8 @@ class ReviewWindow(QMainWindow):
             menu.exec(pos)
 
     def _set_gold_current(self, ann_id: int | None) -> None:
+        if ann_id != self.gold_current:
+            self.form.commit_pending()  # typed text belongs to the span shown until now
         self.gold_current = ann_id
         self.gold.view.set_current(ann_id)
         self._show_form()
