@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from annotator.core.records import Annotation, Document, Link
@@ -140,20 +141,52 @@ def annotations(
         return _annotations(s, [document_id], coders).get(document_id, [])
 
 
+_ANNOTATION_COLUMNS = (
+    col(AnnotationRow.id),
+    col(AnnotationRow.uid),
+    col(AnnotationRow.document_id),
+    col(AnnotationRow.coder_id),
+    col(AnnotationRow.label),
+    col(AnnotationRow.start),
+    col(AnnotationRow.end),
+    col(AnnotationRow.attributes),
+    col(AnnotationRow.note),
+    col(AnnotationRow.codebook_version),
+    col(AnnotationRow.source_uid),
+)
+
+
 def _annotations(
     s: Session, document_ids: Sequence[int], coders: Sequence[str] | None
 ) -> dict[int, list[Annotation]]:
+    # Plain column rows, not ORM objects: a 10,000-span document loads several times faster.
     names = coder_ids(s, coders)
-    q = select(AnnotationRow).where(
-        col(AnnotationRow.document_id).in_(list(document_ids)),
-        col(AnnotationRow.deleted_at).is_(None),
-        col(AnnotationRow.coder_id).in_(list(names)),
+    q = (
+        sa_select(*_ANNOTATION_COLUMNS)
+        .where(
+            col(AnnotationRow.document_id).in_(list(document_ids)),
+            col(AnnotationRow.deleted_at).is_(None),
+            col(AnnotationRow.coder_id).in_(list(names)),
+        )
+        .order_by(col(AnnotationRow.start), col(AnnotationRow.end), col(AnnotationRow.id))
     )
     out: dict[int, list[Annotation]] = {}
-    for row in s.exec(
-        q.order_by(col(AnnotationRow.start), col(AnnotationRow.end), col(AnnotationRow.id))
-    ):
-        out.setdefault(row.document_id, []).append(to_annotation(row, names[row.coder_id]))
+    for i, uid, doc, coder, label, start, end, attrs, note, version, source in s.execute(q):
+        out.setdefault(doc, []).append(
+            Annotation(
+                i,
+                uid,
+                doc,
+                names[coder],
+                label,
+                start,
+                end,
+                dict(attrs or {}),
+                note,
+                version,
+                source,
+            )
+        )
     return out
 
 
