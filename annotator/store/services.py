@@ -97,11 +97,14 @@ def _audit_edit(
     audit(s, actor or coder, action, document_id, entity, entity_id, **detail)
 
 
-def _document(session: Session, document_id: int) -> DocumentRow:
-    doc = session.get(DocumentRow, document_id)
-    if doc is None:
+def _document(session: Session, document_id: int) -> tuple[str, int]:
+    """A document's external id and length; its text (up to megabytes) is not read."""
+    row = session.exec(
+        select(DocumentRow.ext_id, DocumentRow.length).where(DocumentRow.id == document_id)
+    ).first()
+    if row is None:
         raise ServiceError(f"no document {document_id}")
-    return doc
+    return row[0], row[1]
 
 
 def _own_annotation(session: Session, coder: str, annotation_id: int) -> AnnotationRow:
@@ -114,10 +117,11 @@ def _own_annotation(session: Session, coder: str, annotation_id: int) -> Annotat
     return row
 
 
-def _check_span(doc: DocumentRow, start: int, end: int) -> None:
-    if not (0 <= start < end <= doc.length):
+def _check_span(doc: tuple[str, int], start: int, end: int) -> None:
+    ext_id, length = doc
+    if not (0 <= start < end <= length):
         raise ServiceError(
-            f"span {start}-{end} is outside the text of document {doc.ext_id} (length {doc.length})"
+            f"span {start}-{end} is outside the text of document {ext_id} (length {length})"
         )
 
 
