@@ -14,15 +14,15 @@ from pathlib import Path
 from annotator.core.brat import BratError, ParsedAnn, parse_ann, read_attribute_note
 from annotator.core.codebook import Codebook
 from annotator.core.text import Normalised, guess_title_and_date, normalise
-from annotator.store.importer import (
+from annotator.store.import_model import (
     ImportOptions,
     ImportRejected,
     ImportReport,
     PendingAnnotation,
     PendingDocument,
     PendingLink,
-    _decode,
-    _read_bytes,
+    decode_file,
+    read_bytes,
 )
 
 
@@ -32,11 +32,11 @@ def read_brat(
     ann_path = txt.with_suffix(".ann")
     if not txt.exists():
         raise ImportRejected(f"{txt}: no such file (every .ann needs its .txt)")
-    raw_text = _decode(txt, _read_bytes(txt, options.max_bytes), options.max_bytes)
+    raw_text = decode_file(txt, read_bytes(txt, options.max_bytes), options.max_bytes)
     ann_text = ""
     if ann_path.exists():
-        data = _read_bytes(ann_path, max(options.max_bytes * 10, 2**26))
-        ann_text = _decode(ann_path, data, 2**62) if data.strip() else ""
+        data = read_bytes(ann_path, max(options.max_bytes * 10, 2**26))
+        ann_text = decode_file(ann_path, data, 2**62) if data.strip() else ""
     try:
         parsed = parse_ann(ann_text, raw_text, str(ann_path))
     except BratError as exc:

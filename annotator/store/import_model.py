@@ -1,0 +1,160 @@
+"""What an import reads into, before anything is written: pending documents, annotations and
+links, the options, the report, and finding the input files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.text import TextError, decode
+
+FORMATS = ("txt", "jsonl", "csv", "brat")
+DEFAULT_MAX_BYTES = 10_000_000
+ANNOTATION_KEYS = {
+    "id",
+    "coder",
+    "label",
+    "start",
+    "end",
+    "text",
+    "attributes",
+    "note",
+    "codebook",
+    "version",
+    "source",
+}
+LINK_KEYS = {"id", "coder", "from", "role", "to"}
+DOCUMENT_KEYS = {
+    "id",
+    "title",
+    "text",
+    "source",
+    "url",
+    "published",
+    "language",
+    "metadata",
+    "annotations",
+    "links",
+}
+Progress = Callable[[int], None]
+
+
+class ImportRejected(ValueError):
+    """The input is refused; the message names file, line and field. Nothing was written."""
+
+
+@dataclass
+class ImportOptions:
+    format: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+    coder: str = "imported"  # for annotations that name no coder
+    text_column: str = "text"
+    title_column: str = "title"
+    id_column: str = "id"
+    label_map: dict[str, str] = field(default_factory=dict)  # brat: their type -> our label
+    ignore_unknown_labels: bool = False  # brat: drop (and count) types that map to nothing
+
+
+@dataclass
+class PendingAnnotation:
+    uid: str
+    coder: str
+    label: str
+    start: int
+    end: int
+    attributes: dict[str, Any]
+    note: str = ""
+    version: int = 0
+    source_uid: str = ""
+
+
+@dataclass
+class PendingLink:
+    uid: str
+    coder: str
+    from_uid: str
+    role: str
+    to_uid: str
+
+
+@dataclass
+class PendingDocument:
+    origin: str  # "file" or "file:line", for messages
+    text: str
+    ext_id: str = ""
+    explicit_id: bool = False
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: str = ""
+    language: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    annotations: list[PendingAnnotation] = field(default_factory=list)
+    links: list[PendingLink] = field(default_factory=list)
+    sha: str = ""
+
+
+@dataclass
+class ImportReport:
+    files: int = 0
+    added: int = 0
+    skipped: int = 0  # already in the project (same text)
+    merged: int = 0  # of those, documents that received another coder's annotations
+    annotations: int = 0
+    links: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)  # brat types left out on request
+    skipped_ids: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------- reading
+
+
+def detect_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if path.is_dir():
+        return "brat" if any(path.rglob("*.ann")) else "txt"
+    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".ann": "brat"}.get(suffix, "txt")
+
+
+def collect(paths: Sequence[str | Path], fmt: str | None) -> list[tuple[Path, str]]:
+    """The files to read, each with its format."""
+    out: list[tuple[Path, str]] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise ImportRejected(f"{p}: no such file or folder")
+        kind = fmt or detect_format(p)
+        if kind not in FORMATS:
+            raise ImportRejected(f"{p}: unknown format {kind!r} (one of {', '.join(FORMATS)})")
+        if p.is_dir():
+            pattern = {"txt": "*.txt", "jsonl": "*.jsonl", "csv": "*.csv", "brat": "*.txt"}[kind]
+            files = sorted(f for f in p.rglob(pattern) if f.is_file())
+            if kind == "brat":
+                files = [f for f in files if f.with_suffix(".ann").exists()]
+            if not files:
+                raise ImportRejected(f"{p}: no {pattern} files in this folder")
+            out.extend((f, kind) for f in files)
+        elif kind == "brat" and p.suffix.lower() == ".ann":
+            out.append((p.with_suffix(".txt"), kind))
+        else:
+            out.append((p, kind))
+    return out
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ImportRejected(f"{path}: file is {size:,} bytes, over the limit of {limit:,}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def decode_file(path: Path, data: bytes, limit: int) -> str:
+    try:
+        return decode(data, limit)
+    except TextError as exc:
+        raise ImportRejected(f"{path}: {exc}") from None

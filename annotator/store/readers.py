@@ -1,0 +1,330 @@
+"""Format readers for ``annotator import``: txt, JSONL (SPEC §3.4) and CSV (brat lives in
+``brat_import``). Each yields ``PendingDocument``s checked against the codebook; a fault raises
+``ImportRejected`` naming the file, line and field."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from annotator.core.codebook import Codebook
+from annotator.core.text import TextError, check_text, guess_title_and_date, normalise
+from annotator.store.import_model import (
+    ANNOTATION_KEYS,
+    DOCUMENT_KEYS,
+    LINK_KEYS,
+    ImportOptions,
+    ImportRejected,
+    ImportReport,
+    PendingAnnotation,
+    PendingDocument,
+    PendingLink,
+    decode_file,
+    read_bytes,
+)
+from annotator.store.services import new_uid, valid_coder_name
+
+
+def read_txt(path: Path, options: ImportOptions) -> Iterator[PendingDocument]:
+    text = normalise(decode_file(path, read_bytes(path, options.max_bytes), options.max_bytes)).text
+    title, published = guess_title_and_date(text)
+    yield PendingDocument(str(path), text, ext_id=path.stem, title=title, published=published)
+
+
+def read_jsonl(path: Path, options: ImportOptions, codebook: Codebook) -> Iterator[PendingDocument]:
+    """One document per line, read as a stream (the size limit applies per line)."""
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise ImportRejected(f"{path}: cannot read ({exc.strerror})") from None
+    seen = False
+    with fh:
+        for lineno, line in enumerate(fh, start=1):
+            if line.isspace():
+                continue
+            where = f"{path}:{lineno}"
+            if len(line) > options.max_bytes * 2:  # JSON escapes may double a text's size
+                raise ImportRejected(f"{where}: line of {len(line):,} bytes is over the limit")
+            if b"\x00" in line:
+                raise ImportRejected(f"{where}: binary data (NUL bytes), not JSON lines")
+            try:
+                # orjson parses bytes and checks their UTF-8 itself: no separate decoding pass.
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                reason = "invalid UTF-8" if "utf-8" in str(exc).lower() else "malformed JSON"
+                raise ImportRejected(f"{where}: {reason} ({exc})") from None
+            seen = True
+            yield document_from_json(obj, where, options, codebook)
+    if not seen:
+        raise ImportRejected(f"{path}: empty file (no JSON lines)")
+
+
+def _str_field(obj: Mapping[str, Any], key: str, where: str) -> str:
+    value = obj.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise ImportRejected(f"{where}: field '{key}' must be a string")
+    return str(value)
+
+
+def _published(value: str, where: str) -> str:
+    """An ISO date or date-time → ``YYYY-MM-DD``; anything else is refused."""
+    if not value:
+        return ""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(value).date().isoformat()
+    except ValueError:
+        raise ImportRejected(
+            f"{where}: field 'published': {value!r} is not an ISO date (YYYY-MM-DD)"
+        ) from None
+
+
+def document_from_json(
+    obj: Any, where: str, options: ImportOptions, codebook: Codebook
+) -> PendingDocument:
+    if not isinstance(obj, dict):
+        raise ImportRejected(f"{where}: each line must be a JSON object")
+    unknown = set(obj) - DOCUMENT_KEYS
+    if unknown:
+        raise ImportRejected(f"{where}: unknown field '{sorted(unknown)[0]}'")
+    raw_text = obj.get("text")
+    if not isinstance(raw_text, str):
+        raise ImportRejected(f"{where}: field 'text' is missing or not a string")
+    norm = normalise(raw_text)
+    try:
+        check_text(norm.text, options.max_bytes)
+    except TextError as exc:
+        raise ImportRejected(f"{where}: field 'text': {exc}") from None
+    metadata = obj.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise ImportRejected(f"{where}: field 'metadata' must be an object")
+    ext_id = _str_field(obj, "id", where)
+    doc = PendingDocument(
+        where,
+        norm.text,
+        ext_id=ext_id,
+        explicit_id=bool(ext_id),
+        title=_str_field(obj, "title", where),
+        source=_str_field(obj, "source", where),
+        url=_str_field(obj, "url", where),
+        published=_published(_str_field(obj, "published", where), where),
+        language=_str_field(obj, "language", where),
+        metadata=metadata,
+    )
+    anns = obj.get("annotations") or []
+    if not isinstance(anns, list):
+        raise ImportRejected(f"{where}: field 'annotations' must be a list")
+    for i, a in enumerate(anns):
+        doc.annotations.append(
+            _annotation_from_json(
+                a, f"{where}: annotations[{i}]", norm, raw_text, options, codebook
+            )
+        )
+    links = obj.get("links") or []
+    if not isinstance(links, list):
+        raise ImportRejected(f"{where}: field 'links' must be a list")
+    for i, k in enumerate(links):
+        lw = f"{where}: links[{i}]"
+        if not isinstance(k, dict):
+            raise ImportRejected(f"{lw}: must be an object")
+        unknown = set(k) - LINK_KEYS
+        if unknown:
+            raise ImportRejected(f"{lw}: unknown field '{sorted(unknown)[0]}'")
+        for key in ("from", "role", "to"):
+            if not isinstance(k.get(key), str) or not k.get(key):
+                raise ImportRejected(f"{lw}: field '{key}' is missing or not a string")
+        coder = _coder(k.get("coder"), lw, options)
+        doc.links.append(
+            PendingLink(
+                _str_field(k, "id", lw) or new_uid("l"), coder, k["from"], k["role"], k["to"]
+            )
+        )
+    return doc
+
+
+def _coder(value: Any, where: str, options: ImportOptions) -> str:
+    if value is None or value == "":
+        return options.coder
+    if not isinstance(value, str):
+        raise ImportRejected(f"{where}: field 'coder' must be a string")
+    try:
+        return valid_coder_name(value)
+    except ValueError as exc:
+        raise ImportRejected(f"{where}: field 'coder': {exc}") from None
+
+
+def _annotation_from_json(
+    a: Any, where: str, norm: Any, raw_text: str, options: ImportOptions, codebook: Codebook
+) -> PendingAnnotation:
+    if not isinstance(a, dict):
+        raise ImportRejected(f"{where}: must be an object")
+    unknown = set(a) - ANNOTATION_KEYS
+    if unknown:
+        raise ImportRejected(f"{where}: unknown field '{sorted(unknown)[0]}'")
+    start, end = a.get("start"), a.get("end")
+    for key, value in (("start", start), ("end", end)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ImportRejected(f"{where}: field '{key}' must be a whole number")
+    assert isinstance(start, int) and isinstance(end, int)
+    if not 0 <= start < end <= len(raw_text):
+        raise ImportRejected(
+            f"{where}: offsets {start}-{end} out of range (text length {len(raw_text)})"
+        )
+    if "text" in a and a["text"] != raw_text[start:end]:
+        raise ImportRejected(
+            f"{where}: field 'text' {a['text']!r} does not match the document text at "
+            f"{start}-{end} ({raw_text[start:end]!r})"
+        )
+    label = a.get("label")
+    if not isinstance(label, str) or codebook.label(label) is None:
+        raise ImportRejected(
+            f"{where}: unknown label {label!r} (codebook has {', '.join(codebook.label_names)})"
+        )
+    attrs = a.get("attributes") or {}
+    if not isinstance(attrs, dict):
+        raise ImportRejected(f"{where}: field 'attributes' must be an object")
+    errors = codebook.attribute_errors(label, attrs)
+    if errors:
+        raise ImportRejected(f"{where}: attributes: {errors[0]}")
+    version = a.get("version", codebook.version)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ImportRejected(f"{where}: field 'version' must be a whole number")
+    note = a.get("note") or ""
+    if not isinstance(note, str):
+        raise ImportRejected(f"{where}: field 'note' must be a string")
+    return PendingAnnotation(
+        uid=_str_field(a, "id", where) or new_uid("a"),
+        coder=_coder(a.get("coder"), where, options),
+        label=label,
+        start=norm.offset(start),
+        end=norm.offset(end),
+        attributes={k: v for k, v in attrs.items() if v is not None and v != "" and v != []},
+        note=note,
+        version=version,
+        source_uid=_str_field(a, "source", where),
+    )
+
+
+def read_csv(path: Path, options: ImportOptions) -> Iterator[PendingDocument]:
+    raw = decode_file(path, read_bytes(path, max(options.max_bytes * 1000, 2**31)), 2**62)
+    reader = csv.DictReader(io.StringIO(raw.lstrip("\ufeff"), newline=""))
+    header = reader.fieldnames or []
+    if options.text_column not in header:
+        raise ImportRejected(
+            f"{path}:1: no text column {options.text_column!r} (columns: {', '.join(header)}); "
+            "name it with --text-column"
+        )
+    known = {
+        options.text_column,
+        options.title_column,
+        options.id_column,
+        "source",
+        "url",
+        "published",
+        "language",
+    }
+    seen = False
+    try:
+        for row in reader:
+            where = f"{path}:{reader.line_num}"
+            if None in row:
+                raise ImportRejected(f"{where}: more cells than header columns")
+            norm = normalise(row.get(options.text_column) or "")
+            try:
+                check_text(norm.text, options.max_bytes)
+            except TextError as exc:
+                raise ImportRejected(f"{where}: column {options.text_column!r}: {exc}") from None
+            ext_id = (row.get(options.id_column) or "").strip()
+            seen = True
+            yield (
+                PendingDocument(
+                    where,
+                    norm.text,
+                    ext_id=ext_id,
+                    explicit_id=bool(ext_id),
+                    title=(row.get(options.title_column) or "").strip(),
+                    source=row.get("source") or "",
+                    url=row.get("url") or "",
+                    published=_published((row.get("published") or "").strip(), where),
+                    language=row.get("language") or "",
+                    metadata=_csv_metadata(row, known, where),
+                )
+            )
+    except csv.Error as exc:
+        raise ImportRejected(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+    if not seen:
+        raise ImportRejected(f"{path}: empty file (no rows)")
+
+
+def _csv_metadata(row: Mapping[str, str], known: set[str], where: str) -> dict[str, Any]:
+    """Unknown columns become metadata; a ``metadata`` column (as our CSV export writes it)
+    holds a JSON object whose keys are merged in."""
+    meta: dict[str, Any] = {k: v for k, v in row.items() if k not in known and v}
+    raw = meta.pop("metadata", None)
+    if raw:
+        try:
+            parsed = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise ImportRejected(f"{where}: column 'metadata' is not a JSON object")
+        meta = {**parsed, **meta}
+    return meta
+
+
+def read_file(
+    path: Path, fmt: str, options: ImportOptions, codebook: Codebook, report: ImportReport
+) -> Iterator[PendingDocument]:
+    if fmt == "txt":
+        return read_txt(path, options)
+    if fmt == "jsonl":
+        return read_jsonl(path, options, codebook)
+    if fmt == "csv":
+        return read_csv(path, options)
+    from annotator.store.brat_import import read_brat
+
+    docs: Iterator[PendingDocument] = read_brat(path, options, codebook, report)
+    return docs
+
+
+# ------------------------------------------------------------------------------- checking
+
+
+def check_document(doc: PendingDocument, codebook: Codebook) -> None:
+    """Cross-annotation checks of one document: unique ids, links valid for the codebook."""
+    by_uid: dict[str, PendingAnnotation] = {}
+    for a in doc.annotations:
+        if a.uid in by_uid:
+            raise ImportRejected(f"{doc.origin}: duplicate annotation id {a.uid!r}")
+        by_uid[a.uid] = a
+    seen_links: set[str] = set()
+    filled: dict[tuple[str, str], int] = {}
+    for k in doc.links:
+        where = f"{doc.origin}: link {k.uid!r}"
+        if k.uid in seen_links:
+            raise ImportRejected(f"{where}: duplicate link id")
+        seen_links.add(k.uid)
+        src, dst = by_uid.get(k.from_uid), by_uid.get(k.to_uid)
+        if src is None or dst is None:
+            missing = k.from_uid if src is None else k.to_uid
+            raise ImportRejected(f"{where}: no annotation with id {missing!r} in this document")
+        if src.coder != k.coder or dst.coder != k.coder:
+            raise ImportRejected(f"{where}: links a span of another coder")
+        problem = codebook.link_error(src.label, k.role, dst.label)
+        if problem:
+            raise ImportRejected(f"{where}: {problem}")
+        mx = codebook.role_max(src.label, k.role)
+        filled[(k.from_uid, k.role)] = filled.get((k.from_uid, k.role), 0) + 1
+        if mx is not None and filled[(k.from_uid, k.role)] > mx:
+            raise ImportRejected(f"{where}: role '{k.role}' takes at most {mx}")
