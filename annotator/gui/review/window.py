@@ -1,15 +1,16 @@
 """The review window: every coder's layer side by side with gold, the disagreements, the keys
 that adjudicate them, and the agreement dashboard. Layout and wiring only: adjudication rules
-live in ``annotator.store.adjudication``, state in ``ReviewSession``, undo in ``commands``."""
+live in ``annotator.store.adjudication``, state in ``ReviewSession``, what a reviewer's choice
+becomes in ``decisions``, undo in ``commands``, the keys in ``actions``, the dashboard's figures in
+``agreement``."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -25,21 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.agreement import agreement_report
 from annotator.core.change import Change
 from annotator.core.records import GOLD, Annotation
-from annotator.gui.actions import Action, ActionRegistry
+from annotator.gui.actions import ActionRegistry
 from annotator.gui.elided_label import ElidedLabel
 from annotator.gui.panels.attribute_form import AttributeForm
 from annotator.gui.status_bar import StatusBar
 from annotator.gui.style import STYLE_SHEET
-from annotator.store.adjudication import source_of
 from annotator.store.engine import Project
-from annotator.store.review import Selection, agreement_input, select_documents
 from annotator.store.services import ServiceError
 
-from . import commands as cmd
-from .event_frame import EventFrame, GoldLinking, role_key_titles
+from .actions import MAX_CODER_KEYS, link_actions, review_actions
+from .agreement import show_document_agreement, show_project_agreement
+from .decisions import Decisions
+from .event_frame import EventFrame, GoldLinking
 from .panels import (
     GOLD_COLOR,
     AgreementDashboard,
@@ -50,8 +50,6 @@ from .panels import (
 )
 from .session import ReviewSession
 
-MAX_CODER_KEYS = 9
-
 
 class ReviewWindow(QMainWindow):
     def __init__(self, session: ReviewSession, parent: QWidget | None = None) -> None:
@@ -60,6 +58,7 @@ class ReviewWindow(QMainWindow):
         self.setStyleSheet(STYLE_SHEET)
         self.session = session
         session.setParent(self)
+        self.decisions = Decisions(session)
         self.layers: dict[str, LayerView] = {}  # coder (and gold) -> its layer
         self.docks: dict[str, QDockWidget] = {}
         self.gold_current: int | None = None
@@ -143,9 +142,8 @@ class ReviewWindow(QMainWindow):
         for lab in session.codebook.labels:
             self.label_choice.addItem(lab.name)
         self.actions_ = ActionRegistry(self, self.gold.view)
-        self._n_role_keys = 0
-        self.actions_.add(self._actions())
-        self.actions_.add(self._link_actions())
+        self.actions_.add(review_actions(self))
+        self.actions_.add(link_actions(self))
         self.toolbar = QToolBar("Review")
         self.toolbar.setObjectName("toolbar.review")
         self.toolbar.setMovable(False)
@@ -195,203 +193,6 @@ class ReviewWindow(QMainWindow):
         self.addDockWidget(area, dock)
         self.docks[dock.objectName().removeprefix("dock.")] = dock
         return dock
-
-    # --------------------------------------------------------------------------- actions
-
-    def _actions(self) -> list[Action]:
-        group = self.session.undo_group
-        has_row = lambda: self.list.current() is not None  # noqa: E731
-        has_doc = lambda: self.session.review is not None  # noqa: E731
-        has_gold = lambda: self.gold_current is not None  # noqa: E731
-        out = [
-            Action(
-                "review.previous",
-                "&Previous disagreement",
-                lambda: self.step(-1),
-                "Review",
-                ("P", "Shift+F8"),
-                section="walk",
-                toolbar=True,
-                tip="Previous disagreement (P, Shift+F8)",
-            ),
-            Action(
-                "review.next",
-                "&Next disagreement",
-                lambda: self.step(1),
-                "Review",
-                ("N", "F8"),
-                section="walk",
-                toolbar=True,
-                tip="Next disagreement (N, F8)",
-            ),
-        ]
-        for k in range(1, MAX_CODER_KEYS + 1):
-            out.append(
-                Action(
-                    f"review.accept.{k}",
-                    f"Accept coder {k}'s version",
-                    self._accepting(k),
-                    "Review/Accept version",
-                    (str(k),),
-                    enabled=self._can_accept(k),
-                    section="decide",
-                    toolbar=k <= 2,
-                )
-            )
-        out += [
-            Action(
-                "review.reject",
-                "&Reject (no span in gold)",
-                self.reject,
-                "Review",
-                ("R",),
-                enabled=has_row,
-                section="decide",
-                toolbar=True,
-                tip="Resolve the current unit as no span (R)",
-            ),
-            Action(
-                "review.accept_agreed",
-                "Accept all &agreed units",
-                self.accept_agreed,
-                "Review",
-                ("A",),
-                enabled=has_doc,
-                section="decide",
-                toolbar=True,
-                tip="Every unit all coders agree on, into gold (A)",
-            ),
-            Action(
-                "review.note",
-                "Write a &note…",
-                self.note.setFocus,
-                "Review",
-                ("Ctrl+N",),
-                section="decide",
-            ),
-            Action(
-                "review.undo",
-                "&Undo",
-                group.undo,
-                "Edit",
-                ("Ctrl+Z",),
-                enabled=group.canUndo,
-                section="undo",
-                toolbar=True,
-            ),
-            Action(
-                "review.redo",
-                "&Redo",
-                group.redo,
-                "Edit",
-                ("Ctrl+Shift+Z", "Ctrl+Y"),
-                enabled=group.canRedo,
-                section="undo",
-                toolbar=True,
-            ),
-            Action(
-                "review.add_gold",
-                "Add selection to gold",
-                self.add_gold,
-                "Gold",
-                ("Ctrl+Return", "Insert"),
-                enabled=has_doc,
-                section="hand",
-                tip="A gold span of the chosen label over the selected words (Ctrl+Return)",
-            ),
-            Action(
-                "review.resize_gold",
-                "Gold span to the selection",
-                self.resize_gold,
-                "Gold",
-                ("Ctrl+B",),
-                enabled=has_gold,
-                section="hand",
-            ),
-            Action(
-                "review.delete_gold",
-                "Delete gold span",
-                self.delete_gold,
-                "Gold",
-                ("Delete",),
-                enabled=has_gold,
-                section="hand",
-            ),
-            Action(
-                "review.done",
-                "Gold &done",
-                self.toggle_done,
-                "Gold",
-                ("Ctrl+D",),
-                enabled=has_doc,
-                checked=lambda: (
-                    self.session.review is not None and self.session.review.gold_status == "done"
-                ),
-                section="status",
-                toolbar=True,
-                tip="Mark the gold version of this document done (all units adjudicated)",
-            ),
-            Action(
-                "review.project_agreement",
-                "Compute project agreement",
-                self.compute_project_agreement,
-                "Agreement",
-            ),
-            Action("review.close", "&Close review", self.close, "Review", ("Ctrl+W",)),
-        ]
-        return out
-
-    def _accepting(self, k: int) -> Callable[[], None]:
-        return lambda: self.accept_version(k)
-
-    def _can_accept(self, k: int) -> Callable[[], bool]:
-        return lambda: (
-            self.list.current() is not None
-            and k <= len(self.session.coders)
-            and not (k <= self._n_role_keys and self._role_keys_live())
-        )
-
-    def _role_keys_live(self) -> bool:
-        """Digits link roles while the gold view has the focus and a gold event is active;
-        elsewhere they accept coders' versions (one key, one meaning at a time: Qt calls a key
-        bound to two enabled actions ambiguous and runs neither)."""
-        focus = QApplication.focusWidget()
-        view = self.gold.view
-        on_gold = focus is not None and (focus is view or view.isAncestorOf(focus))
-        return on_gold and self.linking.event_id is not None
-
-    def _linking(self, index: int) -> Callable[[], None]:
-        return lambda: self.linking.link_role(index)
-
-    def _link_actions(self) -> list[Action]:
-        titles = role_key_titles(self.session.codebook)
-        self._n_role_keys = len(titles)
-        out = [
-            Action(
-                f"review.link.role{i + 1}",
-                title,
-                self._linking(i),
-                "Gold/Link",
-                (str(i + 1),),
-                enabled=lambda: self.linking.event_id is not None,
-                scope="view",
-                section="link",
-                tip=f"Link the current gold span as role {i + 1} of the active gold event",
-            )
-            for i, title in enumerate(titles)
-        ]
-        out.append(
-            Action(
-                "review.link.cancel",
-                "Cancel linking",
-                self.linking.cancel,
-                "Gold/Link",
-                ("Esc",),
-                enabled=lambda: self.linking.link_mode is not None,
-                section="link",
-            )
-        )
-        return out
 
     # ------------------------------------------------------------------------------ wiring
 
@@ -582,57 +383,26 @@ class ReviewWindow(QMainWindow):
             self.list.next_open(row_index)
 
     def accept_version(self, k: int) -> None:
-        """Accept coder k's span of the current unit; a coder without one there means no span."""
-        s = self.session
+        """Accept coder k's version of the current unit (see ``Decisions.accept_version``)."""
         row = self.list.current()
-        if row is None or s.review is None or not 1 <= k <= len(s.coders):
-            return
-        coder = s.coders[k - 1]
-        span = row.unit.spans.get(coder)
-        if span is None:
-            self.reject(because=f"{coder} marked nothing here")
-            return
-        resolution = row.resolution
-        if resolution is not None and resolution.source == source_of(span):
-            s.say(f"{coder}'s version is in gold already.")
-            return
-        i = self.list.current_index()
-        command = cmd.AcceptVersion(
-            s,
-            s.review.document.id,
-            row.unit.key,
-            span.id,
-            coder,
-            self._note_text(),
-            row.resolution,
-        )
-        self._after_decision(s.push(command), i)
+        if row is not None:
+            i = self.list.current_index()
+            self._after_decision(self.decisions.accept_version(row, k, self._note_text()), i)
 
     def reject(self, because: str = "") -> None:
-        s = self.session
         row = self.list.current()
-        if row is None or s.review is None:
-            return
-        i = self.list.current_index()
-        note = self._note_text() or because
-        command = cmd.Reject(s, s.review.document.id, row.unit.key, note, row.resolution)
-        self._after_decision(s.push(command), i)
+        if row is not None:
+            i = self.list.current_index()
+            self._after_decision(self.decisions.reject(row, self._note_text() or because), i)
 
     def accept_agreed(self) -> None:
-        s = self.session
-        if s.review is None:
-            return
-        command = cmd.AcceptAgreed(s, s.review.document.id, s.review.coders, self._note_text())
-        if s.push(command):
+        command = self.decisions.accept_agreed(self._note_text())
+        if command is not None:
             self.note.clear()
             self.status.notice(command.text(), False)
 
     def toggle_done(self) -> None:
-        s = self.session
-        if s.review is None:
-            return
-        done = s.review.gold_status != "done"
-        s.push(cmd.SetGoldStatus(s, s.review.document.id, done))
+        self.decisions.toggle_done()
         self.actions_.refresh()
 
     # --------------------------------------------------------------------------- hand edits
@@ -642,58 +412,33 @@ class ReviewWindow(QMainWindow):
             self._selection = (start, end)
 
     def add_gold(self) -> None:
-        s = self.session
-        start, end = self._selection
-        if s.review is None:
-            return
-        if start >= end:
-            s.fail("Select words in any layer first, then add them to gold.")
-            return
         label = self.label_choice.currentText()
-        command = cmd.AddGoldSpan(
-            s, s.review.document.id, label, start, end, s.codebook.defaults(label)
-        )
-        if s.push(command):
-            self._set_gold_current(command.annotation_id)
+        ann_id = self.decisions.add_gold(label, *self._selection)
+        if ann_id is not None:
+            self._set_gold_current(ann_id)
 
     def resize_gold(self) -> None:
         ann = self._gold_annotation()
-        start, end = self._selection
-        if ann is None or start >= end:
-            return
-        old = {"start": ann.start, "end": ann.end}
-        new = {"start": start, "end": end}
-        self.session.push(cmd.EditGoldSpan(self.session, ann.id, old, new, "Gold boundaries"))
+        if ann is not None:
+            self.decisions.resize_gold(ann, *self._selection)
 
     def delete_gold(self, ann_id: int | None = None) -> None:
         ann = self._gold_annotation(ann_id)
         if ann is not None:
-            self.session.push(cmd.DeleteGoldSpan(self.session, ann.id, ann.label))
+            self.decisions.delete_gold(ann)
 
     def _attributes_edited(self, ann_id: int, values: dict[str, Any]) -> None:
         ann = self._gold_annotation(ann_id)
-        if ann is None:
-            return
-        old = {"attributes": {k: ann.attributes.get(k) for k in values}}
-        command = cmd.EditGoldSpan(
-            self.session, ann_id, old, {"attributes": dict(values)}, "Gold attributes"
-        )
-        self.session.push(command)
+        if ann is not None:
+            self.decisions.edit_attributes(ann, values)
 
     def _note_edited(self, ann_id: int, note: str) -> None:
         ann = self._gold_annotation(ann_id)
-        if ann is not None and ann.note != note:
-            command = cmd.EditGoldSpan(
-                self.session, ann_id, {"note": ann.note}, {"note": note}, "Gold note"
-            )
-            self.session.push(command)
+        if ann is not None:
+            self.decisions.edit_note(ann, note)
 
     def _gold_annotation(self, ann_id: int | None = None) -> Annotation | None:
-        review = self.session.review
-        wanted = self.gold_current if ann_id is None else ann_id
-        if review is None or wanted is None:
-            return None
-        return next((a for a in review.gold if a.id == wanted), None)
+        return self.decisions.gold(self.gold_current if ann_id is None else ann_id)
 
     def _gold_clicked(self, ann_id: int) -> None:
         if self.linking.clicked(ann_id):
@@ -722,7 +467,7 @@ class ReviewWindow(QMainWindow):
     def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
         view = self.gold.view
         if any(w is not None and (w is view or view.isAncestorOf(w)) for w in (old, new)):
-            self.actions_.refresh()  # the digits change meaning (see _role_keys_live)
+            self.actions_.refresh()  # the digits change meaning (see digits_link_roles)
 
     def _show_form(self) -> None:
         ann = self._gold_annotation()
@@ -732,33 +477,12 @@ class ReviewWindow(QMainWindow):
 
     # ---------------------------------------------------------------------------- agreement
 
-    def _report(self, selection: Selection) -> dict[str, Any]:
-        return agreement_report(agreement_input(self.session.project, selection))
-
     def _document_agreement(self) -> None:
-        review = self.session.review
-        if review is None:
-            return
-        selection = Selection(list(review.coders), [review.document.id], "this document")
-        self.dashboard.document.show_report(self._report(selection))
+        show_document_agreement(self.session, self.dashboard)
 
     def compute_project_agreement(self) -> None:
-        """Agreement of this document's coders over every document they all coded (on demand:
-        it reads the whole project)."""
-        review = self.session.review
-        if review is None:
-            return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            selection = select_documents(self.session.project, list(review.coders))
-            report = self._report(selection)
-        except (ServiceError, ValueError) as exc:
-            self.dashboard.project.show_report(None, str(exc))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.dashboard.project.show_report(report, selection.rule)
-        self.dashboard.setCurrentWidget(self.dashboard.project)
+        """On demand: it reads the whole project."""
+        show_project_agreement(self.session, self.dashboard)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
