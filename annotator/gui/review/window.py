@@ -40,14 +40,8 @@ from .actions import MAX_CODER_KEYS, link_actions, review_actions
 from .agreement import show_document_agreement, show_project_agreement
 from .decisions import Decisions
 from .event_frame import EventFrame, GoldLinking
-from .panels import (
-    GOLD_COLOR,
-    AgreementDashboard,
-    DisagreementList,
-    DocumentChooser,
-    LayerView,
-    coder_color,
-)
+from .layers import Layers
+from .panels import AgreementDashboard, DisagreementList, DocumentChooser
 from .session import ReviewSession
 
 
@@ -59,12 +53,10 @@ class ReviewWindow(QMainWindow):
         self.session = session
         session.setParent(self)
         self.decisions = Decisions(session)
-        self.layers: dict[str, LayerView] = {}  # coder (and gold) -> its layer
         self.docks: dict[str, QDockWidget] = {}
         self.gold_current: int | None = None
         self._selection: tuple[int, int] = (0, 0)  # last text selected in any layer
         self._shown_unit: tuple[str, ...] | None = None  # key of the unit last highlighted
-        self._syncing = False  # a scroll being passed on to the other layers
         self._watching_focus = False
 
         # ---- centre: header with progress, the layers, then disagreements and dashboard
@@ -85,10 +77,9 @@ class ReviewWindow(QMainWindow):
         row.addWidget(self.gold_state)
         row.addStretch(1)
         row.addWidget(self.progress)
-        self.layer_split = QSplitter(Qt.Orientation.Horizontal)
-        self.layer_split.setObjectName("layers")
-        self.layer_split.setChildrenCollapsible(False)
-        self.gold = self._layer(GOLD, GOLD_COLOR)
+        self.layer_split = Layers()
+        self.layers = self.layer_split.layers  # coder (and gold) -> its layer
+        self.gold = self.layer_split.gold
         top = QWidget()
         column = QVBoxLayout(top)
         column.setContentsMargins(0, 0, 0, 0)
@@ -157,31 +148,6 @@ class ReviewWindow(QMainWindow):
         self.toolbar.addAction(self.actions_.qaction("review.add_gold"))
         self._wire()
 
-    def _layer(self, name: str, color: str) -> LayerView:
-        layer = LayerView(name, color)
-        self.layers[name] = layer
-        self.layer_split.addWidget(layer)
-        v = layer.view
-        v.selectionChangedCp.connect(self._selected)
-        v.verticalScrollBar().valueChanged.connect(lambda value: self._scrolled(layer, value))
-        if name == GOLD:
-            v.spanClicked.connect(self._gold_clicked)
-        else:
-            v.spanClicked.connect(self._coder_clicked)
-        return layer
-
-    def _scrolled(self, source: LayerView, value: int) -> None:
-        """The layers show the same text at the same width: they scroll together."""
-        if self._syncing:
-            return
-        self._syncing = True
-        try:
-            for layer in self.layers.values():
-                if layer is not source:
-                    layer.view.verticalScrollBar().setValue(value)
-        finally:
-            self._syncing = False
-
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock.{title.lower().replace(' ', '_')}")
@@ -198,6 +164,9 @@ class ReviewWindow(QMainWindow):
 
     def _wire(self) -> None:
         s = self.session
+        self.layer_split.selected.connect(self._selected)
+        self.layer_split.coderSpanClicked.connect(self._coder_clicked)
+        self.layer_split.goldSpanClicked.connect(self._gold_clicked)
         s.documentsChanged.connect(self._documents_changed)
         s.aboutToLeave.connect(self.form.commit_pending)
         s.documentOpened.connect(self._document_opened)
@@ -234,23 +203,7 @@ class ReviewWindow(QMainWindow):
         s = self.session
         review = s.review
         assert review is not None
-        # one layer per coder of this document, then gold on the right
-        for name in [n for n in self.layers if n != GOLD and n not in review.coders]:
-            layer = self.layers.pop(name)
-            layer.setParent(None)
-            layer.deleteLater()
-        for k, coder in enumerate(review.coders):
-            if coder not in self.layers:
-                self._layer(coder, coder_color(k))
-            self.layer_split.insertWidget(k, self.layers[coder])
-        self.layer_split.insertWidget(len(review.coders), self.gold)
-        self.layer_split.setSizes([1000] * (len(review.coders) + 1))
-        text = review.document.text
-        colors = {lab.name: lab.color for lab in s.codebook.labels}
-        for name, layer in self.layers.items():
-            layer.set_text(text)
-            layer.view.set_document(text, review.annotations.get(name, []), s.codebook)
-            layer.view.set_label_colors(colors)
+        self.layer_split.show_review(review, s.codebook)
         for k, coder in enumerate(review.coders):
             act = self.actions_.qaction(f"review.accept.{k + 1}")
             act.setText(f"Accept {coder}'s version")
@@ -283,13 +236,8 @@ class ReviewWindow(QMainWindow):
         self.status.document.setText(f"Gold: {gold}")
 
     def _show_layer_headings(self) -> None:
-        review = self.session.review
-        assert review is not None
-        for k, coder in enumerate(review.coders):
-            key = str(k + 1) if k < MAX_CODER_KEYS else ""
-            self.layers[coder].set_heading(key, len(review.annotations.get(coder, [])))
-        done = " · <span style='color:#2e7d4f'>done</span>" if review.gold_status == "done" else ""
-        self.gold.set_heading("", len(review.gold), done)
+        assert self.session.review is not None
+        self.layer_split.show_headings(self.session.review)
 
     def _show_progress(self) -> None:
         state = self.session.progress.get(self.session.document_id or -1)
@@ -335,19 +283,7 @@ class ReviewWindow(QMainWindow):
             return
         row = self.list.current()
         unit = row.unit if row is not None else None
-        open_ranges = [
-            (u.start, u.end)
-            for u in review.units
-            if u.differences and review.resolution(u) is None and u is not unit
-        ]
-        current = (unit.start, unit.end) if unit is not None else None
-        for name, layer in self.layers.items():
-            layer.mark(current, open_ranges)
-            if unit is None or name == GOLD:
-                continue
-            span = unit.spans.get(name)
-            layer.view.set_current(span.id if span is not None else None)
-            layer.view.scroll_to_cp(unit.start)
+        self.layer_split.show_unit(review, unit)
         key = unit.key if unit is not None else None
         if unit is not None and key != self._shown_unit:
             # a new current unit: its gold span (if any) goes into the form; after an edit
