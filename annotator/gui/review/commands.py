@@ -14,7 +14,7 @@ from annotator.core.change import Change
 from annotator.core.records import GOLD
 from annotator.store import adjudication as adj
 from annotator.store import services
-from annotator.store.adjudication import Resolution, UnitKey
+from annotator.store.review_state import Resolution, UnitKey
 from annotator.store.services import ServiceError
 
 from ..undo import ServiceCommandBase

@@ -46,7 +46,7 @@ from annotator.core.records import GOLD
 from annotator.gui.document_view import DocumentView
 from annotator.gui.offsets import OffsetMap
 from annotator.gui.panels.document_list import STATUS_TEXT, status_icon
-from annotator.store.adjudication import (
+from annotator.store.review_state import (
     AdjudicationProgress,
     Difference,
     DocumentReview,

@@ -14,9 +14,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.core.change import Change
 from annotator.core.codebook import Codebook
-from annotator.store import adjudication as adj
-from annotator.store.adjudication import AdjudicationProgress, DocumentReview, ReviewDocument
+from annotator.store import review_state
 from annotator.store.engine import Project
+from annotator.store.review_state import AdjudicationProgress, DocumentReview, ReviewDocument
 
 from ..undo import UndoStacks
 
@@ -56,9 +56,10 @@ class ReviewSession(QObject):
 
     def reload_documents(self) -> None:
         """The documents two or more coders worked on, each with its adjudication progress."""
-        self.documents = {d.id: d for d in adj.review_documents(self.project)}
+        self.documents = {d.id: d for d in review_state.review_documents(self.project)}
         self.progress = {
-            d.id: adj.progress(self.project, d.id, d.coders) for d in self.documents.values()
+            d.id: review_state.progress(self.project, d.id, d.coders)
+            for d in self.documents.values()
         }
         self.documentsChanged.emit()
 
@@ -66,7 +67,7 @@ class ReviewSession(QObject):
         self.aboutToLeave.emit()
         entry = self.documents.get(document_id)
         coders = entry.coders if entry is not None else None
-        self.review = adj.load_review(self.project, document_id, coders)
+        self.review = review_state.load_review(self.project, document_id, coders)
         self.progress[document_id] = self.review.progress()
         self.undo.activate(document_id)
         self.documentOpened.emit(document_id)
@@ -90,7 +91,7 @@ class ReviewSession(QObject):
         review = self.review
         if review is not None:
             doc = review.document.id
-            self.review = adj.load_review(self.project, doc, review.coders)
+            self.review = review_state.load_review(self.project, doc, review.coders)
             self.progress[doc] = self.review.progress()
             entry = self.documents.get(doc)
             if entry is not None and entry.gold_status != self.review.gold_status:
