@@ -2,6 +2,9 @@
 
 Keys follow the reviewer's flow: N / P (F8 / Shift+F8) walk the disagreements, the digits accept
 a coder's version of the current unit, R rejects it, A accepts everything the coders agree on.
+Ctrl+L switches between every coder's layer side by side and one coder at a time next to gold;
+Alt+1..9 show coder k alone, Alt+Left / Alt+Right the previous / next coder. The digits keep
+meaning "coder k" whichever layer is shown.
 While the gold view has the focus and a gold event is active the digits link roles instead
 (see ``digits_link_roles``).
 """
@@ -190,6 +193,70 @@ def review_actions(w: ReviewWindow) -> list[Action]:
         ),
         Action("review.close", "&Close review", w.close, "Review", ("Ctrl+W",)),
     ]
+    return out + layer_actions(w)
+
+
+def layer_actions(w: ReviewWindow) -> list[Action]:
+    """The View menu: side by side or one coder at a time, and which coder."""
+    layers = w.layer_split
+
+    def several() -> bool:
+        return len(w.session.coders) > 1
+
+    def one_at_a_time() -> bool:
+        return layers.one_at_a_time and several()
+
+    def shows(k: int) -> Callable[[], bool]:
+        return lambda: layers.one_at_a_time and layers.shown_index() == k - 1
+
+    def has_coder(k: int) -> Callable[[], bool]:
+        return lambda: k <= len(w.session.coders)
+
+    out = [
+        Action(
+            "review.layout",
+            "Side by Side / One Coder at a &Time",
+            w.toggle_layout,
+            "View",
+            ("Ctrl+L",),
+            enabled=several,
+            section="layout",
+            tip="Every coder's layer side by side, or one coder's at a time next to gold (Ctrl+L)",
+        ),
+        Action(
+            "review.layer.previous",
+            "Previous coder",
+            lambda: layers.step_coder(-1),
+            "View",
+            ("Alt+Left",),
+            enabled=one_at_a_time,
+            section="coder",
+            tip="Show the previous coder's layer next to gold (Alt+Left)",
+        ),
+        Action(
+            "review.layer.next",
+            "Next coder",
+            lambda: layers.step_coder(1),
+            "View",
+            ("Alt+Right",),
+            enabled=one_at_a_time,
+            section="coder",
+            tip="Show the next coder's layer next to gold (Alt+Right)",
+        ),
+    ]
+    for k in range(1, MAX_CODER_KEYS + 1):
+        out.append(
+            Action(
+                f"review.layer.{k}",
+                f"Show coder {k}",
+                partial(layers.show_coder, k - 1),
+                "View/Show coder",
+                (f"Alt+{k}",),
+                enabled=has_coder(k),
+                checked=shows(k),
+                section="coder",
+            )
+        )
     return out
 
 

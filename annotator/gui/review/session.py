@@ -39,6 +39,10 @@ class ReviewSession(QObject):
         self.documents: dict[int, ReviewDocument] = {}
         self.progress: dict[int, AdjudicationProgress] = {}
         self.review: DocumentReview | None = None
+        # the reviewer's layout for the rest of the session: one coder's layer at a time next
+        # to gold, or every coder side by side; None until they choose (then it follows how
+        # many coders a document has)
+        self.one_coder_at_a_time: bool | None = None
 
     @property
     def codebook(self) -> Codebook:

@@ -40,7 +40,7 @@ from .actions import MAX_CODER_KEYS, link_actions, review_actions
 from .agreement import show_document_agreement, show_project_agreement
 from .decisions import Decisions
 from .event_frame import EventFrame, GoldLinking
-from .layers import Layers
+from .layers import Layers, default_one_at_a_time
 from .panels import AgreementDashboard, DisagreementList, DocumentChooser
 from .session import ReviewSession
 
@@ -73,11 +73,12 @@ class ReviewWindow(QMainWindow):
         row = QHBoxLayout(header)
         row.setContentsMargins(12, 6, 10, 6)
         row.setSpacing(12)
+        self.layer_split = Layers()
         row.addWidget(self.doc_header)
         row.addWidget(self.gold_state)
         row.addStretch(1)
+        row.addWidget(self.layer_split.switcher)  # one coder at a time: which coder
         row.addWidget(self.progress)
-        self.layer_split = Layers()
         self.layers = self.layer_split.layers  # coder (and gold) -> its layer
         self.gold = self.layer_split.gold
         top = QWidget()
@@ -167,6 +168,7 @@ class ReviewWindow(QMainWindow):
         self.layer_split.selected.connect(self._selected)
         self.layer_split.coderSpanClicked.connect(self._coder_clicked)
         self.layer_split.goldSpanClicked.connect(self._gold_clicked)
+        self.layer_split.shownChanged.connect(self._layers_rearranged)
         s.documentsChanged.connect(self._documents_changed)
         s.aboutToLeave.connect(self.form.commit_pending)
         s.documentOpened.connect(self._document_opened)
@@ -203,13 +205,19 @@ class ReviewWindow(QMainWindow):
         s = self.session
         review = s.review
         assert review is not None
-        self.layer_split.show_review(review, s.codebook)
+        one = s.one_coder_at_a_time  # the reviewer's choice, else by the number of coders
+        self.layer_split.show_review(
+            review, s.codebook, default_one_at_a_time(len(review.coders)) if one is None else one
+        )
         for k, coder in enumerate(review.coders):
             act = self.actions_.qaction(f"review.accept.{k + 1}")
             act.setText(f"Accept {coder}'s version")
             act.setToolTip(f"Accept {coder}'s version of the current unit ({k + 1})")
         for k in range(len(review.coders), MAX_CODER_KEYS):
             self.actions_.qaction(f"review.accept.{k + 1}").setText(f"Accept coder {k + 1}")
+        for k in range(MAX_CODER_KEYS):
+            who = review.coders[k] if k < len(review.coders) else f"coder {k + 1}"
+            self.actions_.qaction(f"review.layer.{k + 1}").setText(f"Show {who}")
         self.gold_current = None
         self._shown_unit = None
         self.form.show_annotation(None, "")
@@ -297,6 +305,19 @@ class ReviewWindow(QMainWindow):
 
     def step(self, by: int) -> None:
         self.list.step(by)
+
+    # ------------------------------------------------------------------------------- layout
+
+    def toggle_layout(self) -> None:
+        """Side by side ↔ one coder at a time; the choice holds for the rest of the session."""
+        self.layer_split.set_one_at_a_time(not self.layer_split.one_at_a_time)
+
+    def _layers_rearranged(self) -> None:
+        """The reviewer chose another layout or coder: it holds for the rest of the session;
+        the current unit is marked and scrolled to in what is shown."""
+        self.session.one_coder_at_a_time = self.layer_split.one_at_a_time
+        self._show_current()
+        self.actions_.refresh()
 
     def _coder_clicked(self, ann_id: int) -> None:
         review = self.session.review
