@@ -24,6 +24,7 @@ from annotator.store.setup import create_demo, create_project
 from .actions import ActionRegistry
 from .coding import Coding
 from .dialogs import ask_coder, ask_new_project, ask_open_project
+from .docks import add_dock
 from .document_header import DocumentHeader
 from .panels.annotation_table import AnnotationTable
 from .panels.attribute_form import AttributeForm
@@ -106,16 +107,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock.{title.lower().replace(' ', '_')}")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(area, dock)
-        return dock
+        return add_dock(self, title, widget, area)
 
     # ------------------------------------------------------------------------------ wiring
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from annotator.core.change import Change
 from annotator.core.records import GOLD, Annotation
 from annotator.gui.actions import ActionRegistry
+from annotator.gui.docks import add_dock
 from annotator.gui.elided_label import ElidedLabel
 from annotator.gui.panels.attribute_form import AttributeForm
 from annotator.gui.status_bar import StatusBar
@@ -150,14 +151,7 @@ class ReviewWindow(QMainWindow):
         self._wire()
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock.{title.lower().replace(' ', '_')}")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-        )
-        self.addDockWidget(area, dock)
+        dock = add_dock(self, title, widget, area, floatable=False)
         self.docks[dock.objectName().removeprefix("dock.")] = dock
         return dock
 
