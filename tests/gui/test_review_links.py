@@ -5,7 +5,6 @@ checked in the database (gold's live links) and is undoable."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,28 +18,18 @@ from annotator.core.records import GOLD
 from annotator.gui.document_view import DocumentView
 from annotator.gui.review import ReviewWindow
 from annotator.store import queries
-from annotator.store.setup import create_project
 from annotator.store.tables import AuditEntry
 
 sys.path.insert(0, str(Path(__file__).parent))
-from test_review import Work, build_review, code_two_coders, press
+import test_review
+from test_review import Work, press
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 Mod = Qt.KeyboardModifier
 
 
-@pytest.fixture
-def work(tmp_path: Path) -> Iterator[Work]:
-    project = create_project(tmp_path / "links.annot")
-    yield code_two_coders(project)
-    project.close()
-
-
-@pytest.fixture
-def window(qtbot: QtBot, work: Work) -> Iterator[ReviewWindow]:
-    w = build_review(qtbot, work.project)
-    yield w
-    w.close()
+work = test_review.work  # fixtures: two coders' work on the seed, the review window on it
+window = test_review.window
 
 
 def click_at(qtbot: QtBot, view: DocumentView, cp: int) -> None:

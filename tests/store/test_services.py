@@ -27,6 +27,13 @@ def span(project: Project, doc_id: int, needle: str) -> tuple[int, int]:
     return start, start + len(needle)
 
 
+def mark(project: Project, doc_id: int, label: str, needle: str, coder: str = "alice") -> int:
+    """Alice codes the first occurrence of ``needle``; the new annotation's id."""
+    return services.create_annotation(
+        project, coder, doc_id, label, *span(project, doc_id, needle)
+    ).created_id
+
+
 def test_create_edit_delete_restore_annotation(project: Project, doc_id: int) -> None:
     start, end = span(project, doc_id, "15 civilians")
     change = services.create_annotation(
@@ -77,21 +84,11 @@ def test_coders_cannot_touch_each_others_work(project: Project, doc_id: int) -> 
 
 
 def test_links_follow_roles_and_max(project: Project, doc_id: int) -> None:
-    e = services.create_annotation(
-        project, "alice", doc_id, "EVENT", *span(project, doc_id, "attack")
-    ).created_id
-    a1 = services.create_annotation(
-        project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Syrian regime")
-    ).created_id
-    a2 = services.create_annotation(
-        project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Russia")
-    ).created_id
-    c15 = services.create_annotation(
-        project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "15")
-    ).created_id
-    c2 = services.create_annotation(
-        project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "two")
-    ).created_id
+    e = mark(project, doc_id, "EVENT", "attack")
+    a1 = mark(project, doc_id, "ACTOR", "Syrian regime")
+    a2 = mark(project, doc_id, "ACTOR", "Russia")
+    c15 = mark(project, doc_id, "CASUALTY", "15")
+    c2 = mark(project, doc_id, "CASUALTY", "two")
 
     link = services.create_link(project, "alice", e, "actor1", a1).created_id
     with pytest.raises(ServiceError, match="at most 1"):
@@ -123,9 +120,7 @@ def test_links_follow_roles_and_max(project: Project, doc_id: int) -> None:
 
 
 def test_done_requires_required_fields(project: Project, doc_id: int) -> None:
-    c = services.create_annotation(
-        project, "alice", doc_id, "CASUALTY", *span(project, doc_id, "15")
-    ).created_id
+    c = mark(project, doc_id, "CASUALTY", "15")
     with pytest.raises(ServiceError, match="CASUALTY '15' needs kind"):
         services.set_status(project, "alice", doc_id, "done")
     assert queries.status(project, "alice", doc_id) == "in_progress"
@@ -206,15 +201,9 @@ def test_a_reviewers_hand_edits_of_gold_are_audited_as_the_reviewer(
 
 
 def test_undo_never_overfills_a_role(project: Project, doc_id: int) -> None:
-    e = services.create_annotation(
-        project, "alice", doc_id, "EVENT", *span(project, doc_id, "attack")
-    ).created_id
-    a1 = services.create_annotation(
-        project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Syrian regime")
-    ).created_id
-    a2 = services.create_annotation(
-        project, "alice", doc_id, "ACTOR", *span(project, doc_id, "Russia")
-    ).created_id
+    e = mark(project, doc_id, "EVENT", "attack")
+    a1 = mark(project, doc_id, "ACTOR", "Syrian regime")
+    a2 = mark(project, doc_id, "ACTOR", "Russia")
     first = services.create_link(project, "alice", e, "actor1", a1).created_id
     services.delete_link(project, "alice", first)
     services.create_link(project, "alice", e, "actor1", a2)  # actor1 (max 1) is filled again
