@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,9 +15,13 @@ from annotator.cli import main
 from conftest import DEFAULT_CODEBOOK, REPO, SEED
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "annotator.cli", *args], capture_output=True, text=True, cwd=REPO
+        [sys.executable, "-m", "annotator.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -67,3 +72,26 @@ def test_user_errors_are_one_line_exit_1(tmp_path: Path, args: list[str], messag
     assert len(lines) == 1 and lines[0].startswith("annotator: error: ")
     assert message in lines[0]
     assert not (tmp_path / "q.annot").exists()  # a failed init leaves no half project
+
+
+def test_a_database_failure_is_one_line(tmp_path: Path) -> None:
+    project = tmp_path / "ro.annot"
+    assert main(["init", str(project)]) == 0
+    (tmp_path / "a.txt").write_text("An article.", "utf-8")
+    import sqlite3
+
+    db = sqlite3.connect(project)
+    db.execute("BEGIN EXCLUSIVE")  # another process holds the write lock past the timeout
+    try:
+        result = run(
+            "import",
+            str(project),
+            str(tmp_path / "a.txt"),
+            env={"ANNOTATOR_BUSY_TIMEOUT_MS": "300"},
+        )
+    finally:
+        db.rollback()
+        db.close()
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("annotator: error: database error, nothing was changed")

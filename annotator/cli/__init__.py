@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import orjson
+from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.cli import agreement, export
 from annotator.core.codebook import CodebookError, load_codebook
@@ -313,6 +314,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         fail(str(exc))
     except UsageError as exc:
         fail(str(exc))
+    except SQLAlchemyError as exc:
+        # The database refused (disk full, a lock held past the busy timeout, a dropped
+        # server): the transaction was rolled back, so say so in one line.
+        reason = getattr(exc, "orig", None) or exc
+        fail(f"database error, nothing was changed: {reason}")
     except KeyboardInterrupt:
         fail("interrupted; nothing half-written was kept")
     except BrokenPipeError:

@@ -8,6 +8,7 @@ SQLite runs with WAL, foreign keys and a busy timeout; write transactions start 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -24,7 +25,8 @@ from annotator.core.codebook import Codebook, CodebookError, parse_codebook
 from annotator.store import migrations, tables
 from annotator.store.tables import CodebookVersion, ProjectSetting
 
-BUSY_TIMEOUT_MS = 10_000
+# How long a write waits for another process's transaction before giving up (milliseconds).
+BUSY_TIMEOUT_MS = int(os.environ.get("ANNOTATOR_BUSY_TIMEOUT_MS", "10000"))
 
 
 class ProjectError(Exception):
