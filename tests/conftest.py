@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,13 +20,37 @@ from annotator.store.setup import create_project
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_fb25855139c210c8.txt"
 DEFAULT_CODEBOOK = REPO / "schema" / "conflict-events.yaml"
-PG_URL = os.environ.get("ANNOTATOR_TEST_PG_URL", "")
+# ANNOTATOR_TEST_PG_URL names a server (and a database to connect to for maintenance). The
+# tests never write there: each test run creates a database of its own, named below, and drops
+# it at the end, so parallel runs and other users of the server are left alone.
+PG_SERVER_URL = os.environ.get("ANNOTATOR_TEST_PG_URL", "")
+PG_DATABASE = f"annotator_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+PG_URL = PG_SERVER_URL.rsplit("/", 1)[0] + "/" + PG_DATABASE if PG_SERVER_URL else ""
 
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
 
 
+def _pg_admin(statement: str) -> None:
+    engine = create_engine(PG_SERVER_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(statement))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_postgres_database() -> Iterator[None]:
+    """Create this run's own database (only when PostgreSQL is configured) and drop it after."""
+    if not PG_SERVER_URL:
+        yield
+        return
+    _pg_admin(f'CREATE DATABASE "{PG_DATABASE}"')
+    yield
+    _pg_admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+
+
 def reset_postgres(url: str) -> None:
-    """Empty the test database: a fresh public schema."""
+    """Empty this run's own test database: a fresh public schema."""
+    assert url == PG_URL, "tests only reset the database they created"
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
