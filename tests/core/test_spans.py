@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -130,23 +129,24 @@ def test_incremental_add_move_remove_equals_a_rebuild(seed: int) -> None:
     assert index.remove(999_999) is None
 
 
-def test_ten_thousand_spans_over_a_megabyte_build_in_milliseconds() -> None:
+def test_ten_thousand_spans_over_a_megabyte_cover_exactly_their_characters() -> None:
+    # How fast this builds is measured by tests/benchmarks (bench_gui opens such an article);
+    # a unit test only checks what it builds, so a loaded machine cannot fail it.
     rng = random.Random(1)
     size = 1_000_000
     spans = [Span(i, "A", s, s + rng.randint(2, 30)) for i, s in enumerate(range(0, size, 130))]
     spans += [Span(20_000 + i, "B", s.start + 1, s.end + 5) for i, s in enumerate(spans[::3])]
-    best = min(_timed(lambda: SpanIndex(spans)) for _ in range(3))
-    # A few ms on a laptop; the bound is loose so a busy CI machine does not flake.
-    assert best < 0.1
     index = SpanIndex(spans)
-    assert len(index.segments(500_000, 500_500)) >= 4
-
-
-def _timed(fn: object) -> float:
-    assert callable(fn)
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    for lo in (0, 500_000, size - 600):
+        window = (lo, lo + 600)
+        expected = [
+            frozenset(sp.id for sp in spans if sp.start <= ch < sp.end) for ch in range(*window)
+        ]
+        got: list[frozenset[int]] = [frozenset()] * 600
+        for seg in index.segments(*window):
+            for ch in range(seg.start, seg.end):
+                got[ch - lo] = frozenset(seg.ids)
+        assert got == expected
 
 
 # ---------------------------------------------------------------------------------- snapping
