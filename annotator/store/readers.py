@@ -177,6 +177,13 @@ def _annotation_from_json(
         if isinstance(value, bool) or not isinstance(value, int):
             raise ImportRejected(f"{where}: field '{key}' must be a whole number")
     assert isinstance(start, int) and isinstance(end, int)
+    if start == end:
+        raise ImportRejected(
+            f"{where}: offsets {start}-{end} mark an empty span (zero length); "
+            "a span covers at least one character"
+        )
+    if start > end:
+        raise ImportRejected(f"{where}: offsets {start}-{end}: the span ends before it starts")
     if not 0 <= start < end <= len(raw_text):
         raise ImportRejected(
             f"{where}: offsets {start}-{end} out of range (text length {len(raw_text)})"

@@ -119,6 +119,13 @@ def _own_annotation(session: Session, coder: str, annotation_id: int) -> Annotat
 
 def _check_span(doc: tuple[str, int], start: int, end: int) -> None:
     ext_id, length = doc
+    if start == end:
+        raise ServiceError(
+            f"span {start}-{end} in document {ext_id} is empty (zero length): "
+            "a span covers at least one character"
+        )
+    if start > end:
+        raise ServiceError(f"span {start}-{end} in document {ext_id} ends before it starts")
     if not (0 <= start < end <= length):
         raise ServiceError(
             f"span {start}-{end} is outside the text of document {ext_id} (length {length})"

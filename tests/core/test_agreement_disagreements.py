@@ -77,7 +77,7 @@ def test_every_kind() -> None:
         (42, "missing_span", "DATE", ""),
     ]
     boundary = rows[0]
-    assert boundary["document"] == 1
+    assert boundary["document"] == "d1"  # the external id, not the database id
     assert (boundary["start"], boundary["end"], boundary["text"]) == (0, 8, "The army")
     assert boundary["coder:a"] == 'ACTOR 4-8 "army"'
     assert boundary["coder:b"] == 'ACTOR 0-8 "The army"'

@@ -85,3 +85,6 @@ def test_agreement_command(
     rows = out.read_text("utf-8").splitlines()
     assert rows[0].startswith("document,start,end,text,kind")
     assert any(",boundary," in r for r in rows[1:])
+    ext_id = queries.document(sqlite_project, queries.document_ids(sqlite_project)[0]).ext_id
+    assert ext_id != str(queries.document_ids(sqlite_project)[0])
+    assert {r.split(",")[0] for r in rows[1:]} == {ext_id}  # the id users know

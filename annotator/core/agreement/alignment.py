@@ -1,11 +1,15 @@
 """Units for label and attribute agreement: spans of different coders that mark the same thing.
 
-Choice (documented in the report): coders are taken in order, and each coder's spans are
-matched one-to-one against the units built so far, so a unit never holds two spans of one coder.
-A span may join a unit when it overlaps any span already in it; among the candidates, a span
-with the same label wins over one with a different label, and then the larger overlap wins; the
-matching is maximum (as many units joined as possible). Spans left over start new units. A coder
-without a span in a unit is *missing* there, which is not a disagreement.
+The rule (docs/agreement.md, "Alignment"): coders are taken in order, and each coder's spans
+are matched one-to-one against the units built so far, so a unit never holds two spans of one
+coder. A span may join a unit when it overlaps any span already in it. The matching is the best
+one under three levels, each outranking the next: as many spans joined as possible; among those,
+as many joined to a unit holding a span of the same label; among those, the largest total
+overlap (a span's overlap with a unit is taken against the unit's span it agrees with best:
+same label first, then larger overlap). This is solved exactly for tangles of any size (see
+`matching`); ties left are broken by the order of the spans (document, start, end, label,
+coder, creation order). Spans left over start new units. A coder without a span in a unit is
+*missing* there, which is not a disagreement.
 
 Same-label-first keeps nested annotations apart (an ACTOR inside an EVENT phrase aligns with the
 other coder's ACTOR, not with the EVENT), while a span given a different label on the same words
@@ -69,18 +73,7 @@ def align(spans: Spans, n_coders: int) -> Units:
                 first = np.ones(order.size, dtype=bool)
                 first[1:] = key[order][1:] != key[order][:-1]
                 best = order[first]
-                # Units are matched by their extent (first start to last end of their spans).
-                extent_start = np.full(n_units, np.iinfo(np.int64).max, dtype=np.int64)
-                extent_end = np.zeros(n_units, dtype=np.int64)
-                np.minimum.at(extent_start, unit[placed], spans.start[placed])
-                np.maximum.at(extent_end, unit[placed], spans.end[placed])
-                chosen = max_matching(
-                    (extent_start, extent_end),
-                    (spans.start[mine], spans.end[mine]),
-                    target[best],
-                    im[best],
-                    weight[best],
-                )
+                chosen = max_matching(target[best], im[best], overlap[best], same[best])
                 joined[im[best][chosen]] = target[best][chosen]
         fresh = joined < 0
         joined[fresh] = n_units + np.arange(int(fresh.sum()), dtype=np.int64)

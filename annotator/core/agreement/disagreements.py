@@ -1,6 +1,7 @@
 """Every place where the coders differ, one row each, for review and adjudication.
 
-Rows come from the same units as the report (see `alignment`). Kinds:
+Rows come from the same units as the report (see `alignment`); `document` is the document's
+external id (the one imported and exported), never a database id. Kinds:
 - `missing_span`: some coders marked the unit, others did not;
 - `label`: the coders who marked it gave different labels;
 - `boundary`: same label, different offsets;
@@ -61,7 +62,7 @@ class _Rows:
     ) -> None:
         document = self.prepared.documents[position]
         row: dict[str, Any] = {
-            "document": document.id,
+            "document": document.ext_id,  # the id users know, not the database's
             "start": start,
             "end": end,
             "text": document.text[start:end],

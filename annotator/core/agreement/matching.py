@@ -4,24 +4,31 @@ Spans are given as numpy arrays of offsets on one line (documents laid end to en
 different documents never overlap). Two steps:
 
 * `overlap_edges` finds every pair that shares at least one character, vectorised;
-* `max_matching` picks a maximum matching: as many pairs as possible, and among those the one
-  with the largest total weight (e.g. characters of overlap). Pairs that only overlap each other
-  are matched directly (the common case); the few tangled groups are solved exactly with the
-  Hungarian method, or greedily by weight when a group is too large for it.
+* `max_matching` picks the best matching under one rule, for any size of tangle (see
+  docs/agreement.md, "Alignment"): as many pairs as possible; among those, as many preferred
+  pairs (same label) as possible; among those, the largest total weight (characters of
+  overlap). Pairs that only overlap each other are matched directly (the common case); all
+  tangled edges go to one exact assignment solve (scipy's sparse Jonker-Volgenant), whose
+  costs encode the three levels so that each strictly outranks the next.
+
+Ties left after the three levels are broken by position: the solver sees the spans in the
+order they are given (the agreement engine gives them by document, start, end, label, coder and
+creation order), and it is deterministic, so the same data always gives the same matching.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
-EXACT_GROUP_LIMIT = 12
-"""Largest tangled group (spans on the larger side) solved exactly by the Hungarian method,
-which costs O(n^3) in pure Python. Larger groups (a paragraph-long span overlapping dozens of
-others) get a maximum matching built from the heaviest edges first: as many pairs as the exact
-method, but the total overlap is not guaranteed to be the largest."""
+EXACT_LIMIT = 2**52
+"""Largest cost total the solver may add up: float64 holds every integer below 2**53 exactly,
+so the three levels never blur into one another."""
 
 
 def overlap_edges(
@@ -52,185 +59,126 @@ def overlap_edges(
 
 
 def max_matching(
-    a: tuple[IntArray, IntArray],
-    b: tuple[IntArray, IntArray],
     ia: IntArray,
     ib: IntArray,
     weight: IntArray,
+    preferred: BoolArray | None = None,
 ) -> IntArray:
-    """Indices of the edges (ia[k], ib[k]) that form a maximum, then heaviest, matching.
+    """Indices of the edges (ia[k], ib[k]) that form the best matching (module docstring).
 
-    `a` and `b` are the (start, end) columns of the two span sets the edges join.
+    `weight` (e.g. characters of overlap) must be positive; `preferred` marks the edges that
+    count first (e.g. same label), none by default.
     """
-    n_a, n_b = a[0].size, b[0].size
     if ia.size == 0:
         return np.zeros(0, dtype=np.int64)
-    deg_a = np.bincount(ia, minlength=n_a)
-    deg_b = np.bincount(ib, minlength=n_b)
+    if preferred is None:
+        preferred = np.zeros(ia.size, dtype=bool)
+    deg_a = np.bincount(ia)
+    deg_b = np.bincount(ib)
     alone = (deg_a[ia] == 1) & (deg_b[ib] == 1)
     chosen = [np.flatnonzero(alone).astype(np.int64)]
-    rest = np.flatnonzero(~alone)
+    rest = np.flatnonzero(~alone).astype(np.int64)
     if rest.size:
-        tangled = _match_tangled(a[0], a[1], b[0], b[1], ia, ib, weight, rest)
-        chosen.append(np.asarray(tangled, dtype=np.int64))
+        picked = _solve(ia[rest], ib[rest], weight[rest], preferred[rest])
+        chosen.append(rest[picked])
     return np.sort(np.concatenate(chosen))
 
 
-def _match_tangled(
-    a_start: IntArray,
-    a_end: IntArray,
-    b_start: IntArray,
-    b_end: IntArray,
-    ia: IntArray,
-    ib: IntArray,
-    weight: IntArray,
-    edges: IntArray,
-) -> list[int]:
-    """Match the edges that share endpoints, one cluster of overlapping spans at a time.
+def _solve(ia: IntArray, ib: IntArray, weight: IntArray, preferred: BoolArray) -> IntArray:
+    """The best matching of tangled edges, exactly; returns positions in the given edges.
 
-    A cluster (a run of spans of either side that overlap one another) holds whole connected
-    groups of the overlap graph, so solving clusters separately loses nothing.
+    Edges fall into connected groups (tangles), which are independent problems. Each edge is
+    worth `pair + preferred * bonus + weight`, with `pair` and `bonus` set per group so that
+    one more pair outweighs any gain in preferred pairs and weight, and one more preferred pair
+    outweighs any gain in weight: the largest total value is then the best matching under the
+    rule. A star (one span on one side) simply takes its most valuable edge; other groups are
+    solved as assignment problems, batched (see `_assign`).
     """
-    ia, ib, weight = ia[edges], ib[edges], weight[edges]
-    starts = np.concatenate([a_start[ia], b_start[ib]])
-    ends = np.concatenate([a_end[ia], b_end[ib]])
-    order = np.argsort(starts, kind="stable")
-    reach = np.maximum.accumulate(ends[order])
-    opens = np.ones(order.size, dtype=bool)
-    opens[1:] = starts[order][1:] >= reach[:-1]
-    cluster = np.empty(order.size, dtype=np.int64)
-    cluster[order] = np.cumsum(opens) - 1
-    # Both ends of an edge overlap, so they share a cluster: take the a side's.
-    of_edge = cluster[: ia.size]
-    by_cluster = np.argsort(of_edge, kind="stable")
-    bounds = np.flatnonzero(np.diff(of_edge[by_cluster])) + 1
-    a_list, b_list, w_list = ia.tolist(), ib.tolist(), weight.tolist()
-    edge_ids = edges.tolist()
-    result: list[int] = []
-    for group in np.split(by_cluster, bounds):
-        members = group.tolist()
-        picked = _match_group(
-            [a_list[k] for k in members], [b_list[k] for k in members], [w_list[k] for k in members]
+    rows, r = np.unique(ia, return_inverse=True)
+    cols, c = np.unique(ib, return_inverse=True)
+    r, c = r.astype(np.int64), c.astype(np.int64)
+    n_r, n_c = rows.size, cols.size
+    # Keep one edge per (row, column): the most valuable, then the first given.
+    key = r * n_c + c
+    order = np.lexsort((np.arange(key.size), -weight, -preferred.astype(np.int64), key))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    edges = order[first]
+    r, c = r[edges], c[edges]
+    w = weight[edges].astype(np.int64)
+    p = preferred[edges].astype(np.int64)
+
+    nodes = coo_matrix((np.ones(r.size), (r, n_r + c)), shape=(n_r + n_c, n_r + n_c))
+    n_groups, group_of = connected_components(nodes, directed=False)
+    group = group_of[r].astype(np.int64)
+    pairs_max = np.minimum(
+        np.bincount(group_of[:n_r], minlength=n_groups),
+        np.bincount(group_of[n_r:], minlength=n_groups),
+    ).astype(np.int64)
+    heaviest = np.zeros(n_groups, dtype=np.int64)
+    np.maximum.at(heaviest, group, w)
+    weight_bound = pairs_max * heaviest  # no matching in the group weighs more
+    bonus = weight_bound + 1
+    pair = pairs_max * bonus + weight_bound + 1
+    if int((pairs_max * (pair + bonus + heaviest)).max()) >= EXACT_LIMIT:
+        raise ValueError(
+            f"agreement: a tangle of {int(pairs_max.max())} overlapping spans is too large to "
+            "match exactly"
         )
-        result.extend(edge_ids[members[k]] for k in picked)
-    return result
+    value = pair[group] + p * bonus[group] + w
+
+    by_group = np.lexsort((np.arange(group.size), -value, group))
+    lead = np.ones(by_group.size, dtype=bool)
+    lead[1:] = group[by_group][1:] != group[by_group][:-1]
+    star = pairs_max[group] == 1
+    best = by_group[lead & star[by_group]]
+    rest = np.flatnonzero(~star)
+    solved = rest[_assign(r[rest], c[rest], group[rest], value[rest])] if rest.size else rest
+    return np.sort(edges[np.concatenate([best, solved])]).astype(np.int64)
 
 
-def _match_group(a: list[int], b: list[int], w: list[int]) -> list[int]:
-    """Maximum-cardinality, maximum-weight matching of one group; returns edge positions."""
-    rows = sorted(set(a))
-    cols = sorted(set(b))
-    if len(rows) == 1 or len(cols) == 1:  # a star: one match, the heaviest edge
-        return [max(range(len(w)), key=lambda k: (w[k], -k))]
-    if max(len(rows), len(cols)) > EXACT_GROUP_LIMIT:
-        return _greedy_augmented(a, b, w)
-    transpose = len(rows) > len(cols)
-    if transpose:
-        rows, cols, a, b = cols, rows, b, a
-    row_of = {x: i for i, x in enumerate(rows)}
-    col_of = {x: j for j, x in enumerate(cols)}
-    # Each edge is worth `big` plus its weight, so any larger matching beats any heavier one.
-    big = sum(w) + 1
-    cost = [[0] * len(cols) for _ in rows]
-    edge_at: dict[tuple[int, int], int] = {}
-    for k, (x, y) in enumerate(zip(a, b, strict=True)):
-        i, j = row_of[x], col_of[y]
-        if (i, j) not in edge_at or w[k] > w[edge_at[(i, j)]]:
-            edge_at[(i, j)] = k
-            cost[i][j] = -(big + w[k])
-    assignment = _hungarian(cost)
-    return [edge_at[(i, j)] for i, j in enumerate(assignment) if (i, j) in edge_at]
+ROWS_PER_SOLVE = 256
+"""Rows per call of the sparse solver: its running time grows with the square of the rows of
+one call, so independent groups are solved a few hundred rows at a time."""
 
 
-def _greedy_augmented(a: list[int], b: list[int], w: list[int]) -> list[int]:
-    """Heaviest edges first, then augmenting paths (Kuhn) until the matching is maximum."""
-    order = sorted(range(len(w)), key=lambda k: (-w[k], a[k], b[k]))
-    partner_of_a: dict[int, int] = {}  # a node -> edge position
-    partner_of_b: dict[int, int] = {}
-    for k in order:
-        if a[k] not in partner_of_a and b[k] not in partner_of_b:
-            partner_of_a[a[k]] = partner_of_b[b[k]] = k
-    edges_of: dict[int, list[int]] = {}
-    for k in order:
-        edges_of.setdefault(a[k], []).append(k)
+def _assign(r: IntArray, c: IntArray, group: IntArray, value: IntArray) -> IntArray:
+    """Positions of the edges in a maximum-value matching (every value positive).
 
-    def augment(node: int, seen: set[int]) -> bool:
-        # Iterative depth-first search for an alternating path from a free a node to a free
-        # b node; recursion could hit Python's limit on long chains of spans.
-        stack: list[tuple[int, int]] = [(node, 0)]
-        path: list[int] = []
-        while stack:
-            current, i = stack.pop()
-            choices = edges_of.get(current, [])
-            while i < len(choices) and b[choices[i]] in seen:
-                i += 1
-            if i == len(choices):
-                if path:
-                    path.pop()
-                continue
-            k = choices[i]
-            seen.add(b[k])
-            stack.append((current, i + 1))
-            path.append(k)
-            holder = partner_of_b.get(b[k])
-            if holder is None:
-                for edge in path:
-                    partner_of_a[a[edge]] = partner_of_b[b[edge]] = edge
-                return True
-            stack.append((a[holder], 0))
-        return False
-
-    for node in edges_of:
-        if node not in partner_of_a:
-            augment(node, set())
-    return sorted(partner_of_a.values())
-
-
-def _hungarian(cost: list[list[int]]) -> list[int]:
-    """Minimum-cost assignment of every row to a distinct column (rows <= columns).
-
-    The classic O(rows^2 * columns) shortest augmenting path form with potentials.
+    Rows and columns are renumbered group by group, so a batch of whole groups holds a
+    contiguous block of each. Every row also gets a private dummy column worth nothing, so a
+    full assignment of the batch's rows always exists; rows left on their dummy are unmatched.
     """
-    n_rows, n_cols = len(cost), len(cost[0])
-    inf = float("inf")
-    u = [0.0] * (n_rows + 1)
-    v = [0.0] * (n_cols + 1)
-    owner = [0] * (n_cols + 1)  # owner[j]: row (1-based) assigned to column j, 0 = none
-    way = [0] * (n_cols + 1)
-    for row in range(1, n_rows + 1):
-        owner[0] = row
-        j0 = 0
-        min_v = [inf] * (n_cols + 1)
-        used = [False] * (n_cols + 1)
-        while True:
-            used[j0] = True
-            i0 = owner[j0]
-            delta = inf
-            j1 = 0
-            for j in range(1, n_cols + 1):
-                if not used[j]:
-                    current = cost[i0 - 1][j - 1] - u[i0] - v[j]
-                    if current < min_v[j]:
-                        min_v[j] = current
-                        way[j] = j0
-                    if min_v[j] < delta:
-                        delta = min_v[j]
-                        j1 = j
-            for j in range(n_cols + 1):
-                if used[j]:
-                    u[owner[j]] += delta
-                    v[j] -= delta
-                else:
-                    min_v[j] -= delta
-            j0 = j1
-            if owner[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            owner[j0] = owner[j1]
-            j0 = j1
-    assignment = [-1] * n_rows
-    for j in range(1, n_cols + 1):
-        if owner[j]:
-            assignment[owner[j] - 1] = j - 1
-    return assignment
+    row_id = np.unique(group * (int(r.max()) + 1) + r, return_inverse=True)[1].astype(np.int64)
+    col_id = np.unique(group * (int(c.max()) + 1) + c, return_inverse=True)[1].astype(np.int64)
+    # Rows and columns are numbered in group order, so each group's block starts where the
+    # previous one ends; a batch closes at the first group that starts past its row budget.
+    first_row = np.full(int(group.max()) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_row, group, row_id)
+    batch = first_row[group] // ROWS_PER_SOLVE
+    top = int(value.max()) + 1  # a cost is top - value > 0; a dummy costs top
+    by_batch = np.argsort(batch, kind="stable")
+    bounds = np.flatnonzero(np.diff(batch[by_batch])) + 1
+    chosen: list[IntArray] = []
+    for members in np.split(by_batch, bounds):
+        rows, cols = row_id[members], col_id[members]
+        row0, col0 = int(rows.min()), int(cols.min())
+        rows, cols = rows - row0, cols - col0
+        n_rows, n_cols = int(rows.max()) + 1, int(cols.max()) + 1
+        cost = csr_matrix(
+            (
+                np.concatenate([top - value[members], np.full(n_rows, top)]).astype(np.float64),
+                (
+                    np.concatenate([rows, np.arange(n_rows)]),
+                    np.concatenate([cols, n_cols + np.arange(n_rows)]),
+                ),
+            ),
+            shape=(n_rows, n_cols + n_rows),
+        )
+        row_ind, col_ind = min_weight_full_bipartite_matching(cost)
+        real = col_ind < n_cols
+        found = row_ind[real].astype(np.int64) * n_cols + col_ind[real].astype(np.int64)
+        local = rows * n_cols + cols  # unique: one edge per (row, column)
+        by_key = np.argsort(local, kind="stable")
+        chosen.append(members[by_key[np.searchsorted(local[by_key], found)]])
+    return np.concatenate(chosen)

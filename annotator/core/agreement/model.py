@@ -127,14 +127,22 @@ def prepare(data: AgreementInput) -> Prepared:
             metrics[key] = metric
 
     document = np.array([position[a.document_id] for a in selected], dtype=np.int64)
-    offset = base[document] if selected else np.zeros(0, dtype=np.int64)
+    start = np.array([a.start for a in selected], dtype=np.int64)
+    end = np.array([a.end for a in selected], dtype=np.int64)
+    label_code = np.array([label_index[a.label] for a in selected], dtype=np.int64)
+    coder = np.array([coder_index[a.coder] for a in selected], dtype=np.int64)
+    # Spans in a fixed order (document, start, end, label, coder, id), whatever order the
+    # caller gave: alignment breaks its last ties by this order (docs/agreement.md).
+    ident = np.array([a.id for a in selected], dtype=np.int64)
+    order = np.lexsort((ident, coder, label_code, end, start, document))
+    offset = base[document[order]] if selected else np.zeros(0, dtype=np.int64)
     spans = Spans(
-        annotations=selected,
-        document=document,
-        start=offset + np.array([a.start for a in selected], dtype=np.int64),
-        end=offset + np.array([a.end for a in selected], dtype=np.int64),
-        label=np.array([label_index[a.label] for a in selected], dtype=np.int64),
-        coder=np.array([coder_index[a.coder] for a in selected], dtype=np.int64),
+        annotations=[selected[i] for i in order.tolist()],
+        document=document[order],
+        start=offset + start[order],
+        end=offset + end[order],
+        label=label_code[order],
+        coder=coder[order],
     )
     return Prepared(
         documents=documents,

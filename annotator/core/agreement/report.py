@@ -31,8 +31,9 @@ from annotator.core.agreement.unitizing import unitizing_alpha
 
 ALIGNMENT = (
     "units: spans of different coders that overlap, at most one span per coder per unit; "
-    "a same-label partner is preferred, then the larger overlap (maximum matching, coders "
-    "taken in order); a coder without a span in a unit is missing there"
+    "coders taken in order, each matched exactly: most spans joined, then most same-label "
+    "partners, then the largest total overlap, remaining ties by span order (document, start, "
+    "end, label, coder, creation); a coder without a span in a unit is missing there"
 )
 
 NEEDS_TWO = "needs two or more coders"

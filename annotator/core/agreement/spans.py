@@ -78,11 +78,11 @@ def pair_counts(spans: Spans, a: int, b: int, n_labels: int) -> PairCounts:
     matched["exact_unlabeled"] = int(shared.sum())
 
     pa, pb, overlap = overlap_edges(sa, ea, sb, eb)
-    chosen = max_matching((sa, ea), (sb, eb), pa, pb, overlap)
+    chosen = max_matching(pa, pb, overlap)
     matched["overlap_unlabeled"] = int(chosen.size)
     same = la[pa] == lb[pb]
     pa, pb, overlap = pa[same], pb[same], overlap[same]
-    chosen = max_matching((sa, ea), (sb, eb), pa, pb, overlap)
+    chosen = max_matching(pa, pb, overlap)
     matched["overlap_labeled"] = int(chosen.size)
     by_label["overlap_labeled"] = np.bincount(la[pa[chosen]], minlength=n_labels).astype(np.int64)
 
