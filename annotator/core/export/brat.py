@@ -36,7 +36,6 @@ from typing import Any
 
 from annotator.core.brat import LINE_BREAKS, format_attribute_note
 from annotator.core.codebook import Codebook
-from annotator.core.export.atomic import AtomicDirectory, atomic_directory
 from annotator.core.export.bundle import (
     DocumentBundle,
     ExportError,
@@ -46,9 +45,11 @@ from annotator.core.export.bundle import (
     document_key,
     sorted_links,
 )
+from annotator.core.export.staging import AtomicDirectory, atomic_directory
 from annotator.core.records import Annotation, Link
 
 NOTE_TYPE = "AnnotatorNotes"
+BRAT_SUFFIXES = (".txt", ".ann", ".conf")  # what a brat export folder holds
 _BREAK_RE = re.compile(f"[{re.escape(LINE_BREAKS)}]")
 _TO_SPACE = str.maketrans(dict.fromkeys(LINE_BREAKS + "\t", " "))
 _UNSAFE_FILE_CHARS = re.compile(r"[^\w.-]+")
@@ -268,7 +269,7 @@ def write_brat(
     """
     scheme = BratScheme.from_codebook(codebook)
     stats = ExportStats()
-    with atomic_directory(out_dir) as folder:
+    with atomic_directory(out_dir, BRAT_SUFFIXES) as folder:
         texts: list[tuple[str, Path]] = []
         anns: dict[str, dict[str, Path]] = {}
         used: set[str] = set()

@@ -34,7 +34,6 @@ from typing import Any
 import orjson
 
 from annotator.core.codebook import Attribute, Codebook
-from annotator.core.export.atomic import atomic_directory
 from annotator.core.export.bundle import (
     DocumentBundle,
     ExportStats,
@@ -46,6 +45,7 @@ from annotator.core.export.bundle import (
 )
 from annotator.core.export.cells import UNSAFE_STARTS, Cell, CsvTable, text_cell, value_cell
 from annotator.core.export.events import EventTable
+from annotator.core.export.staging import atomic_directory
 from annotator.core.records import Annotation, Link
 
 DOCUMENT_COLUMNS = ("id", "title", "source", "url", "published", "language", "metadata", "text")
@@ -59,6 +59,7 @@ LINK_COLUMNS = (
     "to_label", "to_text",
 )  # fmt: skip
 FILES = ("documents.csv", "annotations.csv", "links.csv", "events.csv")
+CSV_SUFFIXES = (".csv", ".json", ".txt")  # what a CSV bundle holds
 
 
 def attribute_columns(
@@ -119,7 +120,7 @@ def write_csv(
     stats = ExportStats()
     names = _Names()
     with (
-        atomic_directory(out_dir) as folder,
+        atomic_directory(out_dir, CSV_SUFFIXES) as folder,
         folder.open_text("documents.csv") as f_docs,
         folder.open_text("annotations.csv") as f_anns,
         folder.open_text("links.csv") as f_links,
