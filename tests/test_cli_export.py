@@ -156,3 +156,24 @@ def test_brat_export_of_one_coder_imports_back(coded: Path, tmp_path: Path) -> N
     project = Project.open(copy)
     assert queries.info(project)["annotations"] == 4
     project.close()
+
+
+def test_jsonl_to_standard_output(
+    coded: Path, tmp_path: Path, capsysbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    file = tmp_path / "out.jsonl"
+    assert main(["export", str(coded), "--format", "jsonl", "-o", str(file)]) == 0
+    capsysbinary.readouterr()
+    assert main(["export", str(coded), "--format", "jsonl", "-o", "-"]) == 0
+    out, err = capsysbinary.readouterr()
+    assert out == file.read_bytes()  # the JSONL and nothing else
+    assert b"to standard output" in err
+    assert not (Path.cwd() / "-").exists()
+
+
+def test_standard_output_is_only_for_jsonl(coded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["export", str(coded), "--format", "csv", "-o", "-"])
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert "-o - (standard output) is for jsonl" in err and len(err.strip().splitlines()) == 1

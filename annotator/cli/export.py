@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,6 +40,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         documents=_names(args.documents),
         done_only=args.done_only,
     )
+    to_stdout = args.output == "-"
+    if to_stdout and args.format != "jsonl":
+        raise ExportError(f"-o - (standard output) is for jsonl; {args.format} writes a folder")
     ids = selected_documents(project, flt)
     update, close = progress_bar(len(ids), "exporting")
 
@@ -47,15 +52,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     stream = bundles(project, flt, ids)
     cb = project.codebook
     try:
-        stats = _write(args, stream, cb, flt, progress)
+        if to_stdout:
+            stats = write_jsonl(stream, sys.stdout.buffer, cb.name, progress)
+            sys.stdout.buffer.flush()
+        else:
+            stats = _write(args, stream, cb, flt, progress)
+    except BrokenPipeError:  # the reader stopped early (| head): not an error of ours
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (no second error at exit)
+        return 0
     except OSError as exc:
-        raise ExportError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+        where = "standard output" if to_stdout else args.output
+        raise ExportError(f"{where}: cannot write ({exc.strerror or exc})") from None
     finally:
         close()
     extra = f", {stats.events} event(s)" if args.format == "csv" else ""
     print(
         f"wrote {stats.documents} document(s), {stats.annotations} annotation(s), "
-        f"{stats.links} link(s){extra} to {args.output}"
+        f"{stats.links} link(s){extra} to {'standard output' if to_stdout else args.output}",
+        file=sys.stderr if to_stdout else sys.stdout,  # stdout holds the JSONL alone
     )
     return 0
 
@@ -85,7 +99,12 @@ def register(sub: Any) -> None:
     )
     ex.add_argument("project")
     ex.add_argument("--format", choices=FORMATS, required=True)
-    ex.add_argument("-o", "--output", required=True, help="file (jsonl) or folder (csv, brat)")
+    ex.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="file (jsonl; - for standard output) or folder (csv, brat; replaced whole)",
+    )
     ex.add_argument("--coders", help="comma-separated coders, e.g. gold or alice,bob")
     ex.add_argument("--labels", help="comma-separated labels")
     ex.add_argument("--documents", help="comma-separated document ids")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.core.brat import BratError, ParsedAnn, parse_ann, read_attribute_note
+from annotator.core.brat_names import role_from_brat
 from annotator.core.codebook import Codebook
 from annotator.core.text import Normalised, guess_title_and_date, normalise
 from annotator.store.import_model import (
@@ -150,7 +151,7 @@ class _Converter:
             for role, refs in e.roles.items():
                 for ref in refs:
                     n += 1
-                    link = self._link(e.line, f"{e.id}-{n}", e.id, role, ref)
+                    link = self._link(e.line, f"{e.id}-{n}", e.id, role_from_brat(role), ref)
                     if link is not None:
                         links.append(link)
         return links

@@ -240,6 +240,7 @@ def read_csv(path: Path, options: ImportOptions) -> Iterator[PendingDocument]:
         "url",
         "published",
         "language",
+        "text_file",
     }
     seen = False
     try:
@@ -247,7 +248,9 @@ def read_csv(path: Path, options: ImportOptions) -> Iterator[PendingDocument]:
             where = f"{path}:{reader.line_num}"
             if None in row:
                 raise ImportRejected(f"{where}: more cells than header columns")
-            norm = normalise(row.get(options.text_column) or "")
+            norm = normalise(
+                _bundle_text(path, row, where, options) or row.get(options.text_column) or ""
+            )
             try:
                 check_text(norm.text, options.max_bytes)
             except TextError as exc:
@@ -272,6 +275,18 @@ def read_csv(path: Path, options: ImportOptions) -> Iterator[PendingDocument]:
         raise ImportRejected(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
     if not seen:
         raise ImportRejected(f"{path}: empty file (no rows)")
+
+
+def _bundle_text(path: Path, row: Mapping[str, str], where: str, options: ImportOptions) -> str:
+    """The exact text from ``text_file`` (our CSV bundle, docs/formats.md); "" without one."""
+    name = (row.get("text_file") or "").strip()
+    if not name:
+        return ""
+    rel = Path(name)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise ImportRejected(f"{where}: column 'text_file': {name!r} is outside the bundle")
+    file = path.parent / rel
+    return decode_file(file, read_bytes(file, options.max_bytes), options.max_bytes)
 
 
 def _csv_metadata(row: Mapping[str, str], known: set[str], where: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.core.export.atomic import TEMP_PREFIX, atomic_directory, atomic_output
+from annotator.core.export.atomic import TEMP_PREFIX, atomic_output, try_lock
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -52,50 +52,18 @@ def test_atomic_output_rejects_other_modes(tmp_path: Path) -> None:
         atomic_output(tmp_path / "f", "a")  # type: ignore[call-overload]
 
 
-def test_atomic_directory_places_all_files_together(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    with atomic_directory(out) as d:
-        with d.open_text("a.csv") as f:
-            f.write("a\n")
-        staged = d.write_bytes(None, b"shared")
-        d.place(staged, "alice/doc.txt")
-        d.link(staged, "bob/doc.txt")
-        d.write_bytes("conf", b"c")
-        d.temp("scratch")  # never placed: deleted
-        assert sorted(p.name for p in out.iterdir() if not p.name.startswith(TEMP_PREFIX)) == []
-    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    assert files == ["a.csv", "alice/doc.txt", "bob/doc.txt", "conf"]
-    assert (out / "bob" / "doc.txt").read_bytes() == b"shared"
-    assert leftovers(out) == []
-
-
-def test_atomic_directory_rollback_keeps_old_files_and_removes_a_new_empty_folder(
-    tmp_path: Path,
-) -> None:
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "a.csv").write_text("old")
-    with pytest.raises(RuntimeError), atomic_directory(out) as d:
-        with d.open_text("a.csv") as f:
-            f.write("new")
-        raise RuntimeError
-    assert (out / "a.csv").read_text() == "old"
-    assert leftovers(out) == []
-    fresh = tmp_path / "fresh"
-    with pytest.raises(RuntimeError), atomic_directory(fresh) as d:
-        d.write_bytes("x", b"x")
-        raise RuntimeError
-    assert not fresh.exists()
-
-
-@pytest.mark.parametrize("name", ["../escape", "/abs", "a/../b", ""])
-def test_atomic_directory_refuses_names_outside_the_folder(tmp_path: Path, name: str) -> None:
-    with pytest.raises(ValueError), atomic_directory(tmp_path / "o") as d:
-        d.write_bytes(name, b"x")
-    assert not (tmp_path / "o").exists()
-
-
-def test_atomic_directory_refuses_the_same_name_twice(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="twice"), atomic_directory(tmp_path / "o") as d:
-        d.write_bytes("a", b"1")
-        d.write_bytes("a", b"2")
+def test_a_killed_writers_temporary_file_is_removed_by_the_next_write(tmp_path: Path) -> None:
+    dead = tmp_path / f"{TEMP_PREFIX}0123456789ab-out.jsonl"
+    dead.write_bytes(b"half a li")  # nobody holds its lock: its writer died
+    live = tmp_path / f"{TEMP_PREFIX}ba9876543210-other.jsonl"
+    live.write_bytes(b"being written")
+    fd = os.open(live, os.O_RDWR)
+    try:
+        assert try_lock(fd)  # a writer at work holds the lock on its temporary file
+        with atomic_output(tmp_path / "out.jsonl") as f:
+            f.write(b"x\n")
+        assert not dead.exists()
+        assert live.read_bytes() == b"being written"
+    finally:
+        os.close(fd)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name, "out.jsonl"]

@@ -1,17 +1,21 @@
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from brat_rules import check_events, parse_conf
 from test_export_fixtures import Builder, codebook, seed_example
 
 from annotator.core.brat import ParsedAnn, parse_ann, read_attribute_note
-from annotator.core.codebook import Codebook
+from annotator.core.brat_names import role_from_brat, role_to_brat
+from annotator.core.codebook import Codebook, parse_codebook
 from annotator.core.export import DocumentBundle, ExportError, write_brat
 from annotator.core.export.atomic import TEMP_PREFIX
 from annotator.core.export.brat import annotation_conf, document_ann, fragments
+from annotator.core.export.names import file_stem
 from annotator.core.records import Link
 
 Key = tuple[str, int, int]
@@ -110,7 +114,7 @@ def reconstruct(
         else:
             attrs[key(n.target)].update(decoded)
     links = {
-        (key(e.trigger), role, key(ref))
+        (key(e.trigger), role_from_brat(role), key(ref))
         for e in parsed.events
         for role, refs in e.roles.items()
         for ref in refs
@@ -148,7 +152,7 @@ def test_ann_lines_look_like_brat() -> None:
     t = by_text
     assert f"{t['attack']}\tEVENT {attack.start} {attack.end}\tattack" in lines
     assert event == (
-        f"E1\tEVENT:{t['attack']} actor1:{t['Syrian regime']} actor2:{t['civilians']} "
+        f"E1\tEVENT:{t['attack']} actor1_:{t['Syrian regime']} actor2_:{t['civilians']} "
         f"assoc_actor:{t['Russia']} casualties:{t['15']} casualties2:{t['two']} "
         f"casualties3:{t['three']} casualties4:{t['more than 600']} "
         f"casualties5:{t['hundreds of thousands']} casualties6:{t['many']} place:{t['Idlib']} "
@@ -177,7 +181,7 @@ def test_annotation_conf_from_the_codebook() -> None:
             sections[current].append(line)
     assert sections["[entities]"] == ["ACTOR", "CASUALTY", "LOCATION", "DATE", "SOURCE"]
     assert sections["[events]"] == [
-        "EVENT\tactor1?:ACTOR, actor2?:ACTOR, assoc_actor*:ACTOR, casualties*:CASUALTY, "
+        "EVENT\tactor1_?:ACTOR, actor2_?:ACTOR, assoc_actor*:ACTOR, casualties*:CASUALTY, "
         "place*:LOCATION, time*:DATE, source*:SOURCE"
     ]
     assert "subset_of\tArg1:CASUALTY, Arg2:CASUALTY" in sections["[relations]"]
@@ -269,3 +273,108 @@ def test_fragments_cut_at_every_kind_of_line_break() -> None:
     assert fragments(text, 1, 2) == [(1, 2)]  # only a line break: kept whole, read as a space
     parsed = parse_ann("T1\tX 1 2\t \n", text, "f.ann")
     assert (parsed.spans[0].start, parsed.spans[0].end) == (1, 2)
+
+
+DIGIT_ROLES = parse_codebook(
+    """
+codebook: digits
+version: 1
+labels:
+  - {name: ACTOR, color: "#000000"}
+  - name: EVENT
+    color: "#000001"
+    roles:
+      - {name: actor1, targets: [ACTOR], max: 1}
+      - {name: target2, targets: [ACTOR]}
+      - {name: witness3_, targets: [ACTOR], max: 3}
+      - {name: actor, targets: [ACTOR]}
+"""
+)
+
+
+@pytest.mark.parametrize("cb", [codebook(), DIGIT_ROLES], ids=["default", "digit-roles"])
+def test_annotation_conf_and_events_pass_brats_own_rules(cb: Codebook) -> None:
+    conf = parse_conf(annotation_conf(cb))
+    assert conf.problems == []
+    b = Builder("Rebels and soldiers and police and a witness fought.")
+    ev = b.span("EVENT", "fought")
+    actors = [b.span("ACTOR", w) for w in ("Rebels", "soldiers", "police", "witness")]
+    event = cb.label("EVENT")
+    assert event is not None
+    for role in event.roles:  # every role filled up to twice (once if its max is 1)
+        for actor in actors[: 1 if role.max == 1 else 2]:
+            if role.targets == ("ACTOR",):
+                b.link(ev, role.name, actor)
+    bundle = b.bundle()
+    ann = document_ann(bundle.document.text, bundle.annotations, bundle.links, cb)
+    parsed = parse_ann(ann, bundle.document.text, "x.ann")
+    types = {s.id: s.label for s in parsed.spans} | {e.id: e.label for e in parsed.events}
+    events = [(e.id, e.label, list(e.arguments)) for e in parsed.events]
+    assert check_events(conf, types, events) == []
+    # ... and reading it back gives the codebook's own role names.
+    want = {(k.role, k.to_id) for k in bundle.links}
+    by_t = {s.id: s for s in parsed.spans}
+    uid = {(a.start, a.end): a.id for a in bundle.annotations}
+    got = {
+        (role_from_brat(role), uid[(by_t[ref].start, by_t[ref].end)])
+        for e in parsed.events
+        for role, refs in e.roles.items()
+        for ref in refs
+    }
+    assert got == want
+
+
+def test_the_generated_conf_bounds_roles_as_the_codebook_does() -> None:
+    conf = parse_conf(annotation_conf(DIGIT_ROLES)).types("events")["EVENT"]
+    assert conf.max_count == {
+        "actor1_": 1,
+        "target2_": sys.maxsize,
+        "witness3__": 3,
+        "actor": sys.maxsize,
+    }
+
+
+@pytest.mark.parametrize(
+    "role", ["actor1", "actor", "a1_", "a1__", "x_1", "casualties", "t2b", "9"]
+)
+def test_brat_role_spelling_is_one_to_one(role: str) -> None:
+    spelled = role_to_brat(role)
+    assert not spelled[-1].isdigit()
+    assert role_from_brat(spelled) == role
+
+
+@pytest.mark.parametrize(
+    ("key", "want"),
+    [
+        ("CON", "_CON"),
+        ("nul.txt", "_nul.txt"),
+        ("Com1.tar", "_Com1.tar"),
+        ("lpt9", "_lpt9"),
+        ("com¹", "_com¹"),
+        ("console", "console"),
+        ("aux-report", "aux-report"),
+        ('a/b\\c:d*e?f"g<h>i|j', "a_b_c_d_e_f_g_h_i_j"),
+        ("..hidden..", "hidden"),
+        ("", "doc7"),
+        ("إدلب 🕊️", "إدلب"),
+    ],
+)
+def test_file_names_are_safe_on_every_system(key: str, want: str) -> None:
+    assert file_stem(key, "doc7", set()) == want
+
+
+def test_long_file_names_fit_every_file_system() -> None:
+    stem = file_stem("🕊️" * 200, "doc1", set())
+    assert len(stem.encode("utf-8")) <= 150
+    assert len((stem + "-doc1-99.ann").encode("utf-8")) < 255
+
+
+def test_reserved_document_ids_export_under_safe_names(tmp_path: Path) -> None:
+    out = tmp_path / "brat"
+    bundles = [
+        Builder("x", doc_id=i, ext_id=e).bundle() for i, e in enumerate(["CON", "nul.txt"], 1)
+    ]
+    write_brat(bundles, out, codebook())
+    assert sorted(p.name for p in out.iterdir()) == [
+        "_CON.ann", "_CON.txt", "_nul.txt.ann", "_nul.txt.txt", "annotation.conf", "visual.conf",
+    ]  # fmt: skip

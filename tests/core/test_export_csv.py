@@ -14,12 +14,20 @@ from annotator.core.export.atomic import TEMP_PREFIX
 from annotator.core.export.cells import value_cell
 from annotator.core.export.csv_tables import AnnotationTable, attribute_columns
 
-FILES = ["annotations.csv", "documents.csv", "events.csv", "links.csv"]
+FILES = [
+    "adjudication.csv", "annotations.csv", "documents.csv", "events.csv", "links.csv", "schema.json",
+]  # fmt: skip
 
 
 def read(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def header(path: Path) -> list[str]:
@@ -62,12 +70,13 @@ def exported(tmp_path: Path) -> Path:
     return out
 
 
-def test_four_tidy_tables(exported: Path) -> None:
-    assert sorted(p.name for p in exported.iterdir()) == FILES
+def test_tidy_tables(exported: Path) -> None:
+    assert sorted(p.name for p in exported.iterdir()) == [*FILES, "texts"]
     docs = read(exported / "documents.csv")
     assert header(exported / "documents.csv") == [
-        "id", "title", "source", "url", "published", "language", "metadata", "text",
+        "id", "title", "source", "url", "published", "language", "metadata", "text_file", "text",
     ]  # fmt: skip
+    assert [d["text_file"] for d in docs] == ["texts/000_fb25855139c210c8.txt", "texts/alt-1.txt"]
     assert [d["id"] for d in docs] == ["000_fb25855139c210c8", "alt-1"]
     assert docs[0]["text"] == seed_example().bundle.document.text
     assert header(exported / "links.csv") == [
@@ -87,7 +96,7 @@ def test_annotation_columns(exported: Path) -> None:
     cols = header(exported / "annotations.csv")
     assert cols[:10] == [
         "document_id", "annotation_id", "coder", "label", "start", "end", "text", "note",
-        "codebook_version", "provenance",
+        "codebook_version", "source",
     ]  # fmt: skip
     # One column per attribute; DATE's start/end would clash with the offsets: prefixed.
     assert cols[10:] == [
@@ -252,8 +261,7 @@ def test_values_emoji_arabic_and_unknown_attributes(tmp_path: Path) -> None:
 def test_interrupted_export_keeps_previous_files_and_leaves_no_temp(tmp_path: Path) -> None:
     out = tmp_path / "csv"
     write_csv([seed_example().bundle], out, codebook())
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
-    (out / "mine.txt").write_text("someone else's file")
+    before = files(out)
 
     def failing() -> Iterator[DocumentBundle]:
         yield alternatives_bundle()
@@ -262,10 +270,8 @@ def test_interrupted_export_keeps_previous_files_and_leaves_no_temp(tmp_path: Pa
 
     with pytest.raises(OSError, match="disk full"):
         write_csv(failing(), out, codebook())
-    after = {p.name: p.read_bytes() for p in out.iterdir() if p.name != "mine.txt"}
-    assert after == before
-    assert not any(p.name.startswith(TEMP_PREFIX) for p in out.iterdir())
-    assert (out / "mine.txt").exists()
+    assert files(out) == before
+    assert not any(p.name.startswith(TEMP_PREFIX) for p in tmp_path.iterdir())
 
 
 def test_failed_first_export_leaves_no_folder(tmp_path: Path) -> None:

@@ -119,7 +119,8 @@ def test_csv_for_one_coder(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> 
     run_export(qtbot, dialog)
 
     assert sorted(p.name for p in out.iterdir()) == [
-        "annotations.csv", "documents.csv", "events.csv", "links.csv",
+        "adjudication.csv", "annotations.csv", "documents.csv", "events.csv", "links.csv",
+        "schema.json", "texts",
     ]  # fmt: skip
     anns = rows(out / "annotations.csv")
     assert len(anns) == 6 and {r["coder"] for r in anns} == {"bob"}
@@ -140,7 +141,7 @@ def test_csv_for_one_coder(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> 
     ]  # fmt: skip
 
     said = f"Wrote 4 documents, 6 annotations, 2 links, 2 events to {out}"
-    assert dialog.message.text().startswith(said + ".\nFiles: annotations.csv, documents.csv")
+    assert dialog.message.text().startswith(said + ".\nFiles: adjudication.csv, annotations.csv")
     assert not dialog.message.property("error")
     assert window.status.message.text() == said
     assert dialog.progress.value() == dialog.progress.maximum() == 4

@@ -35,8 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.brat import LINE_BREAKS, format_attribute_note
+from annotator.core.brat_names import role_to_brat
 from annotator.core.codebook import Codebook
-from annotator.core.export.atomic import AtomicDirectory, atomic_directory
 from annotator.core.export.bundle import (
     DocumentBundle,
     ExportError,
@@ -46,12 +46,14 @@ from annotator.core.export.bundle import (
     document_key,
     sorted_links,
 )
+from annotator.core.export.names import file_stem
+from annotator.core.export.staging import AtomicDirectory, atomic_directory
 from annotator.core.records import Annotation, Link
 
 NOTE_TYPE = "AnnotatorNotes"
+BRAT_SUFFIXES = (".txt", ".ann", ".conf")  # what a brat export folder holds
 _BREAK_RE = re.compile(f"[{re.escape(LINE_BREAKS)}]")
 _TO_SPACE = str.maketrans(dict.fromkeys(LINE_BREAKS + "\t", " "))
-_UNSAFE_FILE_CHARS = re.compile(r"[^\w.-]+")
 _BRAT_TOKEN = re.compile(r"^[^\s|,]+$")  # what annotation.conf can list as an attribute value
 
 
@@ -107,12 +109,13 @@ def annotation_conf(codebook: Codebook) -> str:
         "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>",
         "",
         "[events]",
-        "# brat knows only ? (at most one) and * (any number) for optional roles.",
+        "# Optional roles: ? at most one, * any number, {0-N} at most N. A role whose name ends",
+        "# in a digit gets a trailing _ (actor1_): brat reads trailing digits as a repeat count.",
     ]
     for lab in codebook.labels:
         if lab.name in scheme.event_labels:
             roles = ", ".join(
-                f"{r.name}{'?' if r.max == 1 else '*'}:{'|'.join(r.targets)}" for r in lab.roles
+                f"{role_to_brat(r.name)}{_bounds(r.max)}:{'|'.join(r.targets)}" for r in lab.roles
             )
             out.append(f"{lab.name}\t{roles}")
     out += ["", "[attributes]"]
@@ -120,6 +123,12 @@ def annotation_conf(codebook: Codebook) -> str:
         arg = f"{name}\tArg:{'|'.join(d.labels)}"
         out.append(arg if d.kind == "boolean" else f"{arg}, Value:{'|'.join(d.values)}")
     return "\n".join(out) + "\n"
+
+
+def _bounds(most: int | None) -> str:
+    if most is None:
+        return "*"
+    return "?" if most == 1 else f"{{0-{most}}}"
 
 
 def visual_conf(codebook: Codebook) -> str:
@@ -230,7 +239,8 @@ def _event_line(
     count: dict[str, int] = {}
     for role, target in sorted(args, key=lambda x: order.get(x[0], len(order))):
         count[role] = count.get(role, 0) + 1
-        numbered = role if count[role] == 1 else f"{role}{count[role]}"
+        spelled = role_to_brat(role)
+        numbered = spelled if count[role] == 1 else f"{spelled}{count[role]}"
         parts.append(f"{numbered}:{ref(target)}")
     return f"{e}\t{' '.join(parts)}"
 
@@ -242,16 +252,6 @@ def _ordered_attributes(a: Annotation, codebook: Codebook) -> list[tuple[str, An
     names = [n for n in known if n in a.attributes]
     names += sorted(n for n in a.attributes if n not in known)
     return [(n, a.attributes[n]) for n in names if a.attributes[n] not in (None, "", [])]
-
-
-def _file_stem(key: str, fallback: str, used: set[str]) -> str:
-    stem = _UNSAFE_FILE_CHARS.sub("_", key).strip("._")[:120] or fallback
-    candidate, n = stem, 1
-    while candidate.lower() in used:  # lower(): case-insensitive file systems
-        n += 1
-        candidate = f"{stem}-{fallback}" if n == 2 else f"{stem}-{fallback}-{n}"
-    used.add(candidate.lower())
-    return candidate
 
 
 def write_brat(
@@ -268,13 +268,13 @@ def write_brat(
     """
     scheme = BratScheme.from_codebook(codebook)
     stats = ExportStats()
-    with atomic_directory(out_dir) as folder:
+    with atomic_directory(out_dir, BRAT_SUFFIXES) as folder:
         texts: list[tuple[str, Path]] = []
         anns: dict[str, dict[str, Path]] = {}
         used: set[str] = set()
         for bundle in bundles:
             doc = bundle.document
-            stem = _file_stem(document_key(doc), f"doc{doc.id}", used)
+            stem = file_stem(document_key(doc), f"doc{doc.id}", used)
             texts.append((stem, folder.write_bytes(None, doc.text.encode("utf-8"))))
             layers: dict[str, tuple[list[Annotation], list[Link]]] = {}
             for a in bundle.annotations:
@@ -303,7 +303,7 @@ def write_brat(
         else:
             used_dirs: set[str] = set()
             for name in coders:
-                sub = _file_stem(name, "coder", used_dirs) + "/"
+                sub = file_stem(name, "coder", used_dirs) + "/"
                 _place(folder, texts, anns.get(name, {}), sub, link=True)
         folder.write_bytes("annotation.conf", annotation_conf(codebook).encode("utf-8"))
         folder.write_bytes("visual.conf", visual_conf(codebook).encode("utf-8"))

@@ -17,10 +17,23 @@ class ExportError(ValueError):
 
 
 @dataclass(frozen=True)
+class Decision:
+    """A reviewer's adjudication decision in force on a document (written to adjudication.csv)."""
+
+    decision: str  # "accepted" (copied into gold) or "rejected" (nothing in gold here)
+    gold_uid: str  # accepted: the gold span made; "" for rejected
+    sources: tuple[str, ...]  # "coder:uid" of the coders' spans decided on
+    reviewer: str
+    note: str
+    at: str  # ISO 8601 UTC
+
+
+@dataclass(frozen=True)
 class DocumentBundle:
     document: Document
     annotations: Sequence[Annotation]
     links: Sequence[Link]
+    decisions: Sequence[Decision] = ()
 
 
 @dataclass

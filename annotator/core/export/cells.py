@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any, TextIO
 
 import orjson
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UNSAFE_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
 
@@ -97,3 +100,32 @@ class CsvTable:
 
     def writerow(self, row: Row) -> None:
         self.writerows([row])
+
+
+def typed_cell(kind: str, value: Any) -> Cell | None:
+    """``value`` as a cell of a column of type ``kind`` (see :mod:`.schema`); None if it does
+    not fit (a number in a boolean column, text in an integer column after a codebook change),
+    so that the column keeps one type and loads in pandas as that type."""
+    t = type(value)
+    if value is None:
+        return ""
+    if kind == "string":
+        return value_cell(value)
+    if kind == "integer":
+        if t is int:
+            n: int = value
+            return n
+        if t is float and value.is_integer():
+            return int(value)
+        return None
+    if kind == "number":
+        return value if t is int or t is float else None
+    if kind == "boolean":
+        return ("true" if value else "false") if t is bool else None
+    if kind == "date" and t is str and ISO_DATE.fullmatch(value):
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return None
+        return str(value)
+    return None

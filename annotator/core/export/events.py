@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.core.codebook import Codebook
-from annotator.core.export.cells import Cell, join_cell, text_cell, value_cell
+from annotator.core.export import schema
+from annotator.core.export.cells import Cell, join_cell, text_cell, typed_cell
 from annotator.core.fatalities import ALTERNATIVE_TO, SUBSET_OF, TALLIED_KINDS, tally
 from annotator.core.records import Annotation, Link
 
@@ -41,7 +42,9 @@ TALLY_COLUMNS = tuple(
 class EventTable:
     header: tuple[str, ...]
     attributes: tuple[str, ...]  # EVENT attribute names, in column order
+    kinds: tuple[str, ...]  # their column types (schema.json)
     roles: tuple[str, ...]
+    columns: tuple[schema.Column, ...]  # name, type, meaning of every column
 
     @classmethod
     def from_codebook(cls, codebook: Codebook) -> EventTable:
@@ -49,10 +52,41 @@ class EventTable:
         roles = tuple(r.name for r in label.roles) if label is not None else ()
         role_columns = tuple(c for r in roles for c in (r, f"{r}_ids"))
         fixed = {*EVENT_COLUMNS, *role_columns, *DATE_COLUMNS, *TALLY_COLUMNS}
-        attrs = tuple(a.name for a in label.attributes) if label is not None else ()
-        attr_columns = tuple(f"{EVENT_LABEL}.{a}" if a in fixed else a for a in attrs)
+        attrs = label.attributes if label is not None else ()
+        attr_columns = tuple(
+            f"{EVENT_LABEL}.{a.name}" if a.name in fixed else a.name for a in attrs
+        )
         header = (*EVENT_COLUMNS, *attr_columns, *role_columns, *DATE_COLUMNS, *TALLY_COLUMNS)
-        return cls(header, attrs, roles)
+        kinds = tuple(schema.attribute_kind(a) for a in attrs)
+        columns = (
+            ("document_id", "string", "documents.csv id"),
+            ("event_id", "string", "annotation_id of the EVENT span"),
+            ("coder", "string", "who coded it"),
+            ("trigger_text", "string", "the EVENT span's text" + schema.GUARD),
+            ("trigger_start", "integer", "its start, a code point offset into text_file"),
+            ("trigger_end", "integer", "its end (code points)"),
+            *(
+                (c, k, schema.attribute_meaning([EVENT_LABEL], a))
+                for c, k, a in zip(attr_columns, kinds, attrs, strict=True)
+            ),
+            *(
+                col
+                for r in roles
+                for col in (
+                    (r, "string", f"texts of the {r} role's fillers in text order, '; '-joined"),
+                    (f"{r}_ids", "string", "their annotation_ids, '; '-joined"),
+                )
+            ),
+            ("date_start", "date", "earliest start of the DATEs in the time role"),
+            ("date_end", "date", "latest end of those DATEs"),
+            (
+                "time_precision",
+                "integer",
+                "coarsest time_precision of those DATEs (docs/numbers-and-dates.md)",
+            ),
+            *((c, "integer", f"{c.replace('_', ' ')} (docs/fatalities.md)") for c in TALLY_COLUMNS),
+        )
+        return cls(header, tuple(a.name for a in attrs), kinds, roles, columns)
 
     def rows(
         self,
@@ -85,7 +119,9 @@ class EventTable:
                 ev.end,
             ]
             attrs = ev.attributes
-            row.extend([value_cell(attrs.get(name)) for name in self.attributes])
+            for name, kind in zip(self.attributes, self.kinds, strict=True):
+                cell = typed_cell(kind, attrs.get(name))
+                row.append("" if cell is None else cell)  # a misfit: other_attributes has it
             for role in self.roles:
                 found = roles.get(role)  # in text order already: links come sorted
                 if found:
