@@ -101,6 +101,7 @@ class ImportReport:
     files: int = 0
     added: int = 0
     skipped: int = 0  # already in the project (same text)
+    repeated: int = 0  # the same text again later in this input (read as one document)
     merged: int = 0  # of those, documents that received another coder's annotations
     annotations: int = 0
     links: int = 0

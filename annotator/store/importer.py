@@ -1,22 +1,33 @@
-"""``annotator import``: txt files and folders, JSONL (SPEC §3.4), CSV, brat standoff.
+"""``annotator import``: txt files and folders, JSONL, CSV, brat standoff (docs/formats.md).
 
-The readers (``readers``, ``brat_import``) stream checked documents; this module writes them in
-batches inside one transaction, so a bad line anywhere rejects the whole import with
-``file:line: reason`` and the project is unchanged. A document whose text is already in the
-project (same SHA-256) is skipped, bringing only the annotations of coders new to it.
+An import runs in two phases so that it never starves the coders writing to the same project:
+
+1. *Staging*, with no lock held: every file is read, validated and hashed into memory; a bad
+   line anywhere raises ``ImportRejected`` (``file:line: reason``) before anything is written.
+   The same text twice in the input becomes one document carrying every coder's annotations.
+2. *Writing*, one short transaction (``BEGIN IMMEDIATE`` on SQLite) of ``executemany`` inserts:
+   all-or-nothing, also against a crash or a kill (the database commits it whole or not at all).
+
+A document whose text is already in the project (same SHA-256) is skipped, bringing only the
+annotations of coders new to it. Two imports of the same documents at once are decided by the
+database's own uniqueness (``INSERT ... ON CONFLICT DO NOTHING`` on the content hash): one adds
+them, the other reports them skipped - never a duplicate-key error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Insert, Table, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
+from annotator.core.codebook import Codebook
 from annotator.core.text import sha256
 from annotator.store.engine import Project
+from annotator.store.import_merge import merge_into
 from annotator.store.import_model import (
     DEFAULT_MAX_BYTES,
     FORMATS,
@@ -28,10 +39,11 @@ from annotator.store.import_model import (
     collect,
 )
 from annotator.store.readers import check_document, read_file
-from annotator.store.services import coder_id, new_uid
+from annotator.store.services import coder_id
 from annotator.store.tables import AnnotationRow, AuditEntry, CoderRow, DocumentRow, LinkRow
 
-# ------------------------------------------------------------------------------- writing
+BATCH = 500  # rows per executemany and per "IN (...)" look-up
+DOCUMENT_TABLE: Table = SQLModel.metadata.tables["document"]
 
 
 def import_paths(
@@ -42,111 +54,177 @@ def import_paths(
 ) -> ImportReport:
     """Read, validate and import; raises ImportRejected (project untouched) on any fault.
 
-    Everything is written in one transaction while the input streams in, a batch at a time
-    (memory stays flat for large files); any fault rolls the whole import back. (A reader
-    thread a batch ahead was tried: GIL hand-offs made it no faster.)
+    ``progress`` is called with the number of documents staged since its last call.
     """
     options = options or ImportOptions()
     codebook = project.codebook
     report = ImportReport()
-    files = collect(paths, options.format)
-
-    def batches() -> Iterator[list[PendingDocument]]:
-        batch: list[PendingDocument] = []
-        for path, fmt in files:
-            for doc in read_file(path, fmt, options, codebook, report):
-                check_document(doc, codebook)
-                doc.sha = sha256(doc.text)
-                batch.append(doc)
-                if len(batch) >= BATCH:
-                    yield batch
-                    batch = []
-            report.files += 1
-        if batch:
-            yield batch
-
+    staged = stage(collect(paths, options.format), options, codebook, report, progress)
+    known = _Known.read(project)
     with project.write() as s:
-        writer = _Writer(s, codebook.version, report)
-        for batch in batches():
-            writer.write(batch)
-            if progress is not None:
-                progress(len(batch))
+        writer = _Writer(s, codebook.version, report, known)
+        writer.write(staged)
         writer.finish()
     return report
 
 
-BATCH = 500
-DOCUMENT_TABLE = SQLModel.metadata.tables["document"]
+def stage(
+    files: Sequence[tuple[Path, str]],
+    options: ImportOptions,
+    codebook: Codebook,
+    report: ImportReport,
+    progress: Progress | None = None,
+) -> list[PendingDocument]:
+    """Every document of the input, checked and hashed; repeated texts merged into the first."""
+    first: dict[str, PendingDocument] = {}
+    out: list[PendingDocument] = []
+    since = 0
+    for path, fmt in files:
+        for doc in read_file(path, fmt, options, codebook, report):
+            check_document(doc, codebook)
+            doc.sha = sha256(doc.text)
+            earlier = first.get(doc.sha)
+            if earlier is None:
+                first[doc.sha] = doc
+                out.append(doc)
+            else:
+                report.repeated += 1
+                if merge_into(earlier, doc, {a.uid for a in earlier.annotations}, set()):
+                    report.merged += 1
+            since += 1
+            if progress is not None and since >= BATCH:
+                progress(since)
+                since = 0
+        report.files += 1
+    if progress is not None and since:
+        progress(since)
+    return out
+
+
+class _Known:
+    """Content hashes and external ids already in the project, read before the write lock is
+    taken; the write transaction then only reads the rows added since (``refresh``)."""
+
+    def __init__(self, sha: dict[str, int], ext_ids: set[str], last_id: int) -> None:
+        self.sha = sha
+        self.ext_ids = ext_ids
+        self.last_id = last_id
+
+    @classmethod
+    def read(cls, project: Project) -> _Known:
+        with project.read() as s:
+            return cls._from(s, 0)
+
+    @classmethod
+    def _from(cls, s: Session, after: int) -> _Known:
+        rows = s.exec(
+            select(DocumentRow.sha256, DocumentRow.id, DocumentRow.ext_id).where(
+                col(DocumentRow.id) > after
+            )
+        ).all()
+        return cls(
+            {sha: int(i or 0) for sha, i, _ in rows},
+            {e for _, _, e in rows},
+            max((int(i or 0) for _, i, _ in rows), default=after),
+        )
+
+    def refresh(self, s: Session) -> None:
+        new = self._from(s, self.last_id)
+        self.sha.update(new.sha)
+        self.ext_ids |= new.ext_ids
+        self.last_id = new.last_id
+
+
+def _insert_new_documents(dialect: str) -> Insert:
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id, sha256``: rows that another import
+    added meanwhile (same text or same external id) are left out, not an error."""
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    stmt: Insert = module.insert(DOCUMENT_TABLE).on_conflict_do_nothing()
+    return stmt.returning(DOCUMENT_TABLE.c.id, DOCUMENT_TABLE.c.sha256)
 
 
 class _Writer:
-    """Inserts validated documents with their annotations and links, batch by batch."""
+    """Inserts staged documents with their annotations and links, inside one transaction."""
 
-    def __init__(self, session: Session, codebook_version: int, report: ImportReport) -> None:
+    def __init__(
+        self, session: Session, codebook_version: int, report: ImportReport, known: _Known
+    ) -> None:
         self.s = session
         self.version = codebook_version
         self.report = report
-        self.known_sha: dict[str, int] = {
-            sha: i for sha, i in session.exec(select(DocumentRow.sha256, DocumentRow.id)) if i
-        }
-        self.known_ids = set(session.exec(select(DocumentRow.ext_id)).all())
+        self.known = known
+        known.refresh(session)
         self.coders: dict[str, int] = {}
+        self.insert = _insert_new_documents(session.get_bind().dialect.name)
 
     def _coder(self, name: str) -> int:
         if name not in self.coders:
             self.coders[name] = coder_id(self.s, name)
         return self.coders[name]
 
-    def write(self, pending: Sequence[PendingDocument]) -> None:
-        report = self.report
+    def write(self, staged: Sequence[PendingDocument]) -> None:
         fresh: list[PendingDocument] = []
-        for doc in pending:
-            existing = self.known_sha.get(doc.sha)
+        for doc in staged:
+            existing = self.known.sha.get(doc.sha)
             if existing is not None:
-                report.skipped += 1
-                report.skipped_ids.append(doc.ext_id or doc.sha[:12])
-                if doc.annotations and self._merge(doc, existing):
-                    report.merged += 1
+                self._skip(doc, existing)
                 continue
-            self.known_sha[doc.sha] = 0  # a later duplicate in the same input is skipped too
-            doc.ext_id = _unique_ext_id(doc, self.known_ids)
-            self.known_ids.add(doc.ext_id)
+            doc.ext_id = _unique_ext_id(doc, self.known.ext_ids)
+            self.known.ext_ids.add(doc.ext_id)
             fresh.append(doc)
-        if not fresh:
-            return
-        # A Core executemany (no ORM bulk layer, no RETURNING) is the fastest portable path;
-        # the new ids are then read back by their unique external ids.
-        self.s.connection().execute(
-            insert(DOCUMENT_TABLE),
-            [
-                {
-                    "ext_id": d.ext_id,
-                    "sha256": d.sha,
-                    "title": d.title,
-                    "source": d.source,
-                    "url": d.url,
-                    "published": d.published,
-                    "language": d.language,
-                    "meta": d.metadata,
-                    "text": d.text,
-                    "length": len(d.text),
-                }
-                for d in fresh
-            ],
-        )
-        new_ids = dict(
-            self.s.exec(
-                select(DocumentRow.ext_id, DocumentRow.id).where(
-                    col(DocumentRow.ext_id).in_([d.ext_id for d in fresh])
-                )
-            ).all()
-        )
-        report.added += len(fresh)
-        for d in fresh:
-            self.known_sha[d.sha] = int(new_ids[d.ext_id] or 0)
-        with_annotations = [(d, int(new_ids[d.ext_id] or 0)) for d in fresh if d.annotations]
+        for start in range(0, len(fresh), BATCH):
+            self._insert(fresh[start : start + BATCH])
+
+    def _skip(self, doc: PendingDocument, document_id: int) -> None:
+        self.report.skipped += 1
+        self.report.skipped_ids.append(doc.ext_id or doc.sha[:12])
+        if doc.annotations and self._merge(doc, document_id):
+            self.report.merged += 1
+
+    def _insert(self, batch: list[PendingDocument]) -> None:
+        rows = [
+            {
+                "ext_id": d.ext_id,
+                "sha256": d.sha,
+                "title": d.title,
+                "source": d.source,
+                "url": d.url,
+                "published": d.published,
+                "language": d.language,
+                "meta": d.metadata,
+                "text": d.text,
+                "length": len(d.text),
+            }
+            for d in batch
+        ]
+        added = {sha: int(i) for i, sha in self.s.connection().execute(self.insert, rows)}
+        lost = [d for d in batch if d.sha not in added]
+        if lost:
+            self._resolve(lost)
+        new = [d for d in batch if d.sha in added]
+        self.report.added += len(new)
+        for d in new:
+            self.known.sha[d.sha] = added[d.sha]
+        with_annotations = [(d, added[d.sha]) for d in new if d.annotations]
         if with_annotations:
             self._write_annotations(with_annotations)
+
+    def _resolve(self, lost: list[PendingDocument]) -> None:
+        """Documents another import added while this one was staging: skipped if their text is
+        there now; if only their external id was taken, they get another one (or, for an id
+        the input gave explicitly, the import is refused)."""
+        self.known.refresh(self.s)
+        retry: list[PendingDocument] = []
+        for doc in lost:
+            existing = self.known.sha.get(doc.sha)
+            if existing is not None:
+                self._skip(doc, existing)
+                continue
+            doc.ext_id = _unique_ext_id(doc, self.known.ext_ids)
+            self.known.ext_ids.add(doc.ext_id)
+            retry.append(doc)
+        if retry:
+            self._insert(retry)
 
     def _merge(self, doc: PendingDocument, document_id: int) -> bool:
         """Bring the annotations of coders who have none on this document yet.
@@ -155,8 +233,6 @@ class _Writer:
         coder who already has work on the document is left alone, so importing the same file
         twice is still a no-op. Ids that clash with other coders' ids are renumbered.
         """
-        if not document_id:
-            return False  # the same text earlier in this very input: nothing to merge into
         present = set(
             self.s.exec(
                 select(CoderRow.name)
@@ -167,28 +243,15 @@ class _Writer:
                 )
             ).all()
         )
-        newcomers = {a.coder for a in doc.annotations} - present
-        if not newcomers:
-            return False
         taken = set(
             self.s.exec(
                 select(AnnotationRow.uid).where(AnnotationRow.document_id == document_id)
             ).all()
         ) | set(self.s.exec(select(LinkRow.uid).where(LinkRow.document_id == document_id)).all())
-        renamed: dict[str, str] = {}
-        for a in doc.annotations:
-            if a.coder in newcomers and a.uid in taken:
-                renamed[a.uid] = new_uid("a")
-        doc.annotations = [a for a in doc.annotations if a.coder in newcomers]
-        for a in doc.annotations:
-            a.uid = renamed.get(a.uid, a.uid)
-        doc.links = [k for k in doc.links if k.coder in newcomers]
-        for k in doc.links:
-            k.from_uid = renamed.get(k.from_uid, k.from_uid)
-            k.to_uid = renamed.get(k.to_uid, k.to_uid)
-            if k.uid in taken:
-                k.uid = new_uid("l")
-        self._write_annotations([(doc, document_id)])
+        target = PendingDocument(doc.origin, doc.text)
+        if not merge_into(target, doc, taken, present):
+            return False
+        self._write_annotations([(target, document_id)])
         return True
 
     def _write_annotations(self, docs: Sequence[tuple[PendingDocument, int]]) -> None:
@@ -270,4 +333,5 @@ __all__ = [
     "ImportRejected",
     "ImportReport",
     "import_paths",
+    "stage",
 ]
