@@ -220,6 +220,11 @@ def cmd_reviewers(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from annotator.gui.platform_check import display_problem
+
+    problem = display_problem()  # before Qt loads a platform plugin that would abort
+    if problem is not None:
+        raise UsageError(problem)
     project = getattr(args, "project", None)
     from annotator.store.setup import default_project_path
 
