@@ -116,18 +116,37 @@ def test_boundary_keys_move_start_and_end(qtbot: QtBot, window: MainWindow) -> N
     open_seed(window)
     ann = code(qtbot, window, "Russian Air Force", "a")
     press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier | Mod.ControlModifier)
-    assert words_of(window, ann.id) == " Air Force"
-    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier)
     assert words_of(window, ann.id) == "Air Force"
+    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier)
+    assert words_of(window, ann.id) == "ir Force"
+    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier)
     press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier | Mod.ControlModifier)
-    assert words_of(window, ann.id) == "Air "
-    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier)
     assert words_of(window, ann.id) == "Air"
+    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier)
+    assert words_of(window, ann.id) == "Ai"
     # consecutive moves of one boundary merge into one undo step
     press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
     assert words_of(window, ann.id) == "Air Force"
     press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
     assert words_of(window, ann.id) == "Russian Air Force"
+
+
+def test_moving_a_boundary_by_a_word_never_leaves_whitespace_inside(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    open_seed(window)
+    both = code(qtbot, window, "Turkey and Russia", "a")
+    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier | Mod.ControlModifier)
+    assert words_of(window, both.id) == "Turkey and"
+    by = code(qtbot, window, "by Turkey", "a")
+    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier | Mod.ControlModifier)
+    assert words_of(window, by.id) == "Turkey"
+    # a character move onto a space goes on to the next visible character
+    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier)
+    assert words_of(window, by.id) == "y Turkey"
+    for ann in db_annotations(window):
+        words = words_of(window, ann.id)
+        assert words == words.strip(), words
 
 
 def test_tab_cycles_through_overlapping_spans(qtbot: QtBot, window: MainWindow) -> None:
