@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 from window_support import (
     OFFSCREEN_NOISE,
     click_span,
+    cp_point,
     code,
     db_annotations,
     open_seed,
@@ -244,3 +245,19 @@ def test_relabel_and_undo_keeps_the_attributes(qtbot: QtBot, window: MainWindow)
     press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
     back = queries.annotation(window.session.project, ann.id)
     assert back is not None and (back.label, back.attributes) == ("CASUALTY", ann.attributes)
+
+
+def test_a_drag_inside_the_selection_selects_anew(qtbot: QtBot, window: MainWindow) -> None:
+    """Text drag-and-drop is off in the article: the drag makes the selection the key codes."""
+    open_seed(window)
+    start, end = select_words(window, "Syrian regime attack", after="came on Sunday", exact=True)
+    text = window.session.document.text  # type: ignore[union-attr]
+    inside = text.index("regime", start)
+    viewport = window.view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=cp_point(window, inside))
+    qtbot.mouseMove(viewport, pos=cp_point(window, inside + 3))
+    qtbot.mouseMove(viewport, pos=cp_point(window, end + 7))  # into "killed"
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=cp_point(window, end + 7))
+    press(qtbot, window, "e")
+    (event,) = db_annotations(window)
+    assert (event.label, words_of(window, event.id)) == ("EVENT", "regime attack killed")
