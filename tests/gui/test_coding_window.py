@@ -261,3 +261,19 @@ def test_a_drag_inside_the_selection_selects_anew(qtbot: QtBot, window: MainWind
     press(qtbot, window, "e")
     (event,) = db_annotations(window)
     assert (event.label, words_of(window, event.id)) == ("EVENT", "regime attack killed")
+
+
+def test_a_done_document_refuses_edits_until_reopened(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    code(qtbot, window, "Russian Air Force", "a")
+    qtbot.keyClick(window, Qt.Key.Key_Return, Mod.ControlModifier)
+    open_seed(window)
+    assert queries.status(window.session.project, "alice", window.session.document.id) == "done"  # type: ignore[union-attr]
+    select_words(window, "Turkey and Russia")
+    press(qtbot, window, "a")
+    assert len(db_annotations(window)) == 1
+    assert "reopen it first" in window.status.message.text()
+    assert window.status.message.property("error") is True
+    qtbot.keyClick(window, Qt.Key.Key_Return, Mod.ControlModifier | Mod.ShiftModifier)  # reopen
+    code(qtbot, window, "Turkey and Russia", "a")
+    assert len(db_annotations(window)) == 2
