@@ -231,7 +231,27 @@ def test_codebook_help_shows_every_label(qtbot: QtBot, window: MainWindow) -> No
 def test_palette_tooltips_carry_the_guidelines(window: MainWindow) -> None:
     button = window.label_palette.buttons["CASUALTY"]
     assert "quantity" in button.toolTip()
-    assert "[c]" in button.toolTip()
+    assert "[C]" in button.toolTip()
+
+
+def test_palette_key_caps_are_capitals_never_a_digit_lookalike(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    caps = {
+        name: button.findChild(QLabel, "keyCap").text()  # type: ignore[union-attr]
+        for name, button in window.label_palette.buttons.items()
+    }
+    assert caps == {
+        "ACTOR": "A", "EVENT": "E", "CASUALTY": "C", "LOCATION": "L", "DATE": "D", "SOURCE": "S"
+    }
+    # the key is pressed as shown, without Shift
+    open_seed(window)
+    select_words(window, "Idlib")
+    press(qtbot, window, "l")
+    (place,) = db_annotations(window)
+    assert place.label == "LOCATION"
 
 
 def test_relabel_and_undo_keeps_the_attributes(qtbot: QtBot, window: MainWindow) -> None:
