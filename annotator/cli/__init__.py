@@ -144,6 +144,12 @@ def cmd_info(args: argparse.Namespace) -> int:
         print("progress   done / in progress / not started")
         for coder, p in data["progress"].items():
             print(f"  {coder:<12} {p['done']:>5} / {p['in_progress']:>5} / {p['not_started']:>5}")
+        stale = sum(p["stale"] for p in data["progress"].values())
+        if stale:
+            print(
+                f"stale      gold of {stale} document(s) was marked done before a coder changed "
+                "their work: review it again (left out by --done-only)"
+            )
     return 0
 
 
@@ -220,6 +226,11 @@ def cmd_reviewers(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    from annotator.gui.platform_check import display_problem
+
+    problem = display_problem()  # before Qt loads a platform plugin that would abort
+    if problem is not None:
+        raise UsageError(problem)
     project = getattr(args, "project", None)
     from annotator.store.setup import default_project_path
 

@@ -57,6 +57,15 @@ def word_step(text: str, pos: int, direction: int) -> int:
     return pos
 
 
+def past_spaces(text: str, pos: int, direction: int, which: str) -> int:
+    """A moved boundary kept off whitespace: it goes on in its direction past any spaces,
+    so a span never starts or ends with one ("by| Turkey" → "by |Turkey")."""
+    inside = (lambda p: p) if which == "start" else (lambda p: p - 1)
+    while 0 <= inside(pos) < len(text) and text[inside(pos)].isspace():
+        pos += direction
+    return pos
+
+
 class Coding:
     """Turns the coder's keys and clicks into commands on the session's undo stack."""
 
@@ -123,6 +132,7 @@ class Coding:
         text = s.document.text
         old = ann.start if which == "start" else ann.end
         new = word_step(text, old, direction) if by_word else old + direction
+        new = past_spaces(text, new, direction, which)
         start, end = (new, ann.end) if which == "start" else (ann.start, new)
         if not (0 <= start < end <= len(text)):
             return

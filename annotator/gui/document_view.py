@@ -406,6 +406,16 @@ class DocumentView(QPlainTextEdit):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press_pos = event.position().toPoint()
+        if (
+            event.button() == Qt.MouseButton.LeftButton
+            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            and self.textCursor().hasSelection()
+        ):
+            # Text drag-and-drop is off in the article: a press inside the selection would
+            # start dragging it; drop the selection so the press starts a new one instead.
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -205,6 +205,12 @@ def _checked(box: QListWidget) -> list[str] | None:
     return None if len(names) == len(items) else names
 
 
+def documents_folder() -> Path:
+    """The user's documents folder (XDG_DOCUMENTS_DIR on Linux), else their home folder."""
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(location) if location and Path(location).is_dir() else Path.home()
+
+
 class ExportDialog(QDialog):
     """Choose format, output and filters; Export runs in a thread with a progress bar."""
 
@@ -351,8 +357,8 @@ class ExportDialog(QDialog):
         remembered = self.settings.value(FOLDER_KEY, "")
         if isinstance(remembered, str) and remembered and Path(remembered).is_dir():
             return Path(remembered)
-        db = self.project.engine.url.database if self.project.is_sqlite else None
-        return Path(db).parent if db else Path.home()
+        # Not the project's folder: the demo project lives in the hidden data folder.
+        return documents_folder()
 
     def _suggestion(self) -> str:
         stem = Path(self.project.display_name).stem if self.project.is_sqlite else "export"

@@ -231,7 +231,10 @@ class Session(QObject):
             return
         if self.is_frame(annotation_id):
             self.set_active_event(annotation_id)
-        elif self.active_event_id is None or not self._fills(self.active_event_id, annotation_id):
+        elif self.active_event_id is None:
+            # No frame chosen yet: show the one this span fills. With one chosen, the frame
+            # stays: a span may fill roles of several events, and the next digit links it
+            # to the event the coder selected, not to another one it already fills.
             events = self.frames_filled_by(annotation_id)
             if events:
                 self.set_active_event(events[0])
@@ -246,9 +249,6 @@ class Session(QObject):
 
     def role_names(self) -> set[str]:
         return {r.name for lab in self.codebook.labels for r in lab.roles}
-
-    def _fills(self, event_id: int, annotation_id: int) -> bool:
-        return any(k.from_id == event_id and k.to_id == annotation_id for k in self.links.values())
 
     def frames_filled_by(self, annotation_id: int) -> list[int]:
         roles = self.role_names()

@@ -332,7 +332,7 @@ def info(project: Project) -> dict[str, Any]:
             select(func.count()).select_from(LinkRow).where(col(LinkRow.deleted_at).is_(None))
         ).one()
         progress: dict[str, dict[str, int]] = {
-            n: {"done": 0, "in_progress": 0} for n in names.values()
+            n: {"done": 0, "in_progress": 0, "stale": 0} for n in names.values()
         }
         for c, st, n in s.exec(
             select(DocumentStatus.coder_id, DocumentStatus.status, func.count()).group_by(
@@ -355,7 +355,8 @@ def info(project: Project) -> dict[str, Any]:
         # kept from an earlier codebook version whose label, attribute or value is gone
         "flagged_for_review": len(flagged_annotations(project, cb)),
         "progress": {
-            n: {**p, "not_started": n_docs - p["done"] - p["in_progress"]}
+            # "stale": gold marked done whose coders changed their work since (docs/team.md)
+            n: {**p, "not_started": n_docs - p["done"] - p["in_progress"] - p["stale"]}
             for n, p in sorted(progress.items())
         },
     }

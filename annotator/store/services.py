@@ -31,6 +31,8 @@ from annotator.store.tables import (
 )
 
 STATUSES = ("in_progress", "done")
+# Gold marked done whose coders' layers changed since: set by the store, not by a user.
+STALE = "stale"
 
 
 class ServiceError(ValueError):
@@ -175,7 +177,7 @@ def create_annotation(
         s.add(row)
         s.flush()
         assert row.id is not None
-        _touch_status(s, document_id, row.coder_id)
+        _open_for_edit(s, document_id, row.coder_id)
         _audit_edit(
             s, coder, actor, "create_annotation", document_id, "annotation", row.id, label=label
         )
@@ -231,7 +233,7 @@ def update_annotation(
         row.codebook_version = cb.version
         row.updated_at = now()
         s.add(row)
-        _touch_status(s, row.document_id, row.coder_id)
+        _open_for_edit(s, row.document_id, row.coder_id)
         _audit_edit(
             s, coder, actor, "update_annotation", row.document_id, "annotation", annotation_id
         )
@@ -261,7 +263,7 @@ def delete_annotation(
         for link in links:
             link.deleted_at = stamp
             s.add(link)
-        _touch_status(s, row.document_id, row.coder_id)
+        _open_for_edit(s, row.document_id, row.coder_id)
         _audit_edit(
             s, coder, actor, "delete_annotation", row.document_id, "annotation", annotation_id
         )
@@ -285,6 +287,7 @@ def restore_annotation(
     """Undo of a delete: the same row (and the links deleted with it) come back."""
     with project.write() as s:
         row = _own_annotation(s, coder, annotation_id)
+        _open_for_edit(s, row.document_id, row.coder_id)
         row.deleted_at = None
         s.add(row)
         s.flush()
@@ -389,7 +392,7 @@ def create_link(
         s.add(link)
         s.flush()
         assert link.id is not None
-        _touch_status(s, src.document_id, src.coder_id)
+        _open_for_edit(s, src.document_id, src.coder_id)
         _audit_edit(s, coder, actor, "create_link", src.document_id, "link", link.id, role=role)
         return Change(
             "create_link",
@@ -412,6 +415,7 @@ def _own_link(s: Session, coder: str, link_id: int) -> LinkRow:
 def delete_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
     with project.write() as s:
         link = _own_link(s, coder, link_id)
+        _open_for_edit(s, link.document_id, link.coder_id)
         link.deleted_at = now()
         s.add(link)
         _audit_edit(s, coder, actor, "delete_link", link.document_id, "link", link_id)
@@ -421,6 +425,7 @@ def delete_link(project: Project, coder: str, link_id: int, *, actor: str | None
 def restore_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
     with project.write() as s:
         link = _own_link(s, coder, link_id)
+        _open_for_edit(s, link.document_id, link.coder_id)
         full = _role_full(s, project, link) if link.deleted_at is not None else None
         if full is not None:
             raise ServiceError(
@@ -443,10 +448,37 @@ def _link_spans(s: Session, link: LinkRow) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def _touch_status(s: Session, document_id: int, coder_row_id: int) -> None:
-    """The first edit of a document puts it in progress for that coder."""
-    if s.get(DocumentStatus, (document_id, coder_row_id)) is None:
+def _open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
+    """Check that the coder may change the document, before anything is written.
+
+    A document marked done is refused until its coder reopens it (an audited status change),
+    so "done" always means the layer as it was marked. The first edit of a document puts it in
+    progress for that coder. A coder's change after gold was marked done makes that gold
+    stale (see docs/team.md): review, ``info`` and ``--done-only`` treat it as not done until
+    a reviewer marks it done again.
+    """
+    row = s.get(DocumentStatus, (document_id, coder_row_id))
+    if row is not None and row.status == "done":
+        coder = s.get(CoderRow, coder_row_id)
+        name = coder.name if coder is not None else "this coder"
+        ext_id = _document(s, document_id)[0]
+        raise ServiceError(
+            f"document {ext_id} is marked done for {name}: reopen it first "
+            "(Document → Reopen) to change it"
+        )
+    if row is None:
         s.add(DocumentStatus(document_id=document_id, coder_id=coder_row_id))
+    gold_id = s.exec(select(CoderRow.id).where(CoderRow.name == GOLD)).first()
+    if gold_id is None or gold_id == coder_row_id:
+        return
+    gold = s.get(DocumentStatus, (document_id, gold_id))
+    if gold is not None and gold.status == "done":
+        gold.status = STALE
+        gold.updated_at = now()
+        s.add(gold)
+        coder = s.get(CoderRow, coder_row_id)
+        name = coder.name if coder is not None else ""
+        audit(s, name, "gold_stale", document_id, "document", document_id, layer=GOLD)
 
 
 def set_status(

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 from window_support import (
     OFFSCREEN_NOISE,
     click_span,
+    cp_point,
     code,
     db_annotations,
     open_seed,
@@ -116,18 +117,37 @@ def test_boundary_keys_move_start_and_end(qtbot: QtBot, window: MainWindow) -> N
     open_seed(window)
     ann = code(qtbot, window, "Russian Air Force", "a")
     press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier | Mod.ControlModifier)
-    assert words_of(window, ann.id) == " Air Force"
-    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier)
     assert words_of(window, ann.id) == "Air Force"
+    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier)
+    assert words_of(window, ann.id) == "ir Force"
+    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier)
     press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier | Mod.ControlModifier)
-    assert words_of(window, ann.id) == "Air "
-    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier)
     assert words_of(window, ann.id) == "Air"
+    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier)
+    assert words_of(window, ann.id) == "Ai"
     # consecutive moves of one boundary merge into one undo step
     press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
     assert words_of(window, ann.id) == "Air Force"
     press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
     assert words_of(window, ann.id) == "Russian Air Force"
+
+
+def test_moving_a_boundary_by_a_word_never_leaves_whitespace_inside(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    open_seed(window)
+    both = code(qtbot, window, "Turkey and Russia", "a")
+    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier | Mod.ControlModifier)
+    assert words_of(window, both.id) == "Turkey and"
+    by = code(qtbot, window, "by Turkey", "a")
+    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier | Mod.ControlModifier)
+    assert words_of(window, by.id) == "Turkey"
+    # a character move onto a space goes on to the next visible character
+    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier)
+    assert words_of(window, by.id) == "y Turkey"
+    for ann in db_annotations(window):
+        words = words_of(window, ann.id)
+        assert words == words.strip(), words
 
 
 def test_tab_cycles_through_overlapping_spans(qtbot: QtBot, window: MainWindow) -> None:
@@ -211,7 +231,27 @@ def test_codebook_help_shows_every_label(qtbot: QtBot, window: MainWindow) -> No
 def test_palette_tooltips_carry_the_guidelines(window: MainWindow) -> None:
     button = window.label_palette.buttons["CASUALTY"]
     assert "quantity" in button.toolTip()
-    assert "[c]" in button.toolTip()
+    assert "[C]" in button.toolTip()
+
+
+def test_palette_key_caps_are_capitals_never_a_digit_lookalike(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    caps = {
+        name: button.findChild(QLabel, "keyCap").text()  # type: ignore[union-attr]
+        for name, button in window.label_palette.buttons.items()
+    }
+    assert caps == {
+        "ACTOR": "A", "EVENT": "E", "CASUALTY": "C", "LOCATION": "L", "DATE": "D", "SOURCE": "S"
+    }
+    # the key is pressed as shown, without Shift
+    open_seed(window)
+    select_words(window, "Idlib")
+    press(qtbot, window, "l")
+    (place,) = db_annotations(window)
+    assert place.label == "LOCATION"
 
 
 def test_relabel_and_undo_keeps_the_attributes(qtbot: QtBot, window: MainWindow) -> None:
@@ -225,3 +265,35 @@ def test_relabel_and_undo_keeps_the_attributes(qtbot: QtBot, window: MainWindow)
     press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
     back = queries.annotation(window.session.project, ann.id)
     assert back is not None and (back.label, back.attributes) == ("CASUALTY", ann.attributes)
+
+
+def test_a_drag_inside_the_selection_selects_anew(qtbot: QtBot, window: MainWindow) -> None:
+    """Text drag-and-drop is off in the article: the drag makes the selection the key codes."""
+    open_seed(window)
+    start, end = select_words(window, "Syrian regime attack", after="came on Sunday", exact=True)
+    text = window.session.document.text  # type: ignore[union-attr]
+    inside = text.index("regime", start)
+    viewport = window.view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=cp_point(window, inside))
+    qtbot.mouseMove(viewport, pos=cp_point(window, inside + 3))
+    qtbot.mouseMove(viewport, pos=cp_point(window, end + 7))  # into "killed"
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=cp_point(window, end + 7))
+    press(qtbot, window, "e")
+    (event,) = db_annotations(window)
+    assert (event.label, words_of(window, event.id)) == ("EVENT", "regime attack killed")
+
+
+def test_a_done_document_refuses_edits_until_reopened(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    code(qtbot, window, "Russian Air Force", "a")
+    qtbot.keyClick(window, Qt.Key.Key_Return, Mod.ControlModifier)
+    open_seed(window)
+    assert queries.status(window.session.project, "alice", window.session.document.id) == "done"  # type: ignore[union-attr]
+    select_words(window, "Turkey and Russia")
+    press(qtbot, window, "a")
+    assert len(db_annotations(window)) == 1
+    assert "reopen it first" in window.status.message.text()
+    assert window.status.message.property("error") is True
+    qtbot.keyClick(window, Qt.Key.Key_Return, Mod.ControlModifier | Mod.ShiftModifier)  # reopen
+    code(qtbot, window, "Turkey and Russia", "a")
+    assert len(db_annotations(window)) == 2

@@ -181,3 +181,26 @@ def test_clicking_outside_spans_keeps_the_frame(qtbot: QtBot, window: MainWindow
     click_cp(qtbot, window, 2)  # on the title, no span there
     assert window.session.current_id is None
     assert window.session.active_event_id == event.id
+
+
+def test_a_filler_of_another_event_is_linked_to_the_selected_one(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """A span may fill roles of several events: selecting it keeps the frame where it is."""
+    open_seed(window)
+    actor = code(qtbot, window, "Syrian regime", "a", after=ANCHOR)
+    first = code(qtbot, window, "attack", "e", after=ANCHOR)
+    click_span(qtbot, window, actor)
+    press(qtbot, window, "1")
+    second = code(qtbot, window, "attacks", "e", after="continuing its aerial")
+    assert window.session.active_event_id == second.id
+    click_span(qtbot, window, actor)  # it fills actor1 of the first event
+    assert window.session.active_event_id == second.id
+    press(qtbot, window, "1")
+    assert roles(window) == {(first.id, "actor1", actor.id), (second.id, "actor1", actor.id)}
+    # on reopening the document no event is selected: a filler's click shows its frame
+    qtbot.keyClick(window, Qt.Key.Key_BracketRight, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_BracketLeft, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.active_event_id is None
+    click_span(qtbot, window, actor)
+    assert window.session.active_event_id in {first.id, second.id}

@@ -177,6 +177,26 @@ def test_jsonl_of_the_current_document_with_two_labels(
     assert [p.name for p in out.parent.iterdir()] == ["one.jsonl"]  # no temporary left
 
 
+def test_the_first_export_starts_in_the_documents_folder(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not in the project's folder (the demo lives in the hidden data folder)."""
+    documents = tmp_path / "home" / "Documents"
+    documents.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DOCUMENTS_DIR", str(documents))
+    dialog = open_dialog(qtbot, window)
+    assert dialog.path.text() == str(documents / "export.jsonl")
+    dialog.close()
+    dialog.deleteLater()
+    qtbot.waitUntil(lambda: window.findChild(ExportDialog) is None)
+    documents.rmdir()  # no documents folder: the home folder
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    dialog = open_dialog(qtbot, window)
+    assert dialog.path.text() == str(tmp_path / "home" / "export.jsonl")
+
+
 def test_a_new_dialog_suggests_the_last_folder(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:

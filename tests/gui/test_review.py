@@ -372,3 +372,22 @@ def test_a_note_typed_on_a_gold_span_is_kept_when_the_reviewer_moves_on(
     window.session.open_document(drawn.document_id)  # e.g. the chooser: the form is rebuilt
     fresh = queries.annotation(work.project, drawn.id)
     assert fresh is not None and fresh.note == "cumulative since April"
+
+
+def test_gold_made_before_a_coder_changed_their_work_shows_stale(
+    qtbot: QtBot, work: Work
+) -> None:
+    p = work.project
+    services.set_status(p, "alice", work.doc, "done")
+    services.set_status(p, GOLD, work.doc, "done")
+    # alice reopens her document and moves a boundary: the gold made before is stale
+    services.set_status(p, "alice", work.doc, "in_progress")
+    services.update_annotation(p, "alice", work.ids[("alice", "fifteen")], end=work.at("15", "Syrian regime attack killed")[1])
+    window = build_review(qtbot, p)
+    try:
+        assert window.gold_state.text() == "gold: stale"
+        item = window.documents.topLevelItem(0)
+        assert item is not None and item.toolTip(2).startswith("gold: stale")
+        assert not window.actions_.qaction("review.done").isChecked()
+    finally:
+        window.close()

@@ -215,3 +215,64 @@ def test_undo_never_overfills_a_role(project: Project, doc_id: int) -> None:
     back = services.restore_annotation(project, "alice", a2, gone.links)
     assert back.links == ()
     assert [k.to_id for k in queries.links(project, doc_id) if k.role == "actor1"] == [a1]
+
+
+def test_a_done_document_refuses_edits_until_reopened(project: Project, doc_id: int) -> None:
+    ann = mark(project, doc_id, "ACTOR", "Russia")
+    event = mark(project, doc_id, "EVENT", "attacks")
+    link = services.create_link(project, "alice", event, "actor1", ann).created_id
+    services.set_status(project, "alice", doc_id, "done")
+    with project.read() as s:
+        audited = len(s.exec(select(AuditEntry.id)).all())
+    attempts = [
+        lambda: mark(project, doc_id, "ACTOR", "Turkey"),
+        lambda: services.update_annotation(project, "alice", ann, note="x"),
+        lambda: services.delete_annotation(project, "alice", ann),
+        lambda: services.delete_link(project, "alice", link),
+        lambda: services.create_link(project, "alice", event, "actor2", ann),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ServiceError, match=r"marked done for alice: reopen it first"):
+            attempt()
+    assert len(queries.annotations(project, doc_id, ["alice"])) == 2
+    assert len(queries.links(project, doc_id, ["alice"])) == 1
+    assert queries.status(project, "alice", doc_id) == "done"
+    with project.read() as s:
+        assert len(s.exec(select(AuditEntry.id)).all()) == audited
+    # another coder's work on the same document is not held
+    mark(project, doc_id, "ACTOR", "Turkey", coder="bob")
+    # reopening is an audited status change; then edits go through again
+    services.set_status(project, "alice", doc_id, "in_progress")
+    services.update_annotation(project, "alice", ann, note="x")
+    with project.read() as s:
+        actions = s.exec(select(AuditEntry.action).order_by(col(AuditEntry.id))).all()
+    assert actions[-2:] == ["status_in_progress", "update_annotation"]
+
+
+def test_gold_goes_stale_when_a_coder_changes_their_work(project: Project, doc_id: int) -> None:
+    from annotator.store.exporting import ExportFilter, selected_documents
+
+    ann = mark(project, doc_id, "ACTOR", "Russia")
+    services.set_status(project, "alice", doc_id, "done")
+    mark(project, doc_id, "ACTOR", "Russia", coder=GOLD)
+    services.set_status(project, GOLD, doc_id, "done")
+    gold_done = ExportFilter(coders=(GOLD,), done_only=True)
+    assert selected_documents(project, gold_done) == [doc_id]
+
+    services.set_status(project, "alice", doc_id, "in_progress")
+    assert queries.status(project, GOLD, doc_id) == "done"  # reopening alone changes nothing
+    services.update_annotation(project, "alice", ann, end=span(project, doc_id, "Russia")[1] - 1)
+    assert queries.status(project, GOLD, doc_id) == "stale"
+    assert selected_documents(project, gold_done) == []
+    info = queries.info(project)
+    assert info["progress"][GOLD] == {"done": 0, "in_progress": 0, "stale": 1, "not_started": 0}
+    with project.read() as s:
+        entry = s.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc())).first()
+    assert entry is not None and (entry.action, entry.coder) == ("update_annotation", "alice")
+    with project.read() as s:
+        stale = s.exec(select(AuditEntry).where(AuditEntry.action == "gold_stale")).all()
+    assert [(e.coder, e.document_id) for e in stale] == [("alice", doc_id)]
+    # stale gold may be edited; marking it done again (a reviewer looked) makes it done
+    mark(project, doc_id, "ACTOR", "Turkey", coder=GOLD)
+    services.set_status(project, GOLD, doc_id, "done")
+    assert selected_documents(project, gold_done) == [doc_id]

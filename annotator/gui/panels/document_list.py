@@ -30,8 +30,19 @@ from PySide6.QtWidgets import (
 
 from ..session import Session
 
-STATUS_TEXT = {"not_started": "not started", "in_progress": "in progress", "done": "done"}
-STATUS_COLOR = {"not_started": "#b0b0b0", "in_progress": "#f0a202", "done": "#3a9d5d"}
+# "stale": gold marked done before a coder changed their work; it needs a reviewer again.
+STATUS_TEXT = {
+    "not_started": "not started",
+    "in_progress": "in progress",
+    "done": "done",
+    "stale": "stale",
+}
+STATUS_COLOR = {
+    "not_started": "#b0b0b0",
+    "in_progress": "#f0a202",
+    "done": "#3a9d5d",
+    "stale": "#c0392b",
+}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -46,7 +57,7 @@ def status_icon(status: str, size: int = 12) -> QIcon:
     if status == "not_started":
         p.setPen(QPen(color, 1.4))
         p.drawEllipse(rect)
-    elif status == "in_progress":
+    elif status in ("in_progress", "stale"):
         p.setPen(QPen(color, 1.4))
         p.drawEllipse(rect)
         p.setBrush(color)

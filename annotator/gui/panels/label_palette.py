@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from annotator.core.codebook import Codebook, Label
@@ -18,8 +18,14 @@ def text_color_on(background: str) -> str:
     return "#1b1b1b" if luminance > 150 else "#ffffff"
 
 
+def key_cap(key: str) -> str:
+    """A key as printed on the keyboard: letters in capitals, so the LOCATION key "l" never
+    reads as the role digit "1" (the key is the same: no Shift is needed)."""
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) or key
+
+
 def label_tooltip(label: Label) -> str:
-    key = f" &nbsp;<b>[{label.key}]</b>" if label.key else ""
+    key = f" &nbsp;<b>[{html.escape(key_cap(label.key))}]</b>" if label.key else ""
     parts = [f"<b>{html.escape(label.name)}</b>{key}"]
     if label.description:
         parts.append(f"<p>{html.escape(label.description.strip())}</p>")
@@ -70,7 +76,8 @@ class LabelPalette(QWidget):
         inner.addWidget(name)
         inner.addStretch(1)
         if label.key:
-            key = QLabel(label.key)
+            key = QLabel(key_cap(label.key))
+            key.setObjectName("keyCap")
             key.setAlignment(Qt.AlignmentFlag.AlignCenter)
             key.setFixedWidth(20)
             key.setStyleSheet(

@@ -201,7 +201,10 @@ class Layers(QSplitter):
         for k, coder in enumerate(review.coders):
             key = str(k + 1) if k < MAX_CODER_KEYS else ""
             self.layers[coder].set_heading(key, len(review.annotations.get(coder, [])))
-        done = " · <span style='color:#2e7d4f'>done</span>" if review.gold_status == "done" else ""
+        done = {
+            "done": " · <span style='color:#2e7d4f'>done</span>",
+            "stale": " · <span style='color:#c0392b'>stale: a coder changed their work</span>",
+        }.get(review.gold_status, "")
         self.gold.set_heading("", len(review.gold), done)
 
     def show_unit(self, review: DocumentReview, unit: Unit | None) -> None:
