@@ -18,8 +18,8 @@ from annotator.core.change import Change
 from annotator.core.records import GOLD
 from annotator.store.engine import Project
 from annotator.store.services import ServiceError, audit, coder_id, valid_coder_name
-from annotator.store.team import is_team
 from annotator.store.tables import Assignment, CoderRow, DocumentRow, DocumentStatus
+from annotator.store.team import is_team
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def assign(project: Project, plan: AssignPlan) -> tuple[AssignResult, Change]:
         extra = set(order[:n_extra])
         rng.shuffle(order)
         if chosen:
-            s.exec(delete(Assignment).where(col(Assignment.document_id).in_(chosen)))  # type: ignore[call-overload]
+            s.exec(delete(Assignment).where(col(Assignment.document_id).in_(chosen)))
         kept = 0
         for doc in order:
             have = pinned.get(doc, set())
@@ -100,8 +100,15 @@ def assign(project: Project, plan: AssignPlan) -> tuple[AssignResult, Change]:
                 if cid in loads and cid not in have:
                     loads[cid] += 1
         audit(
-            s, "", "assign", None, coders=names, documents=len(docs),
-            per_document=plan.per_document, overlap=plan.overlap, seed=seed,
+            s,
+            "",
+            "assign",
+            None,
+            coders=names,
+            documents=len(docs),
+            per_document=plan.per_document,
+            overlap=plan.overlap,
+            seed=seed,
         )
         by_name = {name: loads[cid] for name, cid in ids.items()}
     result = AssignResult(len(docs), len(extra), kept, by_name, seed)
@@ -131,7 +138,7 @@ def _chosen_documents(s: Session, plan: AssignPlan) -> list[int]:
         missing = [d for d in wanted if d not in found]
         if missing:
             raise ServiceError(f"--documents: no document {missing[0]!r} in the project")
-        return sorted(int(found[d]) for d in wanted)
+        return sorted(int(found[d] or 0) for d in wanted)
     query = select(DocumentRow.id).order_by(col(DocumentRow.id))
     if plan.unassigned:
         query = query.where(col(DocumentRow.id).not_in(select(Assignment.document_id)))

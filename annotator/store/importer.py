@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, col, select
 
+from annotator.core.records import GOLD
 from annotator.core.text import sha256
 from annotator.store.engine import Project
 from annotator.store.import_model import (
@@ -47,6 +48,10 @@ def import_paths(
     thread a batch ahead was tried: GIL hand-offs made it no faster.)
     """
     options = options or ImportOptions()
+    if options.coder == GOLD and not options.allow_gold:
+        raise ImportRejected(
+            f"--coder {GOLD}: the adjudicated layer; a lead imports gold with --allow-gold"
+        )
     codebook = project.codebook
     report = ImportReport()
     files = collect(paths, options.format)

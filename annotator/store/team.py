@@ -78,7 +78,8 @@ def prefix_of(project: Project) -> str:
     prefix = project.setting(PREFIX_KEY) if not project.is_sqlite else ""
     if not prefix:
         raise TeamError(
-            f"{project.display_name}: not a team project (create one with 'annotator init URL --team')"
+            f"{project.display_name}: not a team project "
+            "(create one with 'annotator init URL --team')"
         )
     return prefix
 
@@ -141,10 +142,14 @@ def init_team(project: str | Path, codebook: Codebook | None = None) -> Project:
                 text("SELECT value FROM project_setting WHERE key = :k"), {"k": PREFIX_KEY}
             ).scalar_one_or_none()
             if stored is None:
-                taken = conn.execute(
-                    text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"),
-                    {"names": [group(prefix, r) for r in (*ROLES, "owner")]},
-                ).scalars().all()
+                taken = (
+                    conn.execute(
+                        text("SELECT rolname FROM pg_roles WHERE rolname = ANY(:names)"),
+                        {"names": [group(prefix, r) for r in (*ROLES, "owner")]},
+                    )
+                    .scalars()
+                    .all()
+                )
                 if taken:
                     raise TeamError(
                         f"role {taken[0]} already exists: another project uses the name {prefix}"
@@ -156,7 +161,10 @@ def init_team(project: str | Path, codebook: Codebook | None = None) -> Project:
                     text("INSERT INTO project_setting (key, value) VALUES (:k, :v)"),
                     {"k": PREFIX_KEY, "v": prefix},
                 )
-            if conn.execute(text("SELECT 1 FROM coder WHERE name = :g"), {"g": GOLD}).first() is None:
+            if (
+                conn.execute(text("SELECT 1 FROM coder WHERE name = :g"), {"g": GOLD}).first()
+                is None
+            ):
                 conn.execute(
                     text("INSERT INTO coder (name, created_at) VALUES (:g, now())"), {"g": GOLD}
                 )
@@ -212,7 +220,9 @@ def _create_groups(conn: Connection, prefix: str, database: str) -> None:
     conn.execute(text(f"REVOKE ALL ON DATABASE {db} FROM PUBLIC"))
     conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
     for role in ROLES:
-        conn.execute(text(f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {quote_ident(group(prefix, role))}"))
+        conn.execute(
+            text(f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {quote_ident(group(prefix, role))}")
+        )
         conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {quote_ident(group(prefix, role))}"))
 
 
@@ -241,10 +251,17 @@ def secure(conn: Connection, prefix: str) -> None:
             continue  # the schema revision: no one's work, readable by all members
         conn.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
         conn.execute(text(f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY"))
-        existing = conn.execute(
-            text("SELECT policyname FROM pg_policies WHERE tablename = :t AND schemaname = 'public'"),
-            {"t": table},
-        ).scalars().all()
+        existing = (
+            conn.execute(
+                text(
+                    "SELECT policyname FROM pg_policies "
+                    "WHERE tablename = :t AND schemaname = 'public'"
+                ),
+                {"t": table},
+            )
+            .scalars()
+            .all()
+        )
         for name in existing:
             conn.execute(text(f"DROP POLICY {quote_ident(name)} ON {t}"))
         for statement in policies(table, groups):
@@ -298,7 +315,9 @@ def remove_user(project: Project, name: str) -> None:
         raise TeamError(f"{name!r} is not a user of this project")
     with _ddl(project) as conn:
         for role in current[name].roles:
-            conn.execute(text(f"REVOKE {quote_ident(group(prefix, role))} FROM {quote_ident(name)}"))
+            conn.execute(
+                text(f"REVOKE {quote_ident(group(prefix, role))} FROM {quote_ident(name)}")
+            )
         conn.execute(
             text(
                 "INSERT INTO audit (at, coder, action, entity, detail) "
@@ -330,4 +349,3 @@ def list_users(project: Project) -> list[TeamUser]:
         TeamUser(name, tuple(r for r in ROLES if r in roles), name in layers)
         for name, roles in sorted(by_name.items())
     ]
-

@@ -95,9 +95,8 @@ def policies(table: str, groups: dict[str, str]) -> list[str]:
     elif table == "audit":
         out.append(policy("coder_read", "SELECT", coder, "coder = current_user", None))
         out.append(policy("coder_insert", "INSERT", coder, None, "coder = current_user"))
-        seen = (
-            "coder = current_user OR document_id IS NULL OR "
-            + ready_for_review("audit.document_id")
+        seen = "coder = current_user OR document_id IS NULL OR " + ready_for_review(
+            "audit.document_id"
         )
         out.append(policy("reviewer_read", "SELECT", reviewer, seen, None))
         out.append(policy("reviewer_insert", "INSERT", reviewer, None, "coder = current_user"))

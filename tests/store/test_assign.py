@@ -63,8 +63,12 @@ def test_unassigned_only_and_queue_order(sqlite_project: Project) -> None:
     assign(project, AssignPlan(coders=["bob"], unassigned=True, seed=3))
     by_doc = {d["document"]: d["coders"] for d in assignments(project)}
     assert by_doc == {
-        "d0000": ["ann"], "d0001": ["ann"], "d0002": ["ann"],
-        "d0003": ["bob"], "d0004": ["bob"], "d0005": ["bob"],
+        "d0000": ["ann"],
+        "d0001": ["ann"],
+        "d0002": ["ann"],
+        "d0003": ["bob"],
+        "d0004": ["bob"],
+        "d0005": ["bob"],
     }
     ann = queue(project, "ann")
     services.set_status(project, "ann", ann[0], "done")
@@ -80,7 +84,9 @@ def test_unassigned_only_and_queue_order(sqlite_project: Project) -> None:
         (AssignPlan(coders=["a"], documents=["nope"]), "no document 'nope'"),
     ],
 )
-def test_bad_requests_change_nothing(sqlite_project: Project, plan: AssignPlan, message: str) -> None:
+def test_bad_requests_change_nothing(
+    sqlite_project: Project, plan: AssignPlan, message: str
+) -> None:
     add_documents(sqlite_project, 3)
     with pytest.raises(ServiceError, match=message):
         assign(sqlite_project, plan)

@@ -215,3 +215,17 @@ def test_undo_never_overfills_a_role(project: Project, doc_id: int) -> None:
     back = services.restore_annotation(project, "alice", a2, gone.links)
     assert back.links == ()
     assert [k.to_id for k in queries.links(project, doc_id) if k.role == "actor1"] == [a1]
+
+
+def test_gold_is_written_only_by_a_reviewer(project: Project, doc_id: int) -> None:
+    for actor in (None, "gold"):
+        with pytest.raises(ServiceError, match="may not write the gold layer"):
+            services.create_annotation(project, GOLD, doc_id, "ACTOR", 0, 3, actor=actor)
+    services.set_reviewers(project, ["carol"])
+    with pytest.raises(ServiceError, match="'bob' may not write the gold layer"):
+        services.create_annotation(project, GOLD, doc_id, "ACTOR", 0, 3, actor="bob")
+    with pytest.raises(ServiceError, match="may not write the gold layer"):
+        services.set_status(project, GOLD, doc_id, "done", actor="bob")
+    assert queries.annotations(project, doc_id, [GOLD]) == []
+    services.create_annotation(project, GOLD, doc_id, "ACTOR", 0, 3, actor="carol")
+    assert len(queries.annotations(project, doc_id, [GOLD])) == 1
