@@ -19,7 +19,7 @@ from annotator.core.records import GOLD
 from annotator.store.engine import Project
 from annotator.store.services import ServiceError, audit, coder_id, valid_coder_name
 from annotator.store.tables import Assignment, CoderRow, DocumentRow, DocumentStatus
-from annotator.store.team import is_team
+from annotator.store.team import is_team, require_manager
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ def _check(plan: AssignPlan) -> list[str]:
 
 def assign(project: Project, plan: AssignPlan) -> tuple[AssignResult, Change]:
     """Draw the assignment of the chosen documents; one transaction."""
+    require_manager(project, "assign")
     names = _check(plan)
     seed = plan.seed if plan.seed is not None else random.SystemRandom().randrange(2**31)
     rng = random.Random(seed)

@@ -278,6 +278,7 @@ def secure(conn: Connection, prefix: str) -> None:
 def add_user(project: Project, name: str, role: str, password: str | None) -> TeamUser:
     """Create (or reuse) the login role ``name`` and make it a ``role`` of this project."""
     prefix = prefix_of(project)
+    require_manager(project, "users add")
     if role not in ROLES:
         raise TeamError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
     if not LOGIN_NAME.match(name) or name == GOLD or name.startswith(prefix + "_"):
@@ -310,6 +311,7 @@ def add_user(project: Project, name: str, role: str, password: str | None) -> Te
 def remove_user(project: Project, name: str) -> None:
     """Revoke every role of this project from ``name``; their annotations stay."""
     prefix = prefix_of(project)
+    require_manager(project, "users remove")
     current = {u.name: u for u in list_users(project)}
     if name not in current:
         raise TeamError(f"{name!r} is not a user of this project")
