@@ -89,6 +89,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         id_column=args.id_column,
         label_map=label_map,
         ignore_unknown_labels=args.ignore_unknown_labels,
+        allow_gold=args.allow_gold,
     )
     update, close = progress_bar(_count_hint(args.paths), "importing")
     try:
@@ -275,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--id-column", default="id")
     im.add_argument("--map-label", action="append", metavar="THEIRS=OURS", help="brat types")
     im.add_argument("--ignore-unknown-labels", action="store_true", help="brat: leave them out")
+    im.add_argument(
+        "--allow-gold", action="store_true", help="accept annotations of the gold layer (a lead)"
+    )
     im.set_defaults(func=cmd_import)
 
     rv = sub.add_parser("reviewers", help="who may open review mode")

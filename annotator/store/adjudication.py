@@ -52,7 +52,7 @@ from annotator.store.review_state import (
     review_documents,
     source_of,
 )
-from annotator.store.services import ServiceError, coder_id
+from annotator.store.services import ServiceError, coder_id, require_reviewer
 from annotator.store.tables import AnnotationRow, LinkRow, now
 
 
@@ -65,6 +65,7 @@ def accept(
     fits the codebook. ``Change.annotations`` are the new gold ids, ``Change.links`` the new
     gold links.
     """
+    require_reviewer(project, reviewer)
     ids = list(dict.fromkeys(annotation_ids))
     if not ids:
         raise ServiceError("no span to accept")
@@ -95,6 +96,7 @@ def accept_agreed(
 ) -> Change:
     """Accept every unit all coders agree on (same label, offsets, attributes and roles) that
     is not resolved yet; the copy is the first coder's span. An empty Change when none."""
+    require_reviewer(project, reviewer)
     review = load_review(project, document_id, coders)
     if len(review.coders) < 2:
         raise ServiceError("agreement needs at least two coders")
@@ -119,6 +121,7 @@ def accept_agreed(
 def withdraw(project: Project, reviewer: str, gold_ids: Iterable[int]) -> Change:
     """Take accepted spans out of gold again (soft delete, with the gold links touching them):
     the undo of ``accept``. ``Change.links`` lists the links removed, for ``reinstate``."""
+    require_reviewer(project, reviewer)
     ids = list(dict.fromkeys(gold_ids))
     with project.write() as s:
         gold_id = coder_id(s, GOLD)
@@ -157,6 +160,7 @@ def reinstate(
     project: Project, reviewer: str, gold_ids: Iterable[int], link_ids: Iterable[int] = ()
 ) -> Change:
     """Bring withdrawn gold spans (and links) back: the redo of ``accept``, the same rows."""
+    require_reviewer(project, reviewer)
     ids = list(dict.fromkeys(gold_ids))
     links = list(dict.fromkeys(link_ids))
     with project.write() as s:
@@ -217,6 +221,7 @@ def reject(
     project: Project, reviewer: str, document_id: int, unit_key: Sequence[str], note: str = ""
 ) -> Change:
     """Resolve a unit as "no span in gold" (e.g. a span only one coder marked, wrongly)."""
+    require_reviewer(project, reviewer)
     key = sorted(dict.fromkeys(unit_key))
     with project.write() as s:
         rows, in_gold = _unit_rows(s, document_id, key)
@@ -244,6 +249,7 @@ def reject(
 
 def unreject(project: Project, reviewer: str, document_id: int, unit_key: Sequence[str]) -> Change:
     """Take a rejection back (its undo); the audit trail keeps both entries."""
+    require_reviewer(project, reviewer)
     key = sorted(dict.fromkeys(unit_key))
     with project.write() as s:
         rows, _ = _unit_rows(s, document_id, key)

@@ -55,6 +55,7 @@ class ImportOptions:
     id_column: str = "id"
     label_map: dict[str, str] = field(default_factory=dict)  # brat: their type -> our label
     ignore_unknown_labels: bool = False  # brat: drop (and count) types that map to nothing
+    allow_gold: bool = False  # accept annotations of the adjudicated layer (a lead's import)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel, col, select
 
 from annotator.core.codebook import Codebook
+from annotator.core.records import GOLD
 from annotator.core.text import sha256
 from annotator.store.engine import Project
 from annotator.store.import_merge import merge_into
@@ -57,6 +58,10 @@ def import_paths(
     ``progress`` is called with the number of documents staged since its last call.
     """
     options = options or ImportOptions()
+    if options.coder == GOLD and not options.allow_gold:
+        raise ImportRejected(
+            f"--coder {GOLD}: the adjudicated layer; a lead imports gold with --allow-gold"
+        )
     codebook = project.codebook
     report = ImportReport()
     staged = stage(collect(paths, options.format), options, codebook, report, progress)

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from annotator.core.codebook import Codebook
+from annotator.core.records import GOLD
 from annotator.core.text import TextError, check_text, guess_title_and_date, normalise
 from annotator.store.import_model import (
     ANNOTATION_KEYS,
@@ -159,9 +160,15 @@ def _coder(value: Any, where: str, options: ImportOptions) -> str:
     if not isinstance(value, str):
         raise ImportRejected(f"{where}: field 'coder' must be a string")
     try:
-        return valid_coder_name(value)
+        name = valid_coder_name(value)
     except ValueError as exc:
         raise ImportRejected(f"{where}: field 'coder': {exc}") from None
+    if name == GOLD and not options.allow_gold:
+        raise ImportRejected(
+            f"{where}: field 'coder': {GOLD!r} is the adjudicated layer; "
+            "a lead imports gold with --allow-gold"
+        )
+    return name
 
 
 def _annotation_from_json(

@@ -99,6 +99,19 @@ def _audit_edit(
     audit(s, actor or coder, action, document_id, entity, entity_id, **detail)
 
 
+def check_layer(project: Project, coder: str, actor: str | None) -> None:
+    """Only a reviewer, acting as themselves, writes the gold layer (on a team project the
+    server also enforces it, see docs/team.md); a coder's own layer is theirs."""
+    if coder == GOLD:
+        require_reviewer(project, actor)
+
+
+def require_reviewer(project: Project, reviewer: str | None) -> None:
+    if not reviewer or reviewer == GOLD or not may_review(project, reviewer):
+        who = repr(reviewer) if reviewer else "a coder"
+        raise ServiceError(f"{who} may not write the gold layer: only a reviewer, in review mode")
+
+
 def _document(session: Session, document_id: int) -> tuple[str, int]:
     """A document's external id and length; its text (up to megabytes) is not read."""
     row = session.exec(
@@ -152,6 +165,7 @@ def create_annotation(
     *,
     actor: str | None = None,
 ) -> Change:
+    check_layer(project, coder, actor)
     cb = project.codebook
     if cb.label(label) is None:
         raise ServiceError(f"unknown label {label!r} (codebook {cb.name} v{cb.version})")
@@ -198,6 +212,7 @@ def update_annotation(
     actor: str | None = None,
 ) -> Change:
     """Edit a span. ``attributes`` are merged (a None value clears a field) unless replaced."""
+    check_layer(project, coder, actor)
     cb = project.codebook
     with project.write() as s:
         row = _own_annotation(s, coder, annotation_id)
@@ -247,6 +262,7 @@ def delete_annotation(
     project: Project, coder: str, annotation_id: int, *, actor: str | None = None
 ) -> Change:
     """Soft-delete a span and the links that touch it; ``Change.links`` lists those links."""
+    check_layer(project, coder, actor)
     with project.write() as s:
         row = _own_annotation(s, coder, annotation_id)
         if row.deleted_at is not None:
@@ -285,6 +301,7 @@ def restore_annotation(
     actor: str | None = None,
 ) -> Change:
     """Undo of a delete: the same row (and the links deleted with it) come back."""
+    check_layer(project, coder, actor)
     with project.write() as s:
         row = _own_annotation(s, coder, annotation_id)
         _open_for_edit(s, row.document_id, row.coder_id)
@@ -355,6 +372,7 @@ def create_link(
     actor: str | None = None,
 ) -> Change:
     """Link two of the coder's spans by an event role or a relation, as the codebook allows."""
+    check_layer(project, coder, actor)
     cb = project.codebook
     with project.write() as s:
         src = _own_annotation(s, coder, from_id)
@@ -413,6 +431,7 @@ def _own_link(s: Session, coder: str, link_id: int) -> LinkRow:
 
 
 def delete_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
+    check_layer(project, coder, actor)
     with project.write() as s:
         link = _own_link(s, coder, link_id)
         _open_for_edit(s, link.document_id, link.coder_id)
@@ -423,6 +442,7 @@ def delete_link(project: Project, coder: str, link_id: int, *, actor: str | None
 
 
 def restore_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
+    check_layer(project, coder, actor)
     with project.write() as s:
         link = _own_link(s, coder, link_id)
         _open_for_edit(s, link.document_id, link.coder_id)
@@ -487,6 +507,7 @@ def set_status(
     """Mark a document done (refused while required fields are empty) or reopen it."""
     if status not in STATUSES:
         raise ServiceError(f"unknown status {status!r} (one of {', '.join(STATUSES)})")
+    check_layer(project, coder, actor)
     if status == "done":
         from annotator.store.queries import missing_required
 

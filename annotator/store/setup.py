@@ -80,6 +80,9 @@ def _remove_sqlite(path: Path) -> None:
 def install_codebook(project: Project, codebook: Codebook) -> list[int]:
     """Make ``codebook`` the project's current one. Nothing is ever deleted: returns the ids of
     annotations whose label, attributes or values the new version no longer has (flagged)."""
+    from annotator.store.team import require_manager
+
+    require_manager(project, "codebook update")
     source = codebook.to_yaml()
     try:
         parse_codebook(source)

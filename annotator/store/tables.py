@@ -118,3 +118,13 @@ class AuditEntry(SQLModel, table=True):
         # review mode reads a document's rejections (and accept notes) by action: revision 0003
         Index("ix_audit_action_document", "action", "document_id"),
     )
+
+
+class Assignment(SQLModel, table=True):
+    """Which coder codes which document (a coder's queue; on a team project, what they see)."""
+
+    __tablename__ = "assignment"
+    document_id: int = Field(foreign_key="document.id", primary_key=True)
+    coder_id: int = Field(foreign_key="coder.id", primary_key=True)
+    assigned_at: datetime = Field(default_factory=now)
+    __table_args__ = (Index("ix_assignment_coder", "coder_id"),)  # revision 0004

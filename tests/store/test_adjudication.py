@@ -215,7 +215,7 @@ def test_progress_counts_accepted_edited_and_rejected_units(project: Project, wo
     # the number: the reviewer draws the span by hand in gold (no provenance)
     start, end = work.at("more than 600")
     services.create_annotation(
-        project, GOLD, work.doc, "CASUALTY", start, end, {"kind": "killed", "best": 600}
+        project, GOLD, work.doc, "CASUALTY", start, end, {"kind": "killed", "best": 600}, actor="carol"
     )
     assert adj.progress(project, work.doc) == adj.AdjudicationProgress(6, 5, 4, 3)
     with pytest.raises(ServiceError, match="1 unit not adjudicated yet \\(1 disagreement open\\)"):
@@ -237,15 +237,19 @@ def test_progress_counts_accepted_edited_and_rejected_units(project: Project, wo
 def test_hand_edits_go_through_the_ordinary_services(project: Project, work: Work) -> None:
     [gold_id] = adj.accept(project, "carol", [work.ids[("alice", "fifteen")]]).annotations
     start, _ = work.at("15 civilians")
-    services.update_annotation(project, GOLD, gold_id, end=start + 2, note="number only")
+    services.update_annotation(
+        project, GOLD, gold_id, end=start + 2, note="number only", actor="carol"
+    )
     edited = queries.annotation(project, gold_id)
     assert edited is not None and (edited.end, edited.note) == (start + 2, "number only")
     assert edited.source_uid == source(project, work.ids[("alice", "fifteen")])
-    services.delete_annotation(project, GOLD, gold_id)
+    services.delete_annotation(project, GOLD, gold_id, actor="carol")
     assert gold(project, work) == []
-    services.restore_annotation(project, GOLD, gold_id)
+    services.restore_annotation(project, GOLD, gold_id, actor="carol")
     with pytest.raises(ServiceError, match="another coder"):
-        services.update_annotation(project, GOLD, work.ids[("alice", "fifteen")], end=start + 2)
+        services.update_annotation(
+            project, GOLD, work.ids[("alice", "fifteen")], end=start + 2, actor="carol"
+        )
     # the coders' own layers are untouched by all of this
     assert {a.coder for a in queries.annotations(project, work.doc, ["alice", "bob"])} == {
         "alice",

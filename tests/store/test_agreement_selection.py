@@ -47,7 +47,7 @@ def test_selection_rules(project: Project, tmp_path: Path) -> None:
     import_paths(project, [other])
     doc = code_seed(project, "alice", 12)
     code_seed(project, "bob", 12)
-    services.create_annotation(project, "gold", doc, "ACTOR", 0, 6)
+    services.create_annotation(project, "gold", doc, "ACTOR", 0, 6, actor="lead")
     sel = select_documents(project)
     assert sel.coders == ["alice", "bob"]  # gold is left out unless asked for
     assert sel.document_ids == [doc]

@@ -257,3 +257,21 @@ def test_coders_work_from_other_projects_is_merged_once(project: Project, tmp_pa
     again = import_paths(project, [alice])  # the same file twice is still a no-op
     assert (again.merged, again.annotations) == (0, 0)
     assert counts(project) == (1, 3, 1)
+
+
+def test_gold_annotations_need_an_explicit_allow_gold(tmp_path: Path, project: Project) -> None:
+    line = {
+        "id": "g1",
+        "text": "Rebels attacked the town.",
+        "annotations": [{"id": "a1", "coder": "gold", "label": "ACTOR", "start": 0, "end": 6}],
+    }
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps(line) + "\n", "utf-8")
+    with pytest.raises(ImportRejected, match=r"gold.jsonl:1: annotations\[0\]: field 'coder': 'gold' is the adj"):
+        import_paths(project, [path])
+    assert queries.document_ids(project) == []
+    with pytest.raises(ImportRejected, match="--allow-gold"):
+        import_paths(project, [path], ImportOptions(coder="gold"))
+    import_paths(project, [path], ImportOptions(allow_gold=True))
+    [doc] = queries.document_ids(project)
+    assert [a.coder for a in queries.annotations(project, doc, ["gold"])] == ["gold"]

@@ -31,9 +31,11 @@ ADDED = {
     "0003": ("audit", "ix_audit_action_document"),
     "0002": ("annotation", "ix_annotation_label"),
 }
+# Revisions that added a table (turning back drops the table).
+ADDED_TABLES = {"0004": "assignment"}
 
 
-@pytest.mark.parametrize("old", ["0001", "0002"])
+@pytest.mark.parametrize("old", ["0001", "0002", "0003"])
 def test_an_older_project_is_upgraded_and_keeps_its_data(tmp_path: Path, old: str) -> None:
     path = tmp_path / "old.annot"
     project = create_project(path)
@@ -45,14 +47,19 @@ def test_an_older_project_is_upgraded_and_keeps_its_data(tmp_path: Path, old: st
         for revision, (_table, index) in ADDED.items():
             if revision > old:
                 conn.execute(text(f"DROP INDEX {index}"))
+        for revision, table in ADDED_TABLES.items():
+            if revision > old:
+                conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text(f"UPDATE alembic_version SET version_num = '{old}'"))
     engine.dispose()
 
     reopened = Project.open(path)
     with reopened.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+        assert MigrationContext.configure(conn).get_current_revision() == migrations.HEAD
         for table, index in ADDED.values():
             assert index in {ix["name"] for ix in inspect(conn).get_indexes(table)}
+        for table in ADDED_TABLES.values():
+            assert inspect(conn).has_table(table)
         audit = next(
             ix for ix in inspect(conn).get_indexes("audit") if ix["name"] == ADDED["0003"][1]
         )

@@ -254,8 +254,10 @@ def test_gold_goes_stale_when_a_coder_changes_their_work(project: Project, doc_i
 
     ann = mark(project, doc_id, "ACTOR", "Russia")
     services.set_status(project, "alice", doc_id, "done")
-    mark(project, doc_id, "ACTOR", "Russia", coder=GOLD)
-    services.set_status(project, GOLD, doc_id, "done")
+    services.create_annotation(
+        project, GOLD, doc_id, "ACTOR", *span(project, doc_id, "Russia"), actor="carol"
+    )
+    services.set_status(project, GOLD, doc_id, "done", actor="carol")
     gold_done = ExportFilter(coders=(GOLD,), done_only=True)
     assert selected_documents(project, gold_done) == [doc_id]
 
@@ -273,6 +275,22 @@ def test_gold_goes_stale_when_a_coder_changes_their_work(project: Project, doc_i
         stale = s.exec(select(AuditEntry).where(AuditEntry.action == "gold_stale")).all()
     assert [(e.coder, e.document_id) for e in stale] == [("alice", doc_id)]
     # stale gold may be edited; marking it done again (a reviewer looked) makes it done
-    mark(project, doc_id, "ACTOR", "Turkey", coder=GOLD)
-    services.set_status(project, GOLD, doc_id, "done")
+    services.create_annotation(
+        project, GOLD, doc_id, "ACTOR", *span(project, doc_id, "Turkey"), actor="carol"
+    )
+    services.set_status(project, GOLD, doc_id, "done", actor="carol")
     assert selected_documents(project, gold_done) == [doc_id]
+
+
+def test_gold_is_written_only_by_a_reviewer(project: Project, doc_id: int) -> None:
+    for actor in (None, "gold"):
+        with pytest.raises(ServiceError, match="may not write the gold layer"):
+            services.create_annotation(project, GOLD, doc_id, "ACTOR", 0, 3, actor=actor)
+    services.set_reviewers(project, ["carol"])
+    with pytest.raises(ServiceError, match="'bob' may not write the gold layer"):
+        services.create_annotation(project, GOLD, doc_id, "ACTOR", 0, 3, actor="bob")
+    with pytest.raises(ServiceError, match="may not write the gold layer"):
+        services.set_status(project, GOLD, doc_id, "done", actor="bob")
+    assert queries.annotations(project, doc_id, [GOLD]) == []
+    services.create_annotation(project, GOLD, doc_id, "ACTOR", 0, 3, actor="carol")
+    assert len(queries.annotations(project, doc_id, [GOLD])) == 1

@@ -1,0 +1,103 @@
+"""What each role of a team project may read and write, as PostgreSQL grants and policies.
+
+See docs/team.md. ``current_user`` is the person; their layer is the coder row of that name.
+- coder: the documents assigned to them, the codebook and settings, and only their own
+  annotations, links, statuses and audit entries; writes only their own layer, on documents
+  assigned to them; never gold.
+- reviewer: every document and status; every layer of a document whose assigned coders are
+  all done ("ready for review"), and gold everywhere; writes only gold (and their own audit
+  entries).
+- manager: everything.
+A table not listed here is for managers only.
+"""
+
+from __future__ import annotations
+
+from annotator.core.records import GOLD
+
+MINE = "(SELECT c.id FROM coder c WHERE c.name = current_user)"
+GOLD_ID = f"(SELECT c.id FROM coder c WHERE c.name = '{GOLD}')"
+
+
+def assigned_to_me(document: str) -> str:
+    return (
+        f"EXISTS (SELECT 1 FROM assignment a WHERE a.document_id = {document} "
+        f"AND a.coder_id = {MINE})"
+    )
+
+
+def ready_for_review(document: str) -> str:
+    """Assigned to someone, and every assigned coder has marked it done."""
+    return (
+        f"(EXISTS (SELECT 1 FROM assignment a WHERE a.document_id = {document}) "
+        f"AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.document_id = {document} "
+        "AND NOT EXISTS (SELECT 1 FROM document_status s WHERE s.document_id = a.document_id "
+        "AND s.coder_id = a.coder_id AND s.status = 'done')))"
+    )
+
+
+# table -> role -> privileges (managers get ALL on every table)
+GRANTS: dict[str, dict[str, str]] = {
+    "alembic_version": {"coder": "SELECT", "reviewer": "SELECT"},
+    "project_setting": {"coder": "SELECT", "reviewer": "SELECT"},
+    "codebook_version": {"coder": "SELECT", "reviewer": "SELECT"},
+    "document": {"coder": "SELECT", "reviewer": "SELECT"},
+    "coder": {"coder": "SELECT", "reviewer": "SELECT"},
+    "assignment": {"coder": "SELECT", "reviewer": "SELECT"},
+    "annotation": {"coder": "SELECT, INSERT, UPDATE", "reviewer": "SELECT, INSERT, UPDATE"},
+    "link": {"coder": "SELECT, INSERT, UPDATE", "reviewer": "SELECT, INSERT, UPDATE"},
+    "document_status": {"coder": "SELECT, INSERT, UPDATE", "reviewer": "SELECT, INSERT, UPDATE"},
+    "audit": {"coder": "SELECT, INSERT", "reviewer": "SELECT, INSERT"},
+}
+
+LAYERED = ("annotation", "link", "document_status")
+
+
+def policies(table: str, groups: dict[str, str]) -> list[str]:
+    """CREATE POLICY statements for ``table``; ``groups`` maps role to its quoted group role."""
+    coder, reviewer, manager = groups["coder"], groups["reviewer"], groups["manager"]
+
+    def policy(name: str, command: str, role: str, using: str | None, check: str | None) -> str:
+        sql = f'CREATE POLICY "{name}" ON "{table}" FOR {command} TO {role}'
+        if using is not None:
+            sql += f" USING ({using})"
+        if check is not None:
+            sql += f" WITH CHECK ({check})"
+        return sql
+
+    out = [policy("manager_all", "ALL", manager, "true", "true")]
+    if table in ("project_setting", "codebook_version"):
+        out.append(policy("members_read", "SELECT", f"{coder}, {reviewer}", "true", None))
+    elif table == "document":
+        out.append(policy("coder_read", "SELECT", coder, assigned_to_me("document.id"), None))
+        out.append(policy("reviewer_read", "SELECT", reviewer, "true", None))
+    elif table == "coder":
+        out.append(policy("coder_read", "SELECT", coder, "name = current_user", None))
+        out.append(policy("reviewer_read", "SELECT", reviewer, "true", None))
+    elif table == "assignment":
+        out.append(policy("coder_read", "SELECT", coder, f"coder_id = {MINE}", None))
+        out.append(policy("reviewer_read", "SELECT", reviewer, "true", None))
+    elif table in LAYERED:
+        own = f"coder_id = {MINE}"
+        mine_assigned = f"{own} AND {assigned_to_me(f'{table}.document_id')}"
+        out.append(policy("coder_read", "SELECT", coder, own, None))
+        out.append(policy("coder_insert", "INSERT", coder, None, mine_assigned))
+        out.append(policy("coder_update", "UPDATE", coder, own, mine_assigned))
+        gold = f"coder_id = {GOLD_ID}"
+        visible = (
+            "true"
+            if table == "document_status"  # statuses say what is ready; they hold no work
+            else f"{gold} OR {ready_for_review(f'{table}.document_id')}"
+        )
+        out.append(policy("reviewer_read", "SELECT", reviewer, visible, None))
+        out.append(policy("reviewer_insert", "INSERT", reviewer, None, gold))
+        out.append(policy("reviewer_update", "UPDATE", reviewer, gold, gold))
+    elif table == "audit":
+        out.append(policy("coder_read", "SELECT", coder, "coder = current_user", None))
+        out.append(policy("coder_insert", "INSERT", coder, None, "coder = current_user"))
+        seen = "coder = current_user OR document_id IS NULL OR " + ready_for_review(
+            "audit.document_id"
+        )
+        out.append(policy("reviewer_read", "SELECT", reviewer, seen, None))
+        out.append(policy("reviewer_insert", "INSERT", reviewer, None, "coder = current_user"))
+    return out
