@@ -11,15 +11,19 @@ hand: the audit entry names the reviewer and keeps the layer in its ``detail``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from annotator.core.change import Change
 from annotator.core.records import GOLD
 from annotator.store.engine import Project
+from annotator.store.locks import lock_layer, lock_layer_of
 from annotator.store.tables import (
     AnnotationRow,
     AuditEntry,
@@ -49,15 +53,36 @@ def valid_coder_name(name: str) -> str:
 
 
 def coder_id(session: Session, name: str, *, create: bool = True) -> int:
-    row = session.exec(select(CoderRow).where(CoderRow.name == name)).first()
-    if row is None:
+    found = session.exec(select(CoderRow.id).where(CoderRow.name == name)).first()
+    if found is None:
         if not create:
             raise ServiceError(f"unknown coder {name!r}")
-        row = CoderRow(name=valid_coder_name(name))
-        session.add(row)
-        session.flush()
-    assert row.id is not None
-    return row.id
+        # Two first actions of a new coder at once (GUI and CLI, two laptops) both insert:
+        # the second insert does nothing and both read the one row.
+        insert_new(session, CoderRow, ["name"], name=valid_coder_name(name), created_at=now())
+        found = session.exec(select(CoderRow.id).where(CoderRow.name == name)).one()
+    assert found is not None
+    return found
+
+
+def insert_new(session: Session, table: type[Any], keys: list[str], **values: Any) -> None:
+    """INSERT a row unless one with the same ``keys`` exists (also one committed meanwhile)."""
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    session.execute(
+        module.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    )
+
+
+@contextmanager
+def write(project: Project, refused: str) -> Iterator[Session]:
+    """``project.write()`` for an action whose rule the database enforces too: a unique index
+    that refuses the write becomes ``refused``, a one-line ``ServiceError``."""
+    try:
+        with project.write() as s:
+            yield s
+    except IntegrityError:
+        raise ServiceError(refused) from None
 
 
 def audit(
@@ -168,7 +193,7 @@ def create_annotation(
         s.add(row)
         s.flush()
         assert row.id is not None
-        _touch_status(s, document_id, row.coder_id)
+        touch_status(s, document_id, row.coder_id)
         _audit_edit(
             s, coder, actor, "create_annotation", document_id, "annotation", row.id, label=label
         )
@@ -224,7 +249,7 @@ def update_annotation(
         row.codebook_version = cb.version
         row.updated_at = now()
         s.add(row)
-        _touch_status(s, row.document_id, row.coder_id)
+        touch_status(s, row.document_id, row.coder_id)
         _audit_edit(
             s, coder, actor, "update_annotation", row.document_id, "annotation", annotation_id
         )
@@ -254,7 +279,7 @@ def delete_annotation(
         for link in links:
             link.deleted_at = stamp
             s.add(link)
-        _touch_status(s, row.document_id, row.coder_id)
+        touch_status(s, row.document_id, row.coder_id)
         _audit_edit(
             s, coder, actor, "delete_annotation", row.document_id, "annotation", annotation_id
         )
@@ -276,7 +301,8 @@ def restore_annotation(
     actor: str | None = None,
 ) -> Change:
     """Undo of a delete: the same row (and the links deleted with it) come back."""
-    with project.write() as s:
+    with write(project, "the span's links changed meanwhile; try again") as s:
+        lock_layer_of(s, annotation_id)
         row = _own_annotation(s, coder, annotation_id)
         row.deleted_at = None
         s.add(row)
@@ -346,7 +372,8 @@ def create_link(
 ) -> Change:
     """Link two of the coder's spans by an event role or a relation, as the codebook allows."""
     cb = project.codebook
-    with project.write() as s:
+    with write(project, f"{role} was linked at the same time by another window; try again") as s:
+        lock_layer_of(s, from_id)  # the role's fillers are counted, then one is added
         src = _own_annotation(s, coder, from_id)
         dst = _own_annotation(s, coder, to_id)
         if src.deleted_at is not None or dst.deleted_at is not None:
@@ -382,7 +409,7 @@ def create_link(
         s.add(link)
         s.flush()
         assert link.id is not None
-        _touch_status(s, src.document_id, src.coder_id)
+        touch_status(s, src.document_id, src.coder_id)
         _audit_edit(s, coder, actor, "create_link", src.document_id, "link", link.id, role=role)
         return Change(
             "create_link",
@@ -412,7 +439,12 @@ def delete_link(project: Project, coder: str, link_id: int, *, actor: str | None
 
 
 def restore_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
-    with project.write() as s:
+    with write(project, "the role changed at the same time in another window; try again") as s:
+        layer = s.exec(
+            select(LinkRow.document_id, LinkRow.coder_id).where(LinkRow.id == link_id)
+        ).first()
+        if layer is not None:
+            lock_layer(s, layer[0], layer[1])
         link = _own_link(s, coder, link_id)
         full = _role_full(s, project, link) if link.deleted_at is not None else None
         if full is not None:
@@ -436,10 +468,19 @@ def _link_spans(s: Session, link: LinkRow) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def _touch_status(s: Session, document_id: int, coder_row_id: int) -> None:
+def touch_status(s: Session, document_id: int, coder_row_id: int) -> None:
     """The first edit of a document puts it in progress for that coder."""
     if s.get(DocumentStatus, (document_id, coder_row_id)) is None:
-        s.add(DocumentStatus(document_id=document_id, coder_id=coder_row_id))
+        insert_new(
+            s,
+            DocumentStatus,
+            ["document_id", "coder_id"],
+            document_id=document_id,
+            coder_id=coder_row_id,
+            status="in_progress",
+            note="",
+            updated_at=now(),
+        )
 
 
 def set_status(
@@ -461,9 +502,11 @@ def set_status(
     with project.write() as s:
         _document(s, document_id)
         cid = coder_id(s, coder)
-        row = s.get(DocumentStatus, (document_id, cid))
-        if row is None:
-            row = DocumentStatus(document_id=document_id, coder_id=cid)
+        touch_status(s, document_id, cid)  # the row exists (maybe made meanwhile elsewhere)
+        row = s.get(
+            DocumentStatus, (document_id, cid), with_for_update=True, populate_existing=True
+        )
+        assert row is not None
         row.status = status
         row.updated_at = now()
         s.add(row)

@@ -28,12 +28,13 @@ def test_new_project_is_at_head(tmp_path: Path) -> None:
 # What each revision added, newest first: turning a file back to revision r drops the indexes
 # of the revisions after r.
 ADDED = {
+    "0005": ("annotation", "uq_annotation_live_source"),
     "0003": ("audit", "ix_audit_action_document"),
     "0002": ("annotation", "ix_annotation_label"),
 }
 
 
-@pytest.mark.parametrize("old", ["0001", "0002"])
+@pytest.mark.parametrize("old", ["0001", "0002", "0003"])
 def test_an_older_project_is_upgraded_and_keeps_its_data(tmp_path: Path, old: str) -> None:
     path = tmp_path / "old.annot"
     project = create_project(path)
@@ -50,7 +51,7 @@ def test_an_older_project_is_upgraded_and_keeps_its_data(tmp_path: Path, old: st
 
     reopened = Project.open(path)
     with reopened.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+        assert MigrationContext.configure(conn).get_current_revision() == migrations.HEAD
         for table, index in ADDED.values():
             assert index in {ix["name"] for ix in inspect(conn).get_indexes(table)}
         audit = next(
