@@ -30,6 +30,7 @@ from annotator.core.records import GOLD
 from annotator.store import queries, services
 from annotator.store.engine import Project
 from annotator.store.gold_copy import GoldCopy, live_rows, touch_gold
+from annotator.store.locks import lock_layer
 from annotator.store.review_state import (
     ACCEPT,
     ACCEPT_LINK,
@@ -55,6 +56,8 @@ from annotator.store.review_state import (
 from annotator.store.services import ServiceError, coder_id, require_reviewer
 from annotator.store.tables import AnnotationRow, LinkRow, now
 
+ALREADY_IN_GOLD = "another reviewer put this span in gold at the same time; look again"
+
 
 def accept(
     project: Project, reviewer: str, annotation_ids: Iterable[int], note: str = ""
@@ -69,16 +72,20 @@ def accept(
     ids = list(dict.fromkeys(annotation_ids))
     if not ids:
         raise ServiceError("no span to accept")
-    with project.write() as s:
+    with services.write(project, ALREADY_IN_GOLD) as s:
+        documents = set(
+            s.exec(select(AnnotationRow.document_id).where(col(AnnotationRow.id).in_(ids))).all()
+        )
+        if len(documents) > 1:
+            raise ServiceError("accept spans of one document at a time")
+        if documents:  # another reviewer's decision on this document commits first
+            lock_layer(s, next(iter(documents)), coder_id(s, GOLD))
         rows: list[AnnotationRow] = []
         for ann_id in ids:
             row = s.get(AnnotationRow, ann_id)
             if row is None or row.deleted_at is not None:
                 raise ServiceError(f"no annotation {ann_id}")
             rows.append(row)
-        documents = {r.document_id for r in rows}
-        if len(documents) != 1:
-            raise ServiceError("accept spans of one document at a time")
         batch = GoldCopy(s, project.codebook, reviewer, documents.pop())
         for row in rows:
             if row.coder_id == batch.gold_id:
@@ -106,7 +113,8 @@ def accept_agreed(
         for u in review.units
         if u.agreed and len(u.spans) == len(review.coders) and u.key not in review.resolutions
     ]
-    with project.write() as s:
+    with services.write(project, ALREADY_IN_GOLD) as s:
+        lock_layer(s, document_id, coder_id(s, GOLD))
         batch = GoldCopy(s, project.codebook, reviewer, document_id)
         for ann_id in wanted:
             row = s.get(AnnotationRow, ann_id)
@@ -163,8 +171,12 @@ def reinstate(
     require_reviewer(project, reviewer)
     ids = list(dict.fromkeys(gold_ids))
     links = list(dict.fromkeys(link_ids))
-    with project.write() as s:
+    with services.write(project, ALREADY_IN_GOLD) as s:
         gold_id = coder_id(s, GOLD)
+        for doc in s.exec(
+            select(AnnotationRow.document_id).where(col(AnnotationRow.id).in_(ids)).distinct()
+        ).all():
+            lock_layer(s, doc, gold_id)
         document_id: int | None = None
         spans: list[tuple[int, int]] = []
         for ann_id in ids:
@@ -224,6 +236,7 @@ def reject(
     require_reviewer(project, reviewer)
     key = sorted(dict.fromkeys(unit_key))
     with project.write() as s:
+        lock_layer(s, document_id, coder_id(s, GOLD))  # not accepted meanwhile by another reviewer
         rows, in_gold = _unit_rows(s, document_id, key)
         accepted = [src for src in key if src in in_gold]
         if accepted:

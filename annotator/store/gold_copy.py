@@ -15,12 +15,11 @@ from annotator.core.records import GOLD
 from annotator.store import queries, services
 from annotator.store.review_state import ACCEPT, ACCEPT_LINK, unit_members
 from annotator.store.services import ServiceError, coder_id, new_uid
-from annotator.store.tables import AnnotationRow, DocumentRow, DocumentStatus, LinkRow
+from annotator.store.tables import AnnotationRow, DocumentRow, LinkRow
 
 
 def touch_gold(s: Session, document_id: int, gold_id: int) -> None:
-    if s.get(DocumentStatus, (document_id, gold_id)) is None:
-        s.add(DocumentStatus(document_id=document_id, coder_id=gold_id))
+    services.touch_status(s, document_id, gold_id)
 
 
 def live_rows(s: Session, document_id: int) -> list[AnnotationRow]:

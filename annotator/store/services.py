@@ -11,15 +11,19 @@ hand: the audit entry names the reviewer and keeps the layer in its ``detail``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from annotator.core.change import Change
 from annotator.core.records import GOLD
 from annotator.store.engine import Project
+from annotator.store.locks import lock_layer, lock_layer_of
 from annotator.store.tables import (
     AnnotationRow,
     AuditEntry,
@@ -51,15 +55,36 @@ def valid_coder_name(name: str) -> str:
 
 
 def coder_id(session: Session, name: str, *, create: bool = True) -> int:
-    row = session.exec(select(CoderRow).where(CoderRow.name == name)).first()
-    if row is None:
+    found = session.exec(select(CoderRow.id).where(CoderRow.name == name)).first()
+    if found is None:
         if not create:
             raise ServiceError(f"unknown coder {name!r}")
-        row = CoderRow(name=valid_coder_name(name))
-        session.add(row)
-        session.flush()
-    assert row.id is not None
-    return row.id
+        # Two first actions of a new coder at once (GUI and CLI, two laptops) both insert:
+        # the second insert does nothing and both read the one row.
+        insert_new(session, CoderRow, ["name"], name=valid_coder_name(name), created_at=now())
+        found = session.exec(select(CoderRow.id).where(CoderRow.name == name)).one()
+    assert found is not None
+    return found
+
+
+def insert_new(session: Session, table: type[Any], keys: list[str], **values: Any) -> None:
+    """INSERT a row unless one with the same ``keys`` exists (also one committed meanwhile)."""
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    session.execute(
+        module.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    )
+
+
+@contextmanager
+def write(project: Project, refused: str) -> Iterator[Session]:
+    """``project.write()`` for an action whose rule the database enforces too: a unique index
+    that refuses the write becomes ``refused``, a one-line ``ServiceError``."""
+    try:
+        with project.write() as s:
+            yield s
+    except IntegrityError:
+        raise ServiceError(refused) from None
 
 
 def audit(
@@ -302,7 +327,8 @@ def restore_annotation(
 ) -> Change:
     """Undo of a delete: the same row (and the links deleted with it) come back."""
     check_layer(project, coder, actor)
-    with project.write() as s:
+    with write(project, "the span's links changed meanwhile; try again") as s:
+        lock_layer_of(s, annotation_id)
         row = _own_annotation(s, coder, annotation_id)
         _open_for_edit(s, row.document_id, row.coder_id)
         row.deleted_at = None
@@ -374,7 +400,8 @@ def create_link(
     """Link two of the coder's spans by an event role or a relation, as the codebook allows."""
     check_layer(project, coder, actor)
     cb = project.codebook
-    with project.write() as s:
+    with write(project, f"{role} was linked at the same time by another window; try again") as s:
+        lock_layer_of(s, from_id)  # the role's fillers are counted, then one is added
         src = _own_annotation(s, coder, from_id)
         dst = _own_annotation(s, coder, to_id)
         if src.deleted_at is not None or dst.deleted_at is not None:
@@ -443,7 +470,12 @@ def delete_link(project: Project, coder: str, link_id: int, *, actor: str | None
 
 def restore_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
     check_layer(project, coder, actor)
-    with project.write() as s:
+    with write(project, "the role changed at the same time in another window; try again") as s:
+        layer = s.exec(
+            select(LinkRow.document_id, LinkRow.coder_id).where(LinkRow.id == link_id)
+        ).first()
+        if layer is not None:
+            lock_layer(s, layer[0], layer[1])
         link = _own_link(s, coder, link_id)
         _open_for_edit(s, link.document_id, link.coder_id)
         full = _role_full(s, project, link) if link.deleted_at is not None else None
@@ -468,6 +500,22 @@ def _link_spans(s: Session, link: LinkRow) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+def touch_status(s: Session, document_id: int, coder_row_id: int) -> None:
+    """The first edit of a document puts it in progress for that coder (race-safe: a row made
+    meanwhile by another writer is kept)."""
+    if s.get(DocumentStatus, (document_id, coder_row_id)) is None:
+        insert_new(
+            s,
+            DocumentStatus,
+            ["document_id", "coder_id"],
+            document_id=document_id,
+            coder_id=coder_row_id,
+            status="in_progress",
+            note="",
+            updated_at=now(),
+        )
+
+
 def _open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
     """Check that the coder may change the document, before anything is written.
 
@@ -487,7 +535,7 @@ def _open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
             "(Document → Reopen) to change it"
         )
     if row is None:
-        s.add(DocumentStatus(document_id=document_id, coder_id=coder_row_id))
+        touch_status(s, document_id, coder_row_id)
     gold_id = s.exec(select(CoderRow.id).where(CoderRow.name == GOLD)).first()
     if gold_id is None or gold_id == coder_row_id:
         return
@@ -521,9 +569,11 @@ def set_status(
     with project.write() as s:
         _document(s, document_id)
         cid = coder_id(s, coder)
-        row = s.get(DocumentStatus, (document_id, cid))
-        if row is None:
-            row = DocumentStatus(document_id=document_id, coder_id=cid)
+        touch_status(s, document_id, cid)  # the row exists (maybe made meanwhile elsewhere)
+        row = s.get(
+            DocumentStatus, (document_id, cid), with_for_update=True, populate_existing=True
+        )
+        assert row is not None
         row.status = status
         row.updated_at = now()
         s.add(row)

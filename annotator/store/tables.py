@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -76,6 +76,16 @@ class AnnotationRow(SQLModel, table=True):
         UniqueConstraint("document_id", "uid", name="uq_annotation_uid"),
         Index("ix_annotation_doc_coder", "document_id", "coder_id"),
         Index("ix_annotation_label", "label"),  # revision 0002
+        # One live copy of a coder's span per layer (gold: one decision per unit): revision 0005
+        Index(
+            "uq_annotation_live_source",
+            "document_id",
+            "coder_id",
+            "source_uid",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL AND source_uid <> ''"),
+            postgresql_where=text("deleted_at IS NULL AND source_uid <> ''"),
+        ),
     )
 
 

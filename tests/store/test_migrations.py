@@ -28,6 +28,7 @@ def test_new_project_is_at_head(tmp_path: Path) -> None:
 # What each revision added, newest first: turning a file back to revision r drops the indexes
 # of the revisions after r.
 ADDED = {
+    "0005": ("annotation", "uq_annotation_live_source"),
     "0003": ("audit", "ix_audit_action_document"),
     "0002": ("annotation", "ix_annotation_label"),
 }

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
 HERE = Path(__file__).parent
-HEAD = "0004"
+HEAD = "0005"
 
 
 class NotAProject(Exception):
@@ -83,6 +83,9 @@ def ensure_current(conn: Connection, *, create: bool) -> None:
         if not create:
             raise NotAProject("not an Annotator project (empty database; run 'annotator init')")
         SQLModel.metadata.create_all(conn)
+        from annotator.store.watch import install_triggers
+
+        install_triggers(conn)  # PostgreSQL: live windows hear of changes (docs/team.md)
         MigrationContext.configure(conn).stamp(script, "head")
         return
 

@@ -1,0 +1,53 @@
+"""Rules that must hold whatever runs at once (docs/team.md, "Concurrency").
+
+The services check a rule (a role's maximum, one gold copy per coder's span, no duplicate
+link) by reading, then write. On SQLite that is safe: every write transaction starts with
+``BEGIN IMMEDIATE``, so writers run one after the other. On PostgreSQL at READ COMMITTED two
+transactions can read the same state at once and both write. So before reading, a write that
+checks such a rule takes a lock on the *layer* it writes to — one coder's (or gold's) work on
+one document — with a transaction-scoped advisory lock: a second writer to the same layer waits
+until the first has committed, then reads what it wrote. Coders never wait for each other
+(each writes their own layer); reviewers wait for each other only on the same document.
+
+The database also refuses what a lock might miss (unique indexes: one live gold copy per
+source span). A refusal reaches the user as a ``ServiceError`` line, never as database text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from annotator.store.tables import AnnotationRow
+
+
+def layer_key(document_id: int, coder_id: int) -> int:
+    """A signed 64-bit advisory-lock key for one layer (namespaced: other locks never clash)."""
+    digest = hashlib.blake2b(f"annotator-layer:{document_id}:{coder_id}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def lock_layer(session: Session, document_id: int, coder_id: int) -> None:
+    """Wait for, then hold until commit, the right to write ``coder_id``'s layer of a document.
+
+    A no-op on SQLite, whose write transactions are serialised already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": layer_key(document_id, coder_id)}
+        )
+
+
+def lock_layer_of(session: Session, annotation_id: int) -> None:
+    """Lock the layer an annotation belongs to (a missing annotation locks nothing).
+
+    Reads only the annotation's document and coder, which never change, so nothing read here
+    can be stale once the lock is held."""
+    row = session.exec(
+        select(AnnotationRow.document_id, AnnotationRow.coder_id).where(
+            AnnotationRow.id == annotation_id
+        )
+    ).first()
+    if row is not None:
+        lock_layer(session, row[0], row[1])
