@@ -28,6 +28,7 @@ def test_new_project_is_at_head(tmp_path: Path) -> None:
 # What each revision added, newest first: turning a file back to revision r drops the indexes
 # of the revisions after r.
 ADDED = {
+    "0007": ("actor", None),  # new tables: the actor registry and the project's places
     "0003": ("audit", "ix_audit_action_document"),
     "0002": ("annotation", "ix_annotation_label"),
 }
@@ -42,16 +43,23 @@ def test_an_older_project_is_upgraded_and_keeps_its_data(tmp_path: Path, old: st
     # Turn the file back into a project of revision `old`: without the later indexes.
     engine = create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        for revision, (_table, index) in ADDED.items():
-            if revision > old:
+        for revision, (table, index) in ADDED.items():
+            if revision > old and index is None:
+                conn.execute(text(f"DROP TABLE {table}"))
+                if table == "actor":
+                    conn.execute(text("DROP TABLE place"))
+            elif revision > old:
                 conn.execute(text(f"DROP INDEX {index}"))
         conn.execute(text(f"UPDATE alembic_version SET version_num = '{old}'"))
     engine.dispose()
 
     reopened = Project.open(path)
     with reopened.engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+        assert MigrationContext.configure(conn).get_current_revision() == migrations.HEAD
         for table, index in ADDED.values():
+            if index is None:
+                assert inspect(conn).has_table(table)
+                continue
             assert index in {ix["name"] for ix in inspect(conn).get_indexes(table)}
         audit = next(
             ix for ix in inspect(conn).get_indexes("audit") if ix["name"] == ADDED["0003"][1]
