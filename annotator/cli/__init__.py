@@ -14,7 +14,7 @@ from typing import NoReturn
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
-from annotator.cli import agreement, export
+from annotator.cli import agreement, dataset, export
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.export import ExportError
 from annotator.core.text import TextError
@@ -29,6 +29,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     ServiceError,
     TextError,
     ExportError,
+    *dataset.USER_ERRORS,
 )
 
 
@@ -308,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export.register(sub)
     agreement.register(sub)
+    dataset.register(sub)
     return p
 
 

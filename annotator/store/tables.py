@@ -138,3 +138,40 @@ class Assignment(SQLModel, table=True):
     coder_id: int = Field(foreign_key="coder.id", primary_key=True)
     assigned_at: datetime = Field(default_factory=now)
     __table_args__ = (Index("ix_assignment_coder", "coder_id"),)  # revision 0004
+
+
+class ActorRow(SQLModel, table=True):
+    """A canonical actor of the project's registry (revision 0007). ACTOR spans name it in their
+    ``actor`` attribute. A merged entry stays (``merged_into``) so the audit trail can be read."""
+
+    __tablename__ = "actor"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300, unique=True)
+    type: str = Field(default="", max_length=40)
+    country: str = Field(default="", max_length=3)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    ids: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    start: str = Field(default="", max_length=10)
+    end: str = Field(default="", max_length=10)
+    approved: bool = True
+    created_by: str = Field(default="", max_length=100)
+    merged_into: int | None = Field(default=None, foreign_key="actor.id")
+    created_at: datetime = Field(default_factory=now)
+
+
+class PlaceRow(SQLModel, table=True):
+    """A place of the project's own gazetteer (revision 0007): a GeoNames dump or a CSV of the
+    project's places, searched before the built-in one."""
+
+    __tablename__ = "place"
+    id: int | None = Field(default=None, primary_key=True)
+    geonames_id: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=300)
+    country: str = Field(default="", max_length=2)
+    admin1: str = Field(default="", max_length=200)
+    admin2: str = Field(default="", max_length=200)
+    latitude: float | None = None
+    longitude: float | None = None
+    feature_code: str = Field(default="", max_length=10)
+    population: int = 0
+    alternate_names: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))

@@ -53,7 +53,7 @@ BLOCK = (  # one event frame of ten spans, five per document
     ("LOCATION", {"admin_level": "town", "geo_precision": 1}),
     ("DATE", {"start": "2019-07-28", "end": "2019-07-28", "time_precision": 1}),
     ("SOURCE", {"source_type": "monitoring_ngo"}),
-    ("ACTOR", {"category": "rebel_group", "country": "SYR", "canonical_name": "HTS"}),
+    ("ACTOR", {"category": "rebel_group", "country": "SYR", "actor": "HTS"}),
     ("CASUALTY", {"kind": "injured", "best": 30, "qualifier": "approx", "vague_term": "about"}),
 )  # fmt: skip
 ROLES = ((1, "actor1"), (2, "actor2"), (3, "casualties"), (4, "casualties"), (9, "casualties"),

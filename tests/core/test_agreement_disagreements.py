@@ -59,8 +59,8 @@ def test_every_kind() -> None:
     a, b = Coding("a"), Coding("b")
     ev_a = a.span("EVENT", KILLED)
     ev_b = b.span("EVENT", KILLED)
-    a.link(ev_a, "actor1", a.span("ACTOR", ARMY, canonical_name="Syrian Army"))
-    b.link(ev_b, "actor1", b.span("ACTOR", (0, 8), canonical_name="SAA"))
+    a.link(ev_a, "actor1", a.span("ACTOR", ARMY, actor="Syrian Army"))
+    b.link(ev_b, "actor1", b.span("ACTOR", (0, 8), actor="SAA"))
     a.link(ev_a, "casualties", a.span("CASUALTY", FIFTEEN, kind="killed", best=15))
     b.link(ev_b, "casualties", b.span("CASUALTY", CIVILIANS15, kind="killed", best=12))
     a.span("LOCATION", ALEPPO)
@@ -70,7 +70,7 @@ def test_every_kind() -> None:
     kinds = [(r["start"], r["kind"], r["label"], r["attribute"]) for r in rows]
     assert kinds == [
         (0, "boundary", "ACTOR", ""),
-        (0, "attribute", "ACTOR", "canonical_name"),
+        (0, "attribute", "ACTOR", "actor"),
         (16, "boundary", "CASUALTY", ""),
         (16, "number", "CASUALTY", "best"),
         (32, "label", "ACTOR/LOCATION", ""),

@@ -143,7 +143,7 @@ def test_default_codebook_loads_and_validates(
     default: cbmod.Codebook, raw_default: dict[str, Any], validator: Any
 ) -> None:
     assert default.name == "conflict-events"
-    assert default.version == 1
+    assert default.version == 2
     assert default.title
     errors = sorted(validator.iter_errors(raw_default), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
@@ -552,7 +552,7 @@ def test_actor_attributes(default: cbmod.Codebook) -> None:
         "IGO",
         "NGO",
     )
-    assert _attr(default, "ACTOR", "canonical_name").type == "text"
+    assert _attr(default, "ACTOR", "actor").type == "text"
     assert _values(default, "ACTOR", "mention") == ("name", "nominal", "pronoun")
 
 
@@ -610,6 +610,7 @@ def test_location_date_source_attributes(default: cbmod.Codebook) -> None:
     for label, name in (("LOCATION", "geo_precision"), ("DATE", "time_precision")):
         a = _attr(default, label, name)
         assert (a.type, a.min, a.max) == ("integer", 1, 3)
+    assert _attr(default, "LOCATION", "geonames_id").type == "text"
     assert _attr(default, "DATE", "start").type == "date"
     assert _attr(default, "DATE", "end").type == "date"
     assert _values(default, "SOURCE", "source_type") == (
@@ -627,6 +628,7 @@ def test_relations(default: cbmod.Codebook) -> None:
     assert {r.name: (r.sources, r.targets) for r in default.relations} == {
         "subset_of": (("CASUALTY",), ("CASUALTY",)),
         "alternative_to": (("CASUALTY",), ("CASUALTY",)),
+        "updates": (("CASUALTY",), ("CASUALTY",)),
         "part_of": (("EVENT",), ("EVENT",)),
         "reported_by": (("EVENT", "CASUALTY"), ("SOURCE",)),
         "cites": (("SOURCE",), ("SOURCE",)),

@@ -170,14 +170,14 @@ def test_typing_in_the_form_never_codes_spans(qtbot: QtBot, window: MainWindow) 
     open_seed(window)
     ann = code(qtbot, window, "Syrian army", "a")
     window.view.select_cp(0, 6)  # a selection in the text, focus elsewhere
-    field = widget(window, "canonical_name")
+    field = widget(window, "actor")
     field.setFocus()
     qtbot.keyClicks(field, "aces")  # a, c, e, s are label keys
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert [
         a.id for a in queries.annotations(window.session.project, ann.document_id, ["alice"])
     ] == [ann.id]
-    assert stored(window, ann.id)["canonical_name"] == "aces"
+    assert stored(window, ann.id)["actor"] == "aces"
 
 
 def test_mark_done_is_refused_until_required_fields_are_filled(

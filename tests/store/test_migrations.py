@@ -33,7 +33,7 @@ ADDED = {
     "0002": ("annotation", "ix_annotation_label"),
 }
 # Revisions that added a table (turning back drops the table).
-ADDED_TABLES = {"0004": "assignment"}
+ADDED_TABLES = {"0004": ("assignment",), "0007": ("place", "actor")}
 
 
 @pytest.mark.parametrize("old", ["0001", "0002", "0003"])
@@ -48,9 +48,10 @@ def test_an_older_project_is_upgraded_and_keeps_its_data(tmp_path: Path, old: st
         for revision, (_table, index) in ADDED.items():
             if revision > old:
                 conn.execute(text(f"DROP INDEX {index}"))
-        for revision, table in ADDED_TABLES.items():
+        for revision, tables in ADDED_TABLES.items():
             if revision > old:
-                conn.execute(text(f"DROP TABLE {table}"))
+                for table in tables:
+                    conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text(f"UPDATE alembic_version SET version_num = '{old}'"))
     engine.dispose()
 
@@ -59,8 +60,9 @@ def test_an_older_project_is_upgraded_and_keeps_its_data(tmp_path: Path, old: st
         assert MigrationContext.configure(conn).get_current_revision() == migrations.HEAD
         for table, index in ADDED.values():
             assert index in {ix["name"] for ix in inspect(conn).get_indexes(table)}
-        for table in ADDED_TABLES.values():
-            assert inspect(conn).has_table(table)
+        for tables in ADDED_TABLES.values():
+            for table in tables:
+                assert inspect(conn).has_table(table)
         audit = next(
             ix for ix in inspect(conn).get_indexes("audit") if ix["name"] == ADDED["0003"][1]
         )
