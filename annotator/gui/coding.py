@@ -60,8 +60,8 @@ def word_step(text: str, pos: int, direction: int) -> int:
 def past_spaces(text: str, pos: int, direction: int, which: str) -> int:
     """A moved boundary kept off whitespace: it goes on in its direction past any spaces,
     so a span never starts or ends with one ("by| Turkey" → "by |Turkey")."""
-    inside = (lambda p: p) if which == "start" else (lambda p: p - 1)
-    while 0 <= inside(pos) < len(text) and text[inside(pos)].isspace():
+    shift = 0 if which == "start" else -1  # the character just inside the boundary
+    while 0 <= pos + shift < len(text) and text[pos + shift].isspace():
         pos += direction
     return pos
 

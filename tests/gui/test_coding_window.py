@@ -8,8 +8,8 @@ from pytestqt.qtbot import QtBot
 from window_support import (
     OFFSCREEN_NOISE,
     click_span,
-    cp_point,
     code,
+    cp_point,
     db_annotations,
     open_seed,
     press,
@@ -244,7 +244,12 @@ def test_palette_key_caps_are_capitals_never_a_digit_lookalike(
         for name, button in window.label_palette.buttons.items()
     }
     assert caps == {
-        "ACTOR": "A", "EVENT": "E", "CASUALTY": "C", "LOCATION": "L", "DATE": "D", "SOURCE": "S"
+        "ACTOR": "A",
+        "EVENT": "E",
+        "CASUALTY": "C",
+        "LOCATION": "L",
+        "DATE": "D",
+        "SOURCE": "S",
     }
     # the key is pressed as shown, without Shift
     open_seed(window)

@@ -22,6 +22,7 @@ from annotator.gui.export_dialog import FOLDER_KEY, ExportDialog
 from annotator.gui.main_window import MainWindow
 from annotator.store.engine import Project
 from annotator.store.exporting import ExportFilter
+from annotator.store.import_model import ImportOptions
 from annotator.store.importer import import_paths
 from annotator.store.setup import create_demo
 
@@ -51,7 +52,7 @@ def make_project(tmp_path: Path, lines: list[dict[str, object]]) -> Path:
     project = create_demo(path)
     source = tmp_path / "articles.jsonl"
     source.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
-    import_paths(project, [source])
+    import_paths(project, [source], ImportOptions(allow_gold=True))  # the lead brings gold in
     project.close()
     return path
 

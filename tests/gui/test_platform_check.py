@@ -67,7 +67,9 @@ def test_missing_xcb_libraries_named_with_the_install_command(tmp_path: Path) ->
     assert "libxcb-icccm.so.4, libxcb-keysyms.so.1, libxkbcommon-x11.so.0" in lines[0]
     release = Path("/etc/os-release")
     if release.exists() and "debian" in release.read_text(encoding="utf-8").lower():
-        assert lines[0].endswith("sudo apt install libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0")
+        assert lines[0].endswith(
+            "sudo apt install libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0"
+        )
 
 
 def test_ldd_output_read_once_per_library() -> None:

@@ -374,15 +374,18 @@ def test_a_note_typed_on_a_gold_span_is_kept_when_the_reviewer_moves_on(
     assert fresh is not None and fresh.note == "cumulative since April"
 
 
-def test_gold_made_before_a_coder_changed_their_work_shows_stale(
-    qtbot: QtBot, work: Work
-) -> None:
+def test_gold_made_before_a_coder_changed_their_work_shows_stale(qtbot: QtBot, work: Work) -> None:
     p = work.project
     services.set_status(p, "alice", work.doc, "done")
-    services.set_status(p, GOLD, work.doc, "done")
+    services.set_status(p, GOLD, work.doc, "done", actor="carol")
     # alice reopens her document and moves a boundary: the gold made before is stale
     services.set_status(p, "alice", work.doc, "in_progress")
-    services.update_annotation(p, "alice", work.ids[("alice", "fifteen")], end=work.at("15", "Syrian regime attack killed")[1])
+    services.update_annotation(
+        p,
+        "alice",
+        work.ids[("alice", "fifteen")],
+        end=work.at("15", "Syrian regime attack killed")[1],
+    )
     window = build_review(qtbot, p)
     try:
         assert window.gold_state.text() == "gold: stale"

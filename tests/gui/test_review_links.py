@@ -172,6 +172,7 @@ def test_a_relation_between_gold_spans_from_the_context_menu(
     assert [a.text() for a in relation.actions()] == [
         "subset_of → …",
         "alternative_to → …",
+        "updates → …",
         "reported_by → …",
     ]
     assert "Delete gold span" in titles

@@ -215,7 +215,14 @@ def test_progress_counts_accepted_edited_and_rejected_units(project: Project, wo
     # the number: the reviewer draws the span by hand in gold (no provenance)
     start, end = work.at("more than 600")
     services.create_annotation(
-        project, GOLD, work.doc, "CASUALTY", start, end, {"kind": "killed", "best": 600}, actor="carol"
+        project,
+        GOLD,
+        work.doc,
+        "CASUALTY",
+        start,
+        end,
+        {"kind": "killed", "best": 600},
+        actor="carol",
     )
     assert adj.progress(project, work.doc) == adj.AdjudicationProgress(6, 5, 4, 3)
     with pytest.raises(ServiceError, match="1 unit not adjudicated yet \\(1 disagreement open\\)"):

@@ -267,7 +267,9 @@ def test_gold_annotations_need_an_explicit_allow_gold(tmp_path: Path, project: P
     }
     path = tmp_path / "gold.jsonl"
     path.write_text(json.dumps(line) + "\n", "utf-8")
-    with pytest.raises(ImportRejected, match=r"gold.jsonl:1: annotations\[0\]: field 'coder': 'gold' is the adj"):
+    with pytest.raises(
+        ImportRejected, match=r"gold.jsonl:1: annotations\[0\]: field 'coder': 'gold' is the adj"
+    ):
         import_paths(project, [path])
     assert queries.document_ids(project) == []
     with pytest.raises(ImportRejected, match="--allow-gold"):

@@ -145,7 +145,12 @@ def test_info_counts(project: Project, doc_id: int) -> None:
     info = queries.info(project)
     assert info["documents"] == 1 and info["coders"] == ["alice", "bob"]
     assert info["annotations_by_label"] == {"ACTOR": 2}
-    assert info["progress"]["alice"] == {"done": 0, "in_progress": 1, "not_started": 0}
+    assert info["progress"]["alice"] == {
+        "done": 0,
+        "in_progress": 1,
+        "stale": 0,
+        "not_started": 0,
+    }
 
 
 def test_a_reviewers_hand_edits_of_gold_are_audited_as_the_reviewer(
