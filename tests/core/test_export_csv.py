@@ -43,9 +43,15 @@ def alternatives_bundle() -> DocumentBundle:
     )
     b = Builder(text, doc_id=2, ext_id="alt-1", coder="bob")
     ev = b.span("EVENT", "Airstrikes", event_type="explosions_remote_violence")
-    seven = b.span("CASUALTY", "Seven", kind="killed", best=7, low=7, high=7, qualifier="exact")
-    nine = b.span("CASUALTY", "nine", kind="killed", best=9, qualifier="approx")
-    hurt = b.span("CASUALTY", "At least 12", kind="injured", best=12, low=12, qualifier="at_least")
+    seven = b.span(
+        "CASUALTY", "Seven", kind="killed", best=7, low=7, high=7, qualifier="exact",
+        count_scope="event",
+    )  # fmt: skip
+    nine = b.span("CASUALTY", "nine", kind="killed", best=9, qualifier="approx", count_scope="event")
+    hurt = b.span(
+        "CASUALTY", "At least 12", kind="injured", best=12, low=12, qualifier="at_least",
+        count_scope="event",
+    )  # fmt: skip
     fled = b.span(
         "CASUALTY", "40 families", kind="displaced", best=40, low=40, high=40, count_scope="event"
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from annotator.core.codebook import Codebook
 from annotator.core.export import schema
 from annotator.core.export.cells import Cell, join_cell, text_cell, typed_cell
-from annotator.core.fatalities import ALTERNATIVE_TO, SUBSET_OF, TALLIED_KINDS, tally
+from annotator.core.fatalities import RELATIONS, TALLIED_KINDS, tally
 from annotator.core.records import Annotation, Link
 
 EVENT_LABEL = "EVENT"
@@ -104,7 +104,7 @@ class EventTable:
         for k in links:
             if k.role in self.roles:
                 fillers.setdefault(k.from_id, {}).setdefault(k.role, []).append(by_id[k.to_id])
-        relations = [k for k in links if k.role in (SUBSET_OF, ALTERNATIVE_TO)]
+        relations = [k for k in links if k.role in RELATIONS]
         rows: list[list[Cell]] = []
         none: dict[str, list[Annotation]] = {}
         unknown = ("", "", "")
