@@ -47,7 +47,9 @@ def alternatives_bundle() -> DocumentBundle:
         "CASUALTY", "Seven", kind="killed", best=7, low=7, high=7, qualifier="exact",
         count_scope="event",
     )  # fmt: skip
-    nine = b.span("CASUALTY", "nine", kind="killed", best=9, qualifier="approx", count_scope="event")
+    nine = b.span(
+        "CASUALTY", "nine", kind="killed", best=9, qualifier="approx", count_scope="event"
+    )
     hurt = b.span(
         "CASUALTY", "At least 12", kind="injured", best=12, low=12, qualifier="at_least",
         count_scope="event",
@@ -174,6 +176,11 @@ def test_events_table_seed_example(exported: Path) -> None:
         "source_ids", "date_start", "date_end", "time_precision",
         "fatalities_best", "fatalities_low", "fatalities_high", "injured_best", "injured_low",
         "injured_high", "displaced_best", "displaced_low", "displaced_high",
+        "event_date", "year", "assoc_actor_1", "inter1", "assoc_actor_2", "inter2",
+        "interaction", "iso", "country", "admin1", "admin2", "location", "latitude",
+        "longitude", "geo_precision", "geonames_id", "source_scale", "notes", "fatalities",
+        "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "low", "high",
+        "type_of_violence", "unlinked",
     ]  # fmt: skip
     ex = seed_example()
     s = ex.spans

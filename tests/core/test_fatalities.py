@@ -87,7 +87,9 @@ def test_a_blank_scope_is_never_counted_cumulative_is_left_out() -> None:
     assert t.out_of_scope == (cumulative,)
     assert t.unscoped == (no_scope,)
     assert [t.reason(c) for c in (no_scope, event, cumulative)] == [
-        "no_scope", "counted", "cumulative"
+        "no_scope",
+        "counted",
+        "cumulative",
     ]
 
 
@@ -122,7 +124,10 @@ def test_reasons_for_alternatives_and_subsets() -> None:
     links = [rel(nine, "alternative_to", seven), rel(two, "subset_of", seven)]
     t = tally([seven, nine, two, hurt], links)
     assert [t.reason(c) for c in (seven, nine, two, hurt)] == [
-        "counted_alternative", "counted_alternative", "subset", "other_kind"
+        "counted_alternative",
+        "counted_alternative",
+        "subset",
+        "other_kind",
     ]
 
 

@@ -44,6 +44,7 @@ import orjson
 
 from annotator.core.codebook import Attribute, Codebook
 from annotator.core.export import schema
+from annotator.core.export.acled import References
 from annotator.core.export.bundle import (
     Decision,
     DocumentBundle,
@@ -141,13 +142,14 @@ def write_csv(
     out_dir: str | os.PathLike[str],
     codebook: Codebook,
     progress: Progress | None = None,
+    references: References | None = None,
 ) -> ExportStats:
     """Write the CSV bundle (module docstring) into ``out_dir``, replacing an earlier one whole.
 
     Streams one document at a time; the folder is swapped in only if everything succeeded.
     """
     table = AnnotationTable.from_codebook(codebook)
-    events = EventTable.from_codebook(codebook)
+    events = EventTable.from_codebook(codebook, references)
     stats = ExportStats()
     names = _Names()
     used: set[str] = set()
@@ -178,7 +180,7 @@ def write_csv(
             w_anns.writerows(rows)
             links = sorted_links(bundle.links, {a.id: i for i, a in enumerate(spans)})
             w_links.writerows(_link_rows(links, cells, doc_id, names))
-            event_rows = events.rows(doc.text, spans, links, by_id, doc_id)
+            event_rows = events.rows(doc.text, spans, links, by_id, doc_id, doc.published)
             w_events.writerows(event_rows)
             w_decisions.writerows(_decision_rows(bundle.decisions, doc_id))
             stats.documents += 1
