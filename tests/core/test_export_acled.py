@@ -138,3 +138,62 @@ def test_interaction_codes() -> None:
     assert interaction(2, 2) == 22
     assert interaction(6, None) == 60
     assert interaction(None, None) is None
+
+
+def test_claims_recompute_the_event_totals(tmp_path: Path) -> None:
+    """Every casualty figure is a row with its sources and why it was (not) counted; summing
+    the counted groups' smallest best per event gives events.csv's fatalities_best."""
+    text = (
+        "An airstrike on Sunday killed 25 people, including 4 children, the White Helmets said, "
+        "citing local medics. The toll later rose to 31. The Observatory put it at 29. "
+        "Since April, more than 600 people have been killed; 40 were wounded."
+    )
+    b = Builder(text, doc_id=4, ext_id="toll", coder="alice")
+    strike = b.span("EVENT", "airstrike")
+    first = b.span("CASUALTY", "25", kind="killed", best=25, count_scope="event")
+    kids = b.span("CASUALTY", "4", kind="killed", victim="children", best=4, count_scope="event")
+    later = b.span("CASUALTY", "31", kind="killed", best=31, count_scope="event")
+    other = b.span("CASUALTY", "29", kind="killed", best=29, count_scope="event")
+    total = b.span("CASUALTY", "more than 600", kind="killed", best=600, count_scope="cumulative")
+    hurt = b.span("CASUALTY", "40", kind="injured", best=40)  # scope left blank
+    helmets = b.span("SOURCE", "White Helmets")
+    medics = b.span("SOURCE", "local medics")
+    observatory = b.span("SOURCE", "Observatory")
+    for c in (first, kids, later, other, total, hurt):
+        b.link(strike, "casualties", c)
+    b.link(strike, "source", helmets)
+    b.link(helmets, "cites", medics)
+    b.link(other, "reported_by", observatory)
+    b.link(kids, "subset_of", first)
+    b.link(later, "updates", first)
+    b.link(other, "alternative_to", later)
+    out = tmp_path / "csv"
+    write_csv([b.bundle(published="2019-07-30")], out, codebook())
+    with (out / "claims.csv").open(encoding="utf-8", newline="") as f:
+        rows = {r["text"]: r for r in csv.DictReader(f)}
+    with (out / "events.csv").open(encoding="utf-8", newline="") as f:
+        (event,) = list(csv.DictReader(f))
+    assert {t: (r["counted"], r["reason"]) for t, r in rows.items()} == {
+        "25": ("false", "superseded"),
+        "4": ("false", "subset"),
+        "31": ("true", "counted_alternative"),
+        "29": ("true", "counted_alternative"),
+        "more than 600": ("false", "cumulative"),
+        "40": ("false", "no_scope"),
+    }
+    assert rows["25"]["superseded_by"] == later.uid
+    assert rows["4"]["subset_of"] == first.uid
+    assert rows["31"]["group"] == rows["29"]["group"]
+    assert (rows["31"]["sources"], rows["29"]["sources"]) == (
+        "White Helmets; local medics",
+        "Observatory",
+    )
+    assert rows["31"]["published"] == "2019-07-30" and rows["31"]["event_id"] == strike.uid
+    # recompute the total from claims.csv alone
+    groups: dict[str, int] = {}
+    for r in rows.values():
+        if r["counted"] == "true" and r["kind"] == "killed":
+            best = int(r["best"])
+            groups[r["group"]] = min(best, groups.get(r["group"], best))
+    assert sum(groups.values()) == int(event["fatalities_best"]) == 29
+    assert event["injured_best"] == ""  # the blank-scope 40 is not counted

@@ -15,7 +15,7 @@ from annotator.core.export.cells import value_cell
 from annotator.core.export.csv_tables import AnnotationTable, attribute_columns
 
 FILES = [
-    "adjudication.csv", "annotations.csv", "documents.csv", "events.csv", "links.csv", "schema.json",
+    "adjudication.csv", "annotations.csv", "claims.csv", "documents.csv", "events.csv", "links.csv", "schema.json",
 ]  # fmt: skip
 
 
