@@ -46,12 +46,17 @@ def coded(tmp_path: Path) -> Path:
             seed,
             "CASUALTY",
             *at(text, "15 civilians"),
-            {"kind": "killed", "best": 15},
+            {"kind": "killed", "best": 15, "count_scope": "event"},
             actor=actor,
         ).created_id
         services.create_link(project, coder, e, "casualties", c, actor=actor)
     services.create_annotation(
-        project, "alice", ar, "CASUALTY", *at(ARABIC, "15"), {"kind": "killed", "best": 15}
+        project,
+        "alice",
+        ar,
+        "CASUALTY",
+        *at(ARABIC, "15"),
+        {"kind": "killed", "best": 15, "count_scope": "event"},
     )
     services.create_annotation(project, "alice", ar, "LOCATION", *at(ARABIC, "إدلب"))
     services.set_status(project, "gold", seed, "done", actor="lead")

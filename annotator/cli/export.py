@@ -34,6 +34,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from annotator.cli import progress_bar
 
     project = Project.open(args.project)
+    args.opened = project  # the CSV writer reads the project's actor registry and gazetteer
     flt = ExportFilter(
         coders=_names(args.coders),
         labels=_names(args.labels),
@@ -84,7 +85,9 @@ def _write(
     if args.format == "jsonl":
         return write_jsonl(stream, args.output, cb.name, progress)
     if args.format == "csv":
-        return write_csv(stream, args.output, cb, progress)
+        from annotator.store.registry import references
+
+        return write_csv(stream, args.output, cb, progress, references(args.opened))
     one = flt.coders[0] if flt.coders is not None and len(flt.coders) == 1 else None
     return write_brat(stream, args.output, cb, coder=one, progress=progress)
 

@@ -1,18 +1,24 @@
-"""How many people an event killed, injured or displaced, from its CASUALTY spans (SPEC §3.5).
+"""How many people an event killed, injured or displaced, from its CASUALTY spans
+(docs/fatalities.md).
 
 The rules, for one kind (``killed`` for fatalities, ``injured``, ``displaced``):
 
-1. take the event's casualties of that kind whose ``count_scope`` is ``event`` (a missing scope
-   counts as ``event``; ``cumulative`` figures, e.g. a war's death toll, never count);
-2. drop those that are ``subset_of`` another of them ("two children" within "15 civilians");
-3. casualties joined by ``alternative_to`` (either direction, transitively) are one group:
+1. take the event's casualties of that kind whose ``count_scope`` is ``event``; ``cumulative``
+   figures (a war's death toll) never count, and neither does a figure whose scope was left
+   blank (it is listed as needing attention instead of being guessed);
+2. drop those that a later report supersedes (the target of an ``updates`` link from another
+   of them: "rose to 31" updates "25"), so only the latest figure of such a chain counts;
+3. drop those that are ``subset_of`` another of them ("two children" within "15 civilians");
+4. casualties joined by ``alternative_to`` (either direction, transitively) are one group:
    different reports of the same victims;
-4. best = sum over groups of the group's smallest ``best`` (ACLED's conservative rule);
+5. best = sum over groups of the group's smallest ``best`` (ACLED's conservative rule);
    low = sum of the smallest ``low`` (a casualty without ``low`` offers its ``best``);
    high = sum of the largest ``high`` (a casualty without ``high`` offers its ``best``).
 
 A group with no number for a figure adds nothing to it; a figure no group has a number for is
-``None`` (unknown, shown as an empty cell), never 0. Pure: the GUI shows the same breakdown.
+``None`` (unknown, shown as an empty cell). An explicit zero ("no one was killed": best 0) is
+0, not unknown. Pure: the GUI shows the same breakdown, and ``claims.csv`` says for every figure
+whether it was counted and why not (:meth:`Tally.reason`).
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ from annotator.core.records import Annotation, Link
 
 SUBSET_OF = "subset_of"
 ALTERNATIVE_TO = "alternative_to"
+UPDATES = "updates"
+RELATIONS = (SUBSET_OF, ALTERNATIVE_TO, UPDATES)
+"""The relations the tally reads."""
 EVENT_SCOPE = "event"
 TALLIED_KINDS = {"fatalities": "killed", "injured": "injured", "displaced": "displaced"}
 """Column prefix in events.csv -> CASUALTY ``kind`` it sums."""
@@ -42,6 +51,26 @@ class Tally:
     groups: tuple[tuple[Annotation, ...], ...] = ()  # counted: reports of the same victims
     subsets: tuple[Annotation, ...] = ()  # left out: within another counted figure
     out_of_scope: tuple[Annotation, ...] = ()  # left out: cumulative figures
+    unscoped: tuple[Annotation, ...] = ()  # left out: count_scope left blank
+    superseded: tuple[Annotation, ...] = ()  # left out: a later report updates it
+
+    def reason(self, casualty: Annotation) -> str:
+        """Why ``casualty`` (of this tally's kind) was or was not counted: ``counted``,
+        ``counted_alternative`` (one of several reports of the same victims: the group
+        contributes its smallest best), ``subset``, ``superseded``, ``cumulative``,
+        ``no_scope``."""
+        if any(casualty.id == c.id for c in self.unscoped):
+            return "no_scope"
+        if any(casualty.id == c.id for c in self.out_of_scope):
+            return "cumulative"
+        if any(casualty.id == c.id for c in self.superseded):
+            return "superseded"
+        if any(casualty.id == c.id for c in self.subsets):
+            return "subset"
+        for group in self.groups:
+            if any(casualty.id == c.id for c in group):
+                return "counted" if len(group) == 1 else "counted_alternative"
+        return "other_kind"
 
 
 def _number(value: object) -> Number | None:
@@ -53,8 +82,11 @@ def _number(value: object) -> Number | None:
 
 
 def in_event_scope(casualty: Annotation) -> bool:
-    scope = casualty.attributes.get("count_scope")
-    return scope in (None, "", EVENT_SCOPE)
+    return casualty.attributes.get("count_scope") == EVENT_SCOPE
+
+
+def scope_missing(casualty: Annotation) -> bool:
+    return casualty.attributes.get("count_scope") in (None, "")
 
 
 def tally(casualties: Sequence[Annotation], links: Iterable[Link], kind: str = "killed") -> Tally:
@@ -63,9 +95,11 @@ def tally(casualties: Sequence[Annotation], links: Iterable[Link], kind: str = "
     if not of_kind:
         return Tally(kind)
     scoped = [c for c in of_kind if in_event_scope(c)]
-    out_of_scope = tuple(c for c in of_kind if not in_event_scope(c))
+    unscoped = tuple(c for c in of_kind if scope_missing(c))
+    out_of_scope = tuple(c for c in of_kind if not in_event_scope(c) and not scope_missing(c))
     ids = {c.id for c in scoped}
     subset_ids: set[int] = set()
+    superseded_ids: set[int] = set()
     alternatives: list[tuple[int, int]] = []
     for link in links:
         if link.from_id not in ids or link.to_id not in ids or link.from_id == link.to_id:
@@ -74,7 +108,10 @@ def tally(casualties: Sequence[Annotation], links: Iterable[Link], kind: str = "
             subset_ids.add(link.from_id)
         elif link.role == ALTERNATIVE_TO:
             alternatives.append((link.from_id, link.to_id))
-    kept = [c for c in scoped if c.id not in subset_ids]
+        elif link.role == UPDATES:
+            superseded_ids.add(link.to_id)
+    subset_ids -= superseded_ids
+    kept = [c for c in scoped if c.id not in subset_ids and c.id not in superseded_ids]
     groups = _groups(kept, alternatives) if alternatives else [[c] for c in kept]
     best = low = high = None
     for group in groups:
@@ -93,6 +130,8 @@ def tally(casualties: Sequence[Annotation], links: Iterable[Link], kind: str = "
         groups=tuple(tuple(g) for g in groups),
         subsets=tuple(c for c in scoped if c.id in subset_ids),
         out_of_scope=out_of_scope,
+        unscoped=unscoped,
+        superseded=tuple(c for c in scoped if c.id in superseded_ids),
     )
 
 

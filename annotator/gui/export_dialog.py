@@ -175,7 +175,9 @@ class ExportRun(QThread):
         if self.fmt == "jsonl":
             return write_jsonl(stream, self.output, cb.name, self._progress)
         if self.fmt == "csv":
-            return write_csv(stream, self.output, cb, self._progress)
+            from annotator.store.registry import references
+
+            return write_csv(stream, self.output, cb, self._progress, references(self.project))
         coders = self.filter.coders
         one = coders[0] if coders is not None and len(coders) == 1 else None
         return write_brat(stream, self.output, cb, coder=one, progress=self._progress)

@@ -14,6 +14,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from annotator.core.change import Change
+from annotator.core.export.acled import References
+from annotator.core.places import Place
 from annotator.core.registry import Actor, ActorCompleter, names_and_aliases
 from annotator.store.engine import Project
 from annotator.store.services import ServiceError, audit
@@ -208,3 +210,20 @@ def merge_actors(project: Project, keep: str, drop: str, who: str) -> int:
             spans=moved,
         )
     return moved
+
+
+def references(project: Project) -> References:
+    """The registry and the gazetteer as the event table reads them (places looked up lazily:
+    the built-in gazetteer is opened only if an exported LOCATION names one of its places)."""
+    from annotator.store.gazetteer import Gazetteer
+
+    entries = {a.name: a for a in actors(project)}
+    gazetteer = Gazetteer(project)
+    cache: dict[str, Place | None] = {}
+
+    def place(geonames_id: str) -> Place | None:
+        if geonames_id not in cache:
+            cache[geonames_id] = gazetteer.get(geonames_id)
+        return cache[geonames_id]
+
+    return References(entries, place)

@@ -513,11 +513,12 @@ def test_event_roles(default: cbmod.Codebook) -> None:
     assert roles == {
         "actor1": (("ACTOR",), 1),
         "actor2": (("ACTOR",), 1),
-        "assoc_actor": (("ACTOR",), None),
+        "assoc_actor1": (("ACTOR",), None),
         "casualties": (("CASUALTY",), None),
         "place": (("LOCATION",), None),
         "time": (("DATE",), None),
         "source": (("SOURCE",), None),
+        "assoc_actor2": (("ACTOR",), None),
     }
     for lab in default.labels:
         if lab.name != "EVENT":

@@ -15,7 +15,7 @@ from annotator.core.export.cells import value_cell
 from annotator.core.export.csv_tables import AnnotationTable, attribute_columns
 
 FILES = [
-    "adjudication.csv", "annotations.csv", "documents.csv", "events.csv", "links.csv", "schema.json",
+    "adjudication.csv", "annotations.csv", "claims.csv", "documents.csv", "events.csv", "links.csv", "schema.json",
 ]  # fmt: skip
 
 
@@ -43,9 +43,17 @@ def alternatives_bundle() -> DocumentBundle:
     )
     b = Builder(text, doc_id=2, ext_id="alt-1", coder="bob")
     ev = b.span("EVENT", "Airstrikes", event_type="explosions_remote_violence")
-    seven = b.span("CASUALTY", "Seven", kind="killed", best=7, low=7, high=7, qualifier="exact")
-    nine = b.span("CASUALTY", "nine", kind="killed", best=9, qualifier="approx")
-    hurt = b.span("CASUALTY", "At least 12", kind="injured", best=12, low=12, qualifier="at_least")
+    seven = b.span(
+        "CASUALTY", "Seven", kind="killed", best=7, low=7, high=7, qualifier="exact",
+        count_scope="event",
+    )  # fmt: skip
+    nine = b.span(
+        "CASUALTY", "nine", kind="killed", best=9, qualifier="approx", count_scope="event"
+    )
+    hurt = b.span(
+        "CASUALTY", "At least 12", kind="injured", best=12, low=12, qualifier="at_least",
+        count_scope="event",
+    )  # fmt: skip
     fled = b.span(
         "CASUALTY", "40 families", kind="displaced", best=40, low=40, high=40, count_scope="event"
     )
@@ -168,6 +176,11 @@ def test_events_table_seed_example(exported: Path) -> None:
         "source_ids", "date_start", "date_end", "time_precision",
         "fatalities_best", "fatalities_low", "fatalities_high", "injured_best", "injured_low",
         "injured_high", "displaced_best", "displaced_low", "displaced_high",
+        "event_date", "year", "assoc_actor_1", "inter1", "assoc_actor_2", "inter2",
+        "interaction", "iso", "country", "admin1", "admin2", "location", "latitude",
+        "longitude", "geo_precision", "geonames_id", "source_scale", "notes", "fatalities",
+        "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "low", "high",
+        "type_of_violence", "unlinked",
     ]  # fmt: skip
     ex = seed_example()
     s = ex.spans

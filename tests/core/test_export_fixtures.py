@@ -202,7 +202,7 @@ def seed_example() -> SeedExample:
     )  # fmt: skip
     s["three"] = b.span(
         "CASUALTY", "three", "and three women", kind="killed", victim="women", best=3, low=3,
-        high=3, qualifier="exact",
+        high=3, qualifier="exact", count_scope="event",
     )  # fmt: skip
     s["600"] = b.span(
         "CASUALTY", "more than 600", None, kind="killed", victim="people_unspecified", best=600,
@@ -214,7 +214,7 @@ def seed_example() -> SeedExample:
     )  # fmt: skip
     s["wounded"] = b.span(
         "CASUALTY", "many", "as many were left wounded", kind="injured", qualifier="vague",
-        vague_term="many",
+        vague_term="many", count_scope="event",
     )  # fmt: skip
     s["sunday"] = b.span(
         "DATE", "Sunday", "came on Sunday", start="2019-07-28", end="2019-07-28", time_precision=1

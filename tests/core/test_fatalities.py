@@ -12,7 +12,8 @@ _ids = iter(range(1, 1_000_000))
 
 def cas(kind: str = "killed", **attrs: Any) -> Annotation:
     n = next(_ids)
-    return Annotation(n, f"a{n}", 1, "alice", "CASUALTY", n, n + 1, {"kind": kind, **attrs})
+    attributes = {"kind": kind, "count_scope": "event", **attrs}  # event scope unless said
+    return Annotation(n, f"a{n}", 1, "alice", "CASUALTY", n, n + 1, attributes)
 
 
 def rel(a: Annotation, role: str, b: Annotation) -> Link:
@@ -76,13 +77,58 @@ def test_group_without_numbers_adds_nothing_and_no_numbers_at_all_is_unknown() -
     assert tally([], []).best is None
 
 
-def test_scope_missing_is_event_cumulative_is_left_out() -> None:
-    no_scope = cas(best=3)
+def test_a_blank_scope_is_never_counted_cumulative_is_left_out() -> None:
+    # A cumulative 1,208 whose scope was left blank must not be added to the event's 4.
+    no_scope = cas(best=1208, count_scope=None)
     event = cas(best=4, count_scope="event")
     cumulative = cas(best=600, count_scope="cumulative")
     t = tally([no_scope, event, cumulative], [])
-    assert t.best == 7
+    assert t.best == 4
     assert t.out_of_scope == (cumulative,)
+    assert t.unscoped == (no_scope,)
+    assert [t.reason(c) for c in (no_scope, event, cumulative)] == [
+        "no_scope",
+        "counted",
+        "cumulative",
+    ]
+
+
+def test_only_the_latest_figure_of_an_updates_chain_counts() -> None:
+    # "25 killed" ... "the toll rose to 28" ... "rose to 31"; plus another attack's 4.
+    first, second, latest = (cas(best=n, count_scope="event") for n in (25, 28, 31))
+    other = cas(best=4, count_scope="event")
+    links = [rel(second, "updates", first), rel(latest, "updates", second)]
+    t = tally([first, second, latest, other], links)
+    assert (t.best, t.low, t.high) == (35, 35, 35)
+    assert {c.uid for c in t.superseded} == {first.uid, second.uid}
+    assert [t.reason(c) for c in (first, second, latest)] == ["superseded", "superseded", "counted"]
+    # "3 children" within the earlier 25 are within the toll that replaced it: still a subset
+    kids = cas(best=3, count_scope="event")
+    t = tally([first, latest, kids], [rel(latest, "updates", first), rel(kids, "subset_of", first)])
+    assert t.best == 31
+    assert t.reason(kids) == "subset"
+
+
+def test_an_explicit_zero_is_zero_and_no_figure_is_unknown() -> None:
+    nobody = cas(best=0, low=0, high=0, qualifier="exact", count_scope="event")
+    t = tally([nobody], [])
+    assert (t.best, t.low, t.high) == (0, 0, 0)
+    assert tally([], []).best is None
+
+
+def test_reasons_for_alternatives_and_subsets() -> None:
+    seven = cas(best=7, count_scope="event")
+    nine = cas(best=9, count_scope="event")
+    two = cas(best=2, count_scope="event")
+    hurt = cas("injured", best=1, count_scope="event")
+    links = [rel(nine, "alternative_to", seven), rel(two, "subset_of", seven)]
+    t = tally([seven, nine, two, hurt], links)
+    assert [t.reason(c) for c in (seven, nine, two, hurt)] == [
+        "counted_alternative",
+        "counted_alternative",
+        "subset",
+        "other_kind",
+    ]
 
 
 def test_subset_of_a_figure_that_is_not_counted_still_counts() -> None:

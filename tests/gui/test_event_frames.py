@@ -166,7 +166,7 @@ def test_event_panel_previews_fatalities(qtbot: QtBot, window: MainWindow) -> No
     fifteen = code(qtbot, window, "15", "c", after="killed 15")
     two = code(qtbot, window, "two", "c", after=ANCHOR)
     for ann in (fifteen, two):
-        window.coding.edit_attributes(ann.id, {"kind": "killed"})
+        window.coding.edit_attributes(ann.id, {"kind": "killed", "count_scope": "event"})
     event = code(qtbot, window, "attack", "e", after=ANCHOR)
     window.coding.link(event.id, "casualties", fifteen.id)
     window.coding.link(event.id, "casualties", two.id)

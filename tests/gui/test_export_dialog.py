@@ -120,7 +120,7 @@ def test_csv_for_one_coder(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> 
     run_export(qtbot, dialog)
 
     assert sorted(p.name for p in out.iterdir()) == [
-        "adjudication.csv", "annotations.csv", "documents.csv", "events.csv", "links.csv",
+        "adjudication.csv", "annotations.csv", "claims.csv", "documents.csv", "events.csv", "links.csv",
         "schema.json", "texts",
     ]  # fmt: skip
     anns = rows(out / "annotations.csv")

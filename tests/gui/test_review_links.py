@@ -86,7 +86,7 @@ def test_linking_a_gold_casualty_to_the_gold_event_by_key(
     assert [(r.key, r.role, r.filler) for r in shown[:4]] == [
         ("1", "actor1", "Syrian regime"),
         ("2", "actor2", ""),
-        ("3", "assoc_actor", ""),
+        ("3", "assoc_actor1", ""),
         ("4", "casualties", "15"),
     ]
     # the digits now link roles (the gold view has the focus), not accept versions

@@ -108,15 +108,15 @@ def test_two_writers_link_a_second_actor1_at_once(
 def test_two_writers_link_the_same_filler_at_once(
     project: Project, doc_id: int, twins: tuple[Project, Project]
 ) -> None:
-    """assoc_actor takes several fillers, but the same span only once."""
+    """assoc_actor1 takes several fillers, but the same span only once."""
     a, b = twins
     for trial in range(TRIALS):
         base = trial * 20
         event = span_of(project, doc_id, "EVENT", base)
         actor = span_of(project, doc_id, "ACTOR", base + 5)
         results = at_once(
-            lambda: services.create_link(a, "alice", event, "assoc_actor", actor),  # noqa: B023
-            lambda: services.create_link(b, "alice", event, "assoc_actor", actor),  # noqa: B023
+            lambda: services.create_link(a, "alice", event, "assoc_actor1", actor),  # noqa: B023
+            lambda: services.create_link(b, "alice", event, "assoc_actor1", actor),  # noqa: B023
         )
         assert len(refused(results)) == 1, results
         assert len(queries.links(project, doc_id, ["alice"])) == trial + 1

@@ -22,7 +22,9 @@ EVENT = "EVENT"
 EVENT_ROLES: tuple[str, ...] = (
     "actor1",
     "actor2",
-    "assoc_actor",
+    "assoc_actor",  # codebooks before version 2: one role for both sides
+    "assoc_actor1",
+    "assoc_actor2",
     "casualties",
     "place",
     "time",

@@ -18,7 +18,8 @@ described in docs/formats.md and, for programs, in the bundle's own ``schema.jso
   column keeps one type).
 - ``links.csv``: ``document_id, link_id, coder, from_id, from_label, from_text, role, to_id,
   to_label, to_text``.
-- ``events.csv``: one row per EVENT span, see :mod:`.events`.
+- ``events.csv``: one row per EVENT span, see :mod:`.events` (and :mod:`.acled`).
+- ``claims.csv``: one row per casualty figure and event, see :mod:`.claims`.
 - ``adjudication.csv``: the reviewer's decisions and notes on the exported documents.
 - ``schema.json``: the data dictionary (:mod:`.schema`).
 
@@ -44,6 +45,8 @@ import orjson
 
 from annotator.core.codebook import Attribute, Codebook
 from annotator.core.export import schema
+from annotator.core.export import claims
+from annotator.core.export.acled import References
 from annotator.core.export.bundle import (
     Decision,
     DocumentBundle,
@@ -72,7 +75,10 @@ ANNOTATION_COLUMNS = tuple(c[0] for c in schema.ANNOTATION_COLUMNS)
 OTHER_ATTRIBUTES = schema.OTHER_ATTRIBUTES[0]
 LINK_COLUMNS = tuple(c[0] for c in schema.LINK_COLUMNS)
 ADJUDICATION_COLUMNS = tuple(c[0] for c in schema.ADJUDICATION_COLUMNS)
-TABLES = ("documents.csv", "annotations.csv", "links.csv", "events.csv", "adjudication.csv")
+TABLES = (
+    "documents.csv", "annotations.csv", "links.csv", "events.csv", "claims.csv",
+    "adjudication.csv",
+)  # fmt: skip
 FILES = (*TABLES, "schema.json")  # and texts/<file>.txt
 TEXTS = "texts"
 CSV_SUFFIXES = (".csv", ".json", ".txt")  # what a CSV bundle holds
@@ -141,13 +147,14 @@ def write_csv(
     out_dir: str | os.PathLike[str],
     codebook: Codebook,
     progress: Progress | None = None,
+    references: References | None = None,
 ) -> ExportStats:
     """Write the CSV bundle (module docstring) into ``out_dir``, replacing an earlier one whole.
 
     Streams one document at a time; the folder is swapped in only if everything succeeded.
     """
     table = AnnotationTable.from_codebook(codebook)
-    events = EventTable.from_codebook(codebook)
+    events = EventTable.from_codebook(codebook, references)
     stats = ExportStats()
     names = _Names()
     used: set[str] = set()
@@ -157,12 +164,14 @@ def write_csv(
         folder.open_text("annotations.csv") as f_anns,
         folder.open_text("links.csv") as f_links,
         folder.open_text("events.csv") as f_events,
+        folder.open_text("claims.csv") as f_claims,
         folder.open_text("adjudication.csv") as f_decisions,
     ):
         w_docs = CsvTable(f_docs, DOCUMENT_COLUMNS)
         w_anns = CsvTable(f_anns, table.header)
         w_links = CsvTable(f_links, LINK_COLUMNS)
         w_events = CsvTable(f_events, events.header)
+        w_claims = CsvTable(f_claims, claims.HEADER)
         w_decisions = CsvTable(f_decisions, ADJUDICATION_COLUMNS)
         for bundle in bundles:
             doc = bundle.document
@@ -178,8 +187,11 @@ def write_csv(
             w_anns.writerows(rows)
             links = sorted_links(bundle.links, {a.id: i for i, a in enumerate(spans)})
             w_links.writerows(_link_rows(links, cells, doc_id, names))
-            event_rows = events.rows(doc.text, spans, links, by_id, doc_id)
+            event_rows = events.rows(doc.text, spans, links, by_id, doc_id, doc.published)
             w_events.writerows(event_rows)
+            w_claims.writerows(
+                claims.claim_rows(doc.text, spans, links, by_id, doc_id, doc.published)
+            )
             w_decisions.writerows(_decision_rows(bundle.decisions, doc_id))
             stats.documents += 1
             stats.annotations += len(spans)
@@ -200,6 +212,9 @@ def _schema(codebook: Codebook, table: AnnotationTable, events: EventTable) -> b
             "annotations.csv": schema.table(table.columns, "one row per span, per coder"),
             "links.csv": schema.table(schema.LINK_COLUMNS, "event roles and relations"),
             "events.csv": schema.table(events.columns, "one row per EVENT span, per coder"),
+            "claims.csv": schema.table(
+                claims.COLUMNS, "one row per casualty figure and event, and why it was counted"
+            ),
             "adjudication.csv": schema.table(
                 schema.ADJUDICATION_COLUMNS, "the reviewer's decisions in force, with notes"
             ),

@@ -21,8 +21,11 @@ from dataclasses import dataclass
 
 from annotator.core.codebook import Codebook
 from annotator.core.export import schema
+from annotator.core.export.acled import COLUMNS as ACLED_COLUMNS
+from annotator.core.export.acled import HEADER as ACLED_HEADER
+from annotator.core.export.acled import AcledColumns, References
 from annotator.core.export.cells import Cell, join_cell, text_cell, typed_cell
-from annotator.core.fatalities import ALTERNATIVE_TO, SUBSET_OF, TALLIED_KINDS, tally
+from annotator.core.fatalities import RELATIONS, TALLIED_KINDS, Tally, tally
 from annotator.core.records import Annotation, Link
 
 EVENT_LABEL = "EVENT"
@@ -33,6 +36,8 @@ EVENT_COLUMNS = (
     "document_id", "event_id", "coder", "trigger_text", "trigger_start", "trigger_end",
 )  # fmt: skip
 DATE_COLUMNS = ("date_start", "date_end", "time_precision")
+ACTOR_ROLES = {"actor1", "actor2", "assoc_actor", "assoc_actor1", "assoc_actor2"}
+"""Roles whose column holds canonical actor names (the span text where none is linked)."""
 TALLY_COLUMNS = tuple(
     f"{prefix}_{figure}" for prefix in TALLIED_KINDS for figure in ("best", "low", "high")
 )
@@ -45,18 +50,22 @@ class EventTable:
     kinds: tuple[str, ...]  # their column types (schema.json)
     roles: tuple[str, ...]
     columns: tuple[schema.Column, ...]  # name, type, meaning of every column
+    acled: AcledColumns
 
     @classmethod
-    def from_codebook(cls, codebook: Codebook) -> EventTable:
+    def from_codebook(cls, codebook: Codebook, references: References | None = None) -> EventTable:
         label = codebook.label(EVENT_LABEL)
         roles = tuple(r.name for r in label.roles) if label is not None else ()
         role_columns = tuple(c for r in roles for c in (r, f"{r}_ids"))
-        fixed = {*EVENT_COLUMNS, *role_columns, *DATE_COLUMNS, *TALLY_COLUMNS}
+        fixed = {*EVENT_COLUMNS, *role_columns, *DATE_COLUMNS, *TALLY_COLUMNS, *ACLED_HEADER}
         attrs = label.attributes if label is not None else ()
         attr_columns = tuple(
             f"{EVENT_LABEL}.{a.name}" if a.name in fixed else a.name for a in attrs
         )
-        header = (*EVENT_COLUMNS, *attr_columns, *role_columns, *DATE_COLUMNS, *TALLY_COLUMNS)
+        header = (
+            *EVENT_COLUMNS, *attr_columns, *role_columns, *DATE_COLUMNS, *TALLY_COLUMNS,
+            *ACLED_HEADER,
+        )  # fmt: skip
         kinds = tuple(schema.attribute_kind(a) for a in attrs)
         columns = (
             ("document_id", "string", "documents.csv id"),
@@ -73,7 +82,14 @@ class EventTable:
                 col
                 for r in roles
                 for col in (
-                    (r, "string", f"texts of the {r} role's fillers in text order, '; '-joined"),
+                    (
+                        r,
+                        "string",
+                        f"canonical actor names of the {r} role's fillers (the span text where "
+                        "none is linked), '; '-joined"
+                        if r in ACTOR_ROLES
+                        else f"texts of the {r} role's fillers in text order, '; '-joined",
+                    ),
                     (f"{r}_ids", "string", "their annotation_ids, '; '-joined"),
                 )
             ),
@@ -85,8 +101,11 @@ class EventTable:
                 "coarsest time_precision of those DATEs (docs/numbers-and-dates.md)",
             ),
             *((c, "integer", f"{c.replace('_', ' ')} (docs/fatalities.md)") for c in TALLY_COLUMNS),
+            *ACLED_COLUMNS,
         )
-        return cls(header, tuple(a.name for a in attrs), kinds, roles, columns)
+        return cls(
+            header, tuple(a.name for a in attrs), kinds, roles, columns, AcledColumns(references)
+        )
 
     def rows(
         self,
@@ -95,6 +114,7 @@ class EventTable:
         links: Sequence[Link],
         by_id: dict[int, Annotation],
         doc_id: str,
+        published: str = "",
     ) -> list[list[Cell]]:
         """The rows of one document; ``spans`` and ``links`` already in export order."""
         events = [a for a in spans if a.label == EVENT_LABEL]
@@ -104,7 +124,7 @@ class EventTable:
         for k in links:
             if k.role in self.roles:
                 fillers.setdefault(k.from_id, {}).setdefault(k.role, []).append(by_id[k.to_id])
-        relations = [k for k in links if k.role in (SUBSET_OF, ALTERNATIVE_TO)]
+        relations = [k for k in links if k.role in RELATIONS]
         rows: list[list[Cell]] = []
         none: dict[str, list[Annotation]] = {}
         unknown = ("", "", "")
@@ -122,23 +142,32 @@ class EventTable:
             for name, kind in zip(self.attributes, self.kinds, strict=True):
                 cell = typed_cell(kind, attrs.get(name))
                 row.append("" if cell is None else cell)  # a misfit: other_attributes has it
+            unlinked: list[str] = []
             for role in self.roles:
                 found = roles.get(role)  # in text order already: links come sorted
-                if found:
+                if found and role in ACTOR_ROLES:
+                    row.append(self.acled.actor_cell(found, text, role, unlinked))
+                    row.append(join_cell([a.uid for a in found]))
+                elif found:
                     row.append(join_cell([text[a.start : a.end] for a in found]))
                     row.append(join_cell([a.uid for a in found]))
                 else:
                     row += ("", "")
-            row.extend(_dates(roles.get(TIME_ROLE, [])))
+            dates = _dates(roles.get(TIME_ROLE, []))
+            row.extend(dates)
             casualties = roles.get(CASUALTIES_ROLE, [])
             kinds = {c.attributes.get("kind") for c in casualties}
+            killed = Tally("killed")
             for kind in TALLIED_KINDS.values():
                 if kind not in kinds:
                     row += unknown
                     continue
                 t = tally(casualties, relations, kind)
+                if kind == "killed":
+                    killed = t
                 row += ("" if t.best is None else t.best, "" if t.low is None else t.low,
                         "" if t.high is None else t.high)  # fmt: skip
+            row.extend(self.acled.cells(ev, roles, text, published, dates[0], killed, unlinked))
             rows.append(row)
         return rows
 
