@@ -131,4 +131,27 @@ def create_demo(project: str | Path, *, exist_ok: bool = False) -> Project:
     seeds = seed_paths()
     if seeds:
         import_paths(opened, seeds)
+    _demo_references(opened)
     return opened
+
+
+def _demo_references(project: Project) -> None:
+    """The demo's actor registry and places, then the seed article's reference coding (the
+    gold layer, coded to ACLED rules), so that its event table is complete out of the box."""
+    from annotator.core.places import read_places_csv
+    from annotator.core.registry import read_actor_csv
+    from annotator.store.gazetteer import import_places
+    from annotator.store.import_model import ImportOptions
+    from annotator.store.importer import import_paths
+    from annotator.store.registry import import_actors
+
+    folder = repo_file("seeds")
+    if folder is None:
+        return
+    if (folder / "actors.csv").is_file():
+        import_actors(project, read_actor_csv(folder / "actors.csv"), "demo")
+    if (folder / "places.csv").is_file():
+        import_places(project, read_places_csv(folder / "places.csv"), "demo")
+    coded = sorted(folder.glob("*.gold.jsonl"))
+    if coded:
+        import_paths(project, coded, ImportOptions(allow_gold=True))
