@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -113,41 +114,78 @@ def label_agreement(codes: IntArray, names: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def attribute_matrix(
-    annotations: Sequence[Annotation],
-    units: Units,
-    span_label: IntArray,
-    label: int,
-    attribute: str,
-    metric: Metric,
-) -> tuple[FloatArray, list[str]]:
-    """Coders x units values of one attribute, NaN where the coder has no such value.
+@dataclass(frozen=True)
+class LabelValues:
+    """Where the spans of one label sit (coder row, unit column) and, per attribute, which of
+    them carry a value: attribute -> (positions into rows/cols, raw values)."""
 
-    A coder counts only where their span in the unit carries `label`; nominal values are coded
-    as integers in order of first appearance, and their names returned alongside.
-    """
+    shape: tuple[int, int]
+    rows: IntArray
+    cols: IntArray
+    by_attribute: dict[str, tuple[list[int], list[Any]]]
+
+
+def label_values(
+    annotations: Sequence[Annotation], units: Units, span_label: IntArray, label: int
+) -> LabelValues:
+    """Every attribute value of the spans with `label`, read in one pass over those spans."""
     member = units.member
-    data = np.full(member.shape, np.nan)
     rows, cols = np.nonzero(member >= 0)
     spans = member[rows, cols]
     keep = span_label[spans] == label
     rows, cols, spans = rows[keep], cols[keep], spans[keep]
+    by_attribute: dict[str, tuple[list[int], list[Any]]] = {}
+    for k, s in enumerate(spans.tolist()):
+        for key, raw in annotations[s].attributes.items():
+            if raw is None:
+                continue
+            found = by_attribute.get(key)
+            if found is None:
+                by_attribute[key] = ([k], [raw])
+            else:
+                found[0].append(k)
+                found[1].append(raw)
+    return LabelValues(member.shape, rows, cols, by_attribute)
+
+
+def attribute_matrix(
+    values: LabelValues, attribute: str, metric: Metric
+) -> tuple[FloatArray, list[str]]:
+    """Coders x units values of one attribute, NaN where the coder has no such value.
+
+    A coder counts only where their span in the unit carries the label; nominal values are
+    coded as integers in order of first appearance, and their names returned alongside.
+    """
+    data = np.full(values.shape, np.nan)
+    positions, raws = values.by_attribute.get(attribute, ([], []))
     codes: dict[Hashable, int] = {}
     names: list[str] = []
-    for r, c, s in zip(rows.tolist(), cols.tolist(), spans.tolist(), strict=True):
-        raw = annotations[s].attributes.get(attribute)
+
+    def code(raw: Any) -> float:
         if metric != "nominal":
             # Ordinal, interval and ratio values are numbers (integer or number attributes).
             number = numeric_value(raw)
-            if number is not None:
-                data[r, c] = number
-            continue
+            return np.nan if number is None else number
         value = nominal_value(raw)
-        if value is not None:
-            if value not in codes:
-                codes[value] = len(codes)
-                names.append(_name(raw))
-            data[r, c] = codes[value]
+        if value is None:
+            return np.nan
+        if value not in codes:
+            codes[value] = len(codes)
+            names.append(_name(raw))
+        return codes[value]
+
+    # Spans repeat a handful of distinct values: each is coded once, in order of first
+    # appearance (keyed by type too, so True and 1 stay apart).
+    seen: dict[tuple[type, Any], float] = {}
+    coded = np.full(len(raws), np.nan)
+    for k, raw in enumerate(raws):
+        try:
+            key = (raw.__class__, raw)
+            coded[k] = seen[key] if key in seen else seen.setdefault(key, code(raw))
+        except TypeError:  # unhashable (a multi_choice list)
+            coded[k] = code(raw)
+    at = np.asarray(positions, dtype=np.int64)
+    data[values.rows[at], values.cols[at]] = coded
     return data, names
 
 

@@ -26,6 +26,7 @@ def frames(prepared: Prepared) -> Frames:
     event = prepared.labels.index(EVENT)
     spans = prepared.spans
     index = {a.id: i for i, a in enumerate(spans.annotations)}
+    label_of, coder_of = spans.label.tolist(), spans.coder.tolist()  # plain ints: fast lookups
     roles = set(EVENT_ROLES)
     result: Frames = {}
     for link in prepared.links:
@@ -33,9 +34,9 @@ def frames(prepared: Prepared) -> Frames:
             continue
         source = index.get(link.from_id)
         target = index.get(link.to_id)
-        if source is None or target is None or spans.label[source] != event:
+        if source is None or target is None or label_of[source] != event:
             continue
-        if spans.coder[source] != spans.coder[target]:
+        if coder_of[source] != coder_of[target]:
             continue
         fillers = result.setdefault(source, {}).setdefault(link.role, [])
         if target not in fillers:
@@ -67,13 +68,14 @@ def role_counts(units: Units, is_event: np.ndarray, found: Frames, a: int, b: in
     matched = dict.fromkeys(EVENT_ROLES, 0)
     n_a = dict.fromkeys(EVENT_ROLES, 0)
     n_b = dict.fromkeys(EVENT_ROLES, 0)
-    unit_of = units.unit
+    unit_of = units.unit.tolist()
+    member_a, member_b = units.member[a].tolist(), units.member[b].tolist()
     for u in aligned.tolist():
-        frame_a = found.get(int(units.member[a, u]), {})
-        frame_b = found.get(int(units.member[b, u]), {})
+        frame_a = found.get(member_a[u], {})
+        frame_b = found.get(member_b[u], {})
         for role in set(frame_a) | set(frame_b):
-            fa = {int(unit_of[i]) for i in frame_a.get(role, ())}
-            fb = {int(unit_of[i]) for i in frame_b.get(role, ())}
+            fa = {unit_of[i] for i in frame_a.get(role, ())}
+            fb = {unit_of[i] for i in frame_b.get(role, ())}
             matched[role] += len(fa & fb)
             n_a[role] += len(fa)
             n_b[role] += len(fb)

@@ -19,10 +19,12 @@ import numpy as np
 
 from annotator.core.agreement.alignment import Units, align
 from annotator.core.agreement.coding import (
+    LabelValues,
     attribute_agreement,
     attribute_matrix,
     cohen_pairs,
     label_agreement,
+    label_values,
 )
 from annotator.core.agreement.events import event_units, frames, role_counts
 from annotator.core.agreement.model import AgreementInput, Prepared, prepare
@@ -138,6 +140,7 @@ def _span_section(
 
 def _attribute_section(prepared: Prepared, units: Units) -> dict[str, Any]:
     result: dict[str, Any] = {}
+    by_label: dict[str, LabelValues] = {}
     for key, metric in prepared.metrics.items():
         label, _, attribute = key.partition(".")
         if label not in prepared.labels:
@@ -150,14 +153,14 @@ def _attribute_section(prepared: Prepared, units: Units) -> dict[str, Any]:
                 "reason": f"no span labelled {label}",
             }
             continue
-        data, names = attribute_matrix(
-            prepared.spans.annotations,
-            units,
-            prepared.spans.label,
-            prepared.labels.index(label),
-            attribute,
-            metric,
-        )
+        if label not in by_label:
+            by_label[label] = label_values(
+                prepared.spans.annotations,
+                units,
+                prepared.spans.label,
+                prepared.labels.index(label),
+            )
+        data, names = attribute_matrix(by_label[label], attribute, metric)
         result[key] = attribute_agreement(data, metric, names)
     return result
 
