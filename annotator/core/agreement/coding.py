@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -20,7 +20,6 @@ from annotator.core.agreement.coefficients import (
     krippendorff_alpha,
     percent_agreement,
 )
-from annotator.core.records import Annotation
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -115,49 +114,44 @@ def label_agreement(codes: IntArray, names: Sequence[str]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class LabelValues:
-    """Where the spans of one label sit (coder row, unit column) and, per attribute, which of
-    them carry a value: attribute -> (positions into rows/cols, raw values)."""
+class LabelSpans:
+    """Where the spans of one label sit in the units (coder row, unit column), their
+    attributes in the same order, and every attribute name any of them uses."""
 
     shape: tuple[int, int]
     rows: IntArray
     cols: IntArray
-    by_attribute: dict[str, tuple[list[int], list[Any]]]
+    attributes: list[Mapping[str, Any]]
+    used: set[str]
 
 
-def label_values(
-    annotations: Sequence[Annotation], units: Units, span_label: IntArray, label: int
-) -> LabelValues:
-    """Every attribute value of the spans with `label`, read in one pass over those spans."""
+def label_spans(
+    attributes: Sequence[Mapping[str, Any]], units: Units, span_label: IntArray, label: int
+) -> LabelSpans:
+    """The spans with `label` in the units, in coder-major order; `attributes[i]` are span
+    i's attributes."""
     member = units.member
     rows, cols = np.nonzero(member >= 0)
     spans = member[rows, cols]
     keep = span_label[spans] == label
-    rows, cols, spans = rows[keep], cols[keep], spans[keep]
-    by_attribute: dict[str, tuple[list[int], list[Any]]] = {}
-    for k, s in enumerate(spans.tolist()):
-        for key, raw in annotations[s].attributes.items():
-            if raw is None:
-                continue
-            found = by_attribute.get(key)
-            if found is None:
-                by_attribute[key] = ([k], [raw])
-            else:
-                found[0].append(k)
-                found[1].append(raw)
-    return LabelValues(member.shape, rows, cols, by_attribute)
+    mine = [attributes[s] for s in spans[keep].tolist()]
+    return LabelSpans(member.shape, rows[keep], cols[keep], mine, set().union(*mine))
 
 
 def attribute_matrix(
-    values: LabelValues, attribute: str, metric: Metric
+    placed: LabelSpans, attribute: str, metric: Metric
 ) -> tuple[FloatArray, list[str]]:
     """Coders x units values of one attribute, NaN where the coder has no such value.
 
     A coder counts only where their span in the unit carries the label; nominal values are
     coded as integers in order of first appearance, and their names returned alongside.
     """
-    data = np.full(values.shape, np.nan)
-    positions, raws = values.by_attribute.get(attribute, ([], []))
+    data = np.full(placed.shape, np.nan)
+    if attribute not in placed.used:  # most of a codebook's attributes are rarely filled
+        return data, []
+    said = [values.get(attribute) for values in placed.attributes]
+    where = [k for k, raw in enumerate(said) if raw is not None]
+    raws = [said[k] for k in where]
     codes: dict[Hashable, int] = {}
     names: list[str] = []
 
@@ -176,16 +170,17 @@ def attribute_matrix(
 
     # Spans repeat a handful of distinct values: each is coded once, in order of first
     # appearance (keyed by type too, so True and 1 stay apart).
-    seen: dict[tuple[type, Any], float] = {}
-    coded = np.full(len(raws), np.nan)
-    for k, raw in enumerate(raws):
-        try:
-            key = (raw.__class__, raw)
-            coded[k] = seen[key] if key in seen else seen.setdefault(key, code(raw))
-        except TypeError:  # unhashable (a multi_choice list)
-            coded[k] = code(raw)
-    at = np.asarray(positions, dtype=np.int64)
-    data[values.rows[at], values.cols[at]] = coded
+    keys = [(raw.__class__, raw) for raw in raws]
+    try:
+        distinct: dict[tuple[type, Any], float] = dict.fromkeys(keys, np.nan)
+    except TypeError:  # an unhashable value (a multi_choice list): code them one by one
+        coded = np.array([code(raw) for raw in raws], dtype=np.float64)
+    else:
+        for key in distinct:
+            distinct[key] = code(key[1])
+        coded = np.array([distinct[key] for key in keys], dtype=np.float64)
+    at = np.asarray(where, dtype=np.int64)
+    data[placed.rows[at], placed.cols[at]] = coded
     return data, names
 
 

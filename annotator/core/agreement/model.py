@@ -103,14 +103,6 @@ def prepare(data: AgreementInput) -> Prepared:
         selected = [a for a in selected if a.label in wanted]
     label_index = {name: i for i, name in enumerate(labels)}
 
-    for a in selected:
-        size = lengths[position[a.document_id]]
-        if not 0 <= a.start <= a.end <= size:
-            raise ValueError(
-                f"agreement: annotation {a.uid or a.id} of {a.coder} in document "
-                f"{a.document_id} has offsets {a.start}-{a.end} outside its text (0-{size})"
-            )
-
     metrics: dict[str, Metric] = {}
     for key, metric in data.attribute_metrics.items():
         if metric not in METRICS:
@@ -131,6 +123,14 @@ def prepare(data: AgreementInput) -> Prepared:
     end = np.array([a.end for a in selected], dtype=np.int64)
     label_code = np.array([label_index[a.label] for a in selected], dtype=np.int64)
     coder = np.array([coder_index[a.coder] for a in selected], dtype=np.int64)
+    outside = np.flatnonzero((start < 0) | (start > end) | (end > lengths[document]))
+    if outside.size:
+        a = selected[int(outside[0])]
+        raise ValueError(
+            f"agreement: annotation {a.uid or a.id} of {a.coder} in document "
+            f"{a.document_id} has offsets {a.start}-{a.end} outside its text "
+            f"(0-{lengths[document[outside[0]]]})"
+        )
     # Spans in a fixed order (document, start, end, label, coder, id), whatever order the
     # caller gave: alignment breaks its last ties by this order (docs/agreement.md).
     ident = np.array([a.id for a in selected], dtype=np.int64)
