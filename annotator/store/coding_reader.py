@@ -19,7 +19,8 @@ from sqlalchemy import Executable, Text, cast
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from annotator.core.records import Annotation, Document, Link
+from annotator.core.agreement.model import AnnotationTable
+from annotator.core.records import Document, Link
 from annotator.store.engine import Project
 from annotator.store.tables import AnnotationRow, CoderRow, DocumentRow, LinkRow
 
@@ -49,13 +50,14 @@ def _rows(s: Session, statement: Executable) -> list[tuple[Any, ...]]:
 
 def read_coding(
     project: Project, document_ids: Sequence[int], coders: Sequence[str]
-) -> tuple[list[Document], list[Annotation], list[Link]]:
+) -> tuple[list[Document], AnnotationTable, list[Link]]:
     """The documents (in the order given) with the live annotations and links of `coders`.
 
-    Annotations come by document, start, end and id; links by id.
+    Annotations come as a table (records built on demand), by document, start, end and id;
+    links by id.
     """
     documents: dict[int, Document] = {}
-    annotations: list[Annotation] = []
+    annotation_rows: list[tuple[Any, ...]] = []
     links: list[Link] = []
     names = list(coders)
     with project.read() as s:
@@ -109,11 +111,7 @@ def read_coding(
                     col(AnnotationRow.id),
                 ),
             )
-            loads = orjson.loads  # attribute objects are stored as JSON text
-            annotations.extend(
-                Annotation(i, u, d, c, lab, st, en, loads(attrs) or {}, n, v, src)
-                for i, u, d, c, lab, st, en, attrs, n, v, src in ann_rows
-            )
+            annotation_rows.extend(ann_rows)
             link_rows = _rows(
                 s,
                 sa_select(
@@ -135,7 +133,12 @@ def read_coding(
             )
             links.extend(starmap(Link, link_rows))
     ordered = [documents[i] for i in document_ids if i in documents]
-    return ordered, annotations, links
+    if not annotation_rows:
+        return ordered, AnnotationTable.empty(), links
+    columns: list[Sequence[Any]] = list(zip(*annotation_rows, strict=True))
+    loads = orjson.loads  # attribute objects are stored as JSON text
+    columns[7] = [loads(raw) or {} for raw in columns[7]]
+    return ordered, AnnotationTable(columns), links
 
 
 __all__ = ["read_coding"]

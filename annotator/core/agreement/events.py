@@ -40,7 +40,7 @@ def fillers(prepared: Prepared) -> Fillers:
     if EVENT not in prepared.labels or not prepared.links or spans.start.size == 0:
         return Fillers(empty, empty, empty)
     event = prepared.labels.index(EVENT)
-    ids = np.array([a.id for a in spans.annotations], dtype=np.int64)
+    ids = spans.ident
     by_id = np.argsort(ids, kind="stable")
     sorted_ids = ids[by_id]
     role_index = {role: k for k, role in enumerate(EVENT_ROLES)}

@@ -141,7 +141,7 @@ def _span_section(
 def _attribute_section(prepared: Prepared, units: Units) -> dict[str, Any]:
     result: dict[str, Any] = {}
     by_label: dict[str, LabelSpans] = {}
-    attributes = [a.attributes for a in prepared.spans.annotations]
+    attributes = prepared.spans.attributes
     for key, metric in prepared.metrics.items():
         label, _, attribute = key.partition(".")
         if label not in prepared.labels:
