@@ -14,6 +14,17 @@ news article reports what has happened. Choices worth knowing:
 - Parts of a month: early = 1st-10th, mid = 10th-20th, late = 20th to the end (the codebook's
   "late April" is 2019-04-20 to 2019-04-30). Parts of a year are its thirds.
 - A period that would run past the publication date ends on it ("this week", "since April").
+- A day and month without a year that fall after publication by a month or less ("on 30 July"
+  in an article of 29 July) are refused, not moved silently to the previous year: it is an
+  upcoming date or a slip, and the coder decides. Further ahead, the previous year is meant.
+- Time-of-day words around a date do not hide it: "at dawn on Friday", "early on Friday",
+  "late on Sunday", "in the early hours of Sunday", "Friday at 3 pm" are that Friday or Sunday;
+  "overnight" alone is the night before publication (that day and publication day); "in the
+  past 24 hours" is the day before publication to publication; "on Thursday and Friday" is a
+  two-day range, as is "(at) the weekend".
+- The publication date is the source's local date: an ISO date-time with an offset
+  ("2019-07-30T01:30:00+03:00") or an RFC 2822 date ("Tue, 30 Jul 2019 01:30:00 +0300") gives
+  the day as written there, never converted to UTC or to this computer's time zone.
 - Day-first "30.07.2019" is read as such; "07/08/2019" is refused as ambiguous (either number
   could be the month), while "30/07/2019" and "07/30/2019" are not ambiguous.
 
@@ -25,6 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from annotator.core.numbers import parse_number
@@ -106,11 +118,17 @@ def resolve_date(text: str, published: str | None) -> DateValue | None:
 
 
 def _published_day(published: str | None) -> date | None:
+    """The publication day as the source wrote it (its local date; see the module docstring)."""
     if not published:
         return None
+    text = published.strip()
     try:
-        return date.fromisoformat(published.strip()[:10])
+        return date.fromisoformat(text[:10])  # the date part of an ISO date-time is local
     except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text).date()  # RFC 2822: the wall-clock date it states
+    except (TypeError, ValueError, IndexError):
         return None
 
 
@@ -123,9 +141,33 @@ def _normalise(text: str) -> str:
     return text
 
 
+# Time-of-day words before or after a date: "at dawn on Friday", "early on Friday", "in the
+# early hours of Sunday", "overnight on Saturday", "Friday at 3 pm", "Sunday at dawn".
+_MOMENT = (
+    r"(?:dawn|dusk|daybreak|sunrise|sunset|nightfall|first light|noon|midday|midnight"
+    r"|(?:about |around )?\d{1,2}(?:[:.]\d{2})?(?: ?[ap]\.?m\.?)?(?: local time| gmt| utc)?)"
+)
+_TIME_BEFORE = re.compile(
+    rf"^(?:(?:at|before|after|around|by|just after|shortly after|shortly before|soon after) "
+    rf"{_MOMENT}|(?:early|late|earlier|later)(?= on )"
+    r"|(?:in |during )?(?:the )?(?:early|small|late) hours"
+    r"|(?:in |on |during )?the (?:morning|afternoon|evening|night)(?= of )"
+    r"|overnight(?= (?:on|of|into|from|\w+day)))(?: (?:on|of|into|from))? "
+)
+_TIME_AFTER = re.compile(
+    rf" (?:(?:at|before|after|around|by|just after|shortly after|shortly before) {_MOMENT}"
+    r"|overnight)$"
+)
+
+
 def _resolve(text: str, pub: date | None) -> _Period | None:
     if not text:
         return None
+    bare = _TIME_AFTER.sub("", _TIME_BEFORE.sub("", text))
+    if bare != text:
+        return _resolve(bare, pub)
+    if text == "overnight" and pub is not None:  # the night before publication
+        return _Period(pub - timedelta(days=1), pub, DAY)
     since = re.fullmatch(r"(?:ever )?since (.+)", text)
     if since:
         anchor = _resolve(since[1], pub)
@@ -191,9 +233,21 @@ def _part(match: re.Match[str]) -> str | None:
     return re.sub(r"^the |(?<= of) the$", "", part)
 
 
+AHEAD_REFUSED = 31
+"""Days after publication within which a day without a year is refused (module docstring)."""
+
+
 def _past_year(month: int, day: int, pub: date) -> int:
-    """The year of the most recent (month, day) on or before publication."""
-    return pub.year if (month, day) <= (pub.month, pub.day) else pub.year - 1
+    """The year of the most recent (month, day) on or before publication.
+
+    Refused when that day in the publication year is at most `AHEAD_REFUSED` days after
+    publication: moving it back a year would be a silent guess.
+    """
+    if (month, day) <= (pub.month, pub.day):
+        return pub.year
+    if 0 < (date(pub.year, month, day) - pub).days <= AHEAD_REFUSED:
+        raise _Refused(f"{day}/{month} is after publication {pub.isoformat()}")
+    return pub.year - 1
 
 
 def _count(words: str) -> int | None:
@@ -225,7 +279,7 @@ def _range(text: str, pub: date | None) -> _Period | None:
             return None
         return _Period(date(year, month, first), date(year, month, last), DAY)
     pair = re.fullmatch(r"between (.+?) and (.+)", text) or re.fullmatch(
-        r"(?:from )?(.+?)(?: -| to| until| till| through) (.+)", text
+        r"(?:from )?(.+?)(?: -| to| until| till| through| and| into) (.+)", text
     )
     if not pair:
         return None
@@ -431,13 +485,16 @@ def _ago(text: str, pub: date | None) -> _Period | None:
 def _past_span(text: str, pub: date | None) -> _Period | None:
     """the past three days, the last two weeks: up to publication."""
     found = re.fullmatch(
-        r"(?:the )?(?:past|last|previous) (?P<count>.+?) (?P<unit>day|week|month)s", text
+        r"(?:the )?(?:past|last|previous) (?P<count>.+?) (?P<unit>hour|day|week|month)s", text
     )
     if not found or pub is None:
         return None
     count = _count(found["count"])
     if count is None:
         return None
+    if found["unit"] == "hour":  # "the past 24 hours": whole days back, the day is known
+        days = max(1, -(-count // 24))
+        return _Period(pub - timedelta(days=days), pub, DAY if days == 1 else WEEK)
     if found["unit"] == "month":
         start = _shift_months(pub, -count)
     else:

@@ -4,6 +4,14 @@ The span is what the coder selected ("more than 600", "at least two dozen", "hun
 thousands"), perhaps with a victim noun left on it ("15 civilians"). The reader finds the first
 quantity in it, the hedge words just before it (the qualifier) and a second bound after it (a
 range). Everything it fills in is a prefill: the coder can override every field.
+
+Numbers that are not counts are passed over (docs/numbers-and-dates.md): ages ("a 15-year-old
+boy" is one boy, "aged 15"), years ("the 2019 attack", "in 2014") and percentages. A part of a
+total is not the total: "half of the 40 dead" is 20, "most of the 40" is vague with 40 as its
+upper bound. Negations are zero ("no one", "none", "no casualties"); "30-plus" and "100+" are
+lower bounds; "a couple of" and "both" are 2; "rose from 25 to 31" is 31, the later figure.
+"12.000" (one dot, three digits, no scale word) is a European thousands separator: a count is
+a whole number, so it reads 12,000, never 12.
 """
 
 from __future__ import annotations
@@ -68,15 +76,20 @@ _ONCE_ONLY = ("thousand", "million", "billion")
 _GROUP_SPACES = "\u00a0\u2009\u202f"  # no-break, thin and narrow no-break space
 _INTEGER = re.compile(r"\d+")
 _GROUPED = re.compile(rf"\d{{1,3}}([ ,'{_GROUP_SPACES}])\d{{3}}(?:\1\d{{3}})*")
-_DOTTED = re.compile(r"\d{1,3}(?:\.\d{3}){2,}")  # 1.200.000 (two dots cannot be a decimal)
+_DOTTED = re.compile(r"\d{1,3}(?:\.\d{3})+")  # 1.200.000, 12.000: thousands (module docstring)
 _DECIMAL = re.compile(r"\d+\.\d+")
 _WITH_SCALE = re.compile(r"(?P<number>\d[\d.,'\u00a0\u2009\u202f]*)\s*(?P<scale>[a-z]+)")
 _DOZEN = re.compile(r"(?:(?P<count>.+)\s+)?dozen")
 _HALF = re.compile(r"half (?:a|an) (?P<scale>dozen|hundred|thousand|million|billion)")
 
 
-def _digits(text: str) -> Decimal | None:
-    """A numeral written in digits, with thousands separators or a decimal point."""
+def _digits(text: str, *, scaled: bool = False) -> Decimal | None:
+    """A numeral written in digits, with thousands separators or a decimal point.
+
+    Before a scale word ("1.500 million") one dot is a decimal point; otherwise "12.000" is
+    twelve thousand (see the module docstring)."""
+    if scaled and _DECIMAL.fullmatch(text):
+        return Decimal(text)
     if _INTEGER.fullmatch(text) or _GROUPED.fullmatch(text) or _DOTTED.fullmatch(text):
         return Decimal(re.sub(r"\D", "", text))
     if _DECIMAL.fullmatch(text):
@@ -124,7 +137,7 @@ def parse_number(text: str) -> int | None:
         return int(value) if value == value.to_integral_value() else None
     with_scale = _WITH_SCALE.fullmatch(cleaned)
     if with_scale and with_scale["scale"] in _SCALES:
-        number = _digits(with_scale["number"])
+        number = _digits(with_scale["number"], scaled=True)
         return None if number is None else _whole(number * _SCALES[with_scale["scale"]])
     half = _HALF.fullmatch(cleaned)
     if half:
@@ -144,7 +157,7 @@ def parse_number(text: str) -> int | None:
 _TOKEN = re.compile(
     rf"\d+(?:[.,'{_GROUP_SPACES}]\d+)*"  # 25,000  1.2  25 000
     r"|[^\W\d_]+(?:[-'’][^\W\d_]+)*"  # words, hyphenated words: twenty-three
-    r"|[-–—−~]"  # range dashes and the tilde of "~300"
+    r"|[-–—−~+%]"  # range dashes, the tilde of "~300", the plus of "100+", percent
 )
 _DASHES = frozenset({"-", "–", "—", "−"})
 _MAX_NUMBER_WORDS = 12  # "nine hundred and ninety-nine thousand nine hundred and ninety-nine"
@@ -184,13 +197,80 @@ _BEFORE: list[tuple[tuple[str, ...], str]] = sorted(
     ],
     key=lambda entry: -len(entry[0]),
 )
-# Hedge words after the number: "15 or more".
+# Hedge words after the number: "15 or more", "30-plus", "100+".
 _AFTER: dict[tuple[str, ...], str] = {
     ("or", "more"): "at_least",
     ("or", "fewer"): "at_most",
     ("or", "less"): "at_most",
     ("or", "so"): "approx",
+    ("-", "plus"): "at_least",
+    ("plus",): "at_least",
+    ("+",): "at_least",
+    ("-", "odd"): "approx",
+    ("odd",): "approx",
 }
+
+# Words that are a count by themselves (and the words that start them).
+_FIXED: list[tuple[tuple[str, ...], int]] = [
+    (("a", "couple", "of"), 2),
+    (("a", "couple"), 2),
+    (("couple", "of"), 2),
+    (("a", "pair", "of"), 2),
+    (("both",), 2),
+    (("no", "one"), 0),
+    (("no-one",), 0),
+    (("nobody",), 0),
+    (("none",), 0),
+    (("not", "a", "single"), 0),
+    (("not", "one"), 0),
+    (("zero",), 0),
+]
+# "no casualties", "no civilians were killed": "no" before a noun is zero, but not the "no" of
+# "no more than" (a hedge, read first) nor of these.
+_NOT_ZERO_AFTER_NO = frozenset({"longer", "later", "sooner", "doubt", "matter"})
+_PLURALS_AFTER_NO = frozenset({"more", "fewer", "less", "further", "other"})
+# Ages: "a 15-year-old", "15 years old", "aged 15", "age 15".
+_AGE_AFTER = frozenset({"year-old", "years-old", "month-old", "months-old", "week-old", "day-old"})
+_AGE_UNITS = frozenset({"year", "years", "month", "months", "week", "weeks", "day", "days"})
+# A four-digit year before an event noun ("the 2019 attack") or after these words ("in 2014").
+_YEAR_BEFORE = frozenset(
+    {"in", "since", "until", "till", "during", "of", "from", "by", "before", "after", "early",
+     "mid", "late", "summer", "winter", "spring", "autumn", "fall", "year"}
+)  # fmt: skip
+_YEAR_NOUNS = frozenset(
+    {"attack", "attacks", "bombing", "bombings", "war", "election", "elections", "uprising",
+     "revolution", "offensive", "massacre", "earthquake", "flood", "floods", "protests",
+     "coup", "conflict", "crisis", "invasion", "ceasefire", "truce", "agreement", "accord",
+     "deal", "census", "report", "survey", "campaign", "siege", "clashes", "fighting",
+     "violence", "riots", "unrest", "shooting", "explosion", "blast", "strike", "strikes",
+     "raid", "operation", "law", "budget", "season", "olympics", "world", "cup"}
+)  # fmt: skip
+# A part of a total: "half of the 40 dead", "two-thirds of them", "most of the 40".
+_FRACTIONS: dict[tuple[str, ...], tuple[int, int]] = {
+    ("half",): (1, 2),
+    ("a", "half"): (1, 2),
+    ("one", "half"): (1, 2),
+    ("third",): (1, 3),
+    ("a", "third"): (1, 3),
+    ("one", "third"): (1, 3),
+    ("one-third",): (1, 3),
+    ("two", "thirds"): (2, 3),
+    ("two-thirds",): (2, 3),
+    ("quarter",): (1, 4),
+    ("a", "quarter"): (1, 4),
+    ("one", "quarter"): (1, 4),
+    ("one-quarter",): (1, 4),
+    ("three", "quarters"): (3, 4),
+    ("three-quarters",): (3, 4),
+}
+_PART_WORDS = frozenset({"most", "majority", "some", "many", "several", "few", "dozens"})
+_OF_TOTAL = frozenset({"the", "those", "these", "its", "their"})
+# "rose from 25 to 31", "was revised from 12 to 9": the later figure is the count.
+_CHANGES = frozenset(
+    {"rose", "risen", "rises", "rising", "climbed", "climbs", "increased", "increases",
+     "jumped", "grew", "soared", "went", "up", "revised", "raised", "fell", "dropped",
+     "decreased", "lowered", "corrected", "updated", "changed", "toll"}
+)  # fmt: skip
 _RANGE_WORDS = frozenset({"to", "or"}) | _DASHES
 
 # Vague words and the conventional value each stands for: (best and low, high).
@@ -245,6 +325,15 @@ def _vague_at(words: list[str], at: int) -> Quantity | None:
 
 def _number_at(words: list[str], at: int, *, stop_at_and: bool) -> tuple[int, int] | None:
     """The longest run of words from `at` that reads as one number: (end index, value)."""
+    if at >= len(words):
+        return None
+    for phrase, fixed in _FIXED:
+        if _starts_with(words, at, phrase):
+            return at + len(phrase), fixed
+    if words[at] == "no" and at + 1 < len(words):
+        following = words[at + 1]
+        if following.isalpha() and following not in _NOT_ZERO_AFTER_NO | _PLURALS_AFTER_NO:
+            return at + 1, 0  # "no casualties", "no civilians were hurt"
     stops = _RANGE_WORDS | {"and"} if stop_at_and else _RANGE_WORDS
     last = at
     while last < min(len(words), at + _MAX_NUMBER_WORDS) and words[last] not in stops:
@@ -289,6 +378,86 @@ def _range_after(
     return min(value, high), max(value, high)
 
 
+def _age_at(words: list[str], at: int, end: int) -> bool:
+    """Whether the number in words[at:end] is an age ("15-year-old", "15 years old", "aged 15")."""
+    before = words[at - 1] if at else ""
+    if before in ("aged", "age", "ages") or (
+        before == "between" and at > 1 and words[at - 2] in ("aged", "ages")
+    ):
+        return True
+    after = words[end : end + 3]
+    if after[:1] and after[0] in _AGE_AFTER:
+        return True
+    if after[:2] and after[0] == "-" and len(after) > 1 and after[1] in _AGE_AFTER:
+        return True
+    return len(after) > 1 and after[0] in _AGE_UNITS and after[1] == "old"
+
+
+def _year_at(words: list[str], at: int, end: int) -> bool:
+    """Whether a bare four-digit number is a year ("the 2019 attack", "in 2014")."""
+    if end != at + 1 or not re.fullmatch(r"(19|20)\d\d", words[at]):
+        return False
+    before = words[at - 1] if at else ""
+    after = words[end] if end < len(words) else ""
+    return before in _YEAR_BEFORE or after in _YEAR_NOUNS
+
+
+def _part_at(words: list[str], at: int) -> tuple[int, Quantity] | None:
+    """A part of a total starting at `at`: "half of the 40 dead" is 20, not 40."""
+    share: tuple[int, int] | None = None
+    term = ""
+    length = 0
+    for phrase, fraction in _FRACTIONS.items():
+        if _starts_with(words, at, phrase) and len(phrase) > length:
+            share, length = fraction, len(phrase)
+    if share is None and words[at] in _PART_WORDS:
+        term, length = words[at], 1
+    elif share is None and at + 1 < len(words) and words[at + 1] in ("%", "percent"):
+        percent = parse_number(words[at])
+        if percent is None:
+            return None
+        share, length = (percent, 100), 2
+    elif share is None and _starts_with(words, at + 1, ("per", "cent")):
+        percent = parse_number(words[at])
+        if percent is None:
+            return None
+        share, length = (percent, 100), 3
+    if not length:
+        return None
+    of = at + length
+    if of >= len(words) or words[of] != "of":
+        return None
+    total_at = of + 1 + (of + 1 < len(words) and words[of + 1] in _OF_TOTAL)
+    total = _number_at(words, total_at, stop_at_and=False) if total_at < len(words) else None
+    if total is None:
+        return None
+    end, value = total
+    if share is None:  # "most of the 40": vague, at most the total
+        return end, Quantity(None, None, value, "vague", term)
+    part = Decimal(value * share[0]) / share[1]
+    if part == part.to_integral_value():
+        count = int(part)
+        return end, Quantity(count, count, count, "exact")
+    return end, Quantity(_whole(part), None, None, "approx")
+
+
+def _after_qualifier(words: list[str], end: int) -> str | None:
+    for phrase, qualifier in _AFTER.items():
+        if tuple(words[end : end + len(phrase)]) == phrase:
+            return qualifier
+    return None
+
+
+def _changed_to(words: list[str], at: int, end: int) -> int | None:
+    """The later figure of "rose from 25 to 31" (a change, not a range), or None."""
+    if at < 2 or words[at - 1] != "from" or end >= len(words) or words[end] != "to":
+        return None
+    if not any(word in _CHANGES for word in words[: at - 1]):
+        return None
+    later = _number_at(words, end + 1, stop_at_and=False)
+    return None if later is None else later[1]
+
+
 def read_quantity(text: str) -> Quantity | None:
     """The first quantity a casualty span states, or None when it states none."""
     words = [match.group().lower() for match in _TOKEN.finditer(text)]
@@ -300,6 +469,16 @@ def read_quantity(text: str) -> Quantity | None:
         if hedge and _number_at(words, at + hedge, stop_at_and=False) is not None:
             at += hedge
             continue
+        part = _part_at(words, at)
+        if part is not None:
+            return part[1]
+        if words[at] in ("a", "an") and at + 1 < len(words):
+            # "a 15-year-old boy", "a fifteen-year-old": one person of that age.
+            age = _number_at(words, at + 1, stop_at_and=False)
+            if re.search(r"-(?:year|month|week|day)s?-old$", words[at + 1]) or (
+                age is not None and _age_at(words, at + 1, age[0])
+            ):
+                return Quantity(1, 1, 1, "exact")
         vague = _vague_at(words, at)
         if vague is not None:
             return vague
@@ -308,10 +487,19 @@ def read_quantity(text: str) -> Quantity | None:
             at += 1
             continue
         end, value = number
+        percent = words[end : end + 1] in (["%"], ["percent"]) or _starts_with(
+            words, end, ("per", "cent")
+        )
+        if percent or _age_at(words, at, end) or _year_at(words, at, end):
+            at = end  # not a count: read on
+            continue
+        later = _changed_to(words, at, end)
+        if later is not None:
+            return Quantity(later, later, later, "exact")
         bounds = _range_after(words, end, value, between=between)
         if bounds is not None:
             return Quantity(bounds[0], bounds[0], bounds[1], "range")
-        qualifier = _AFTER.get(tuple(words[end : end + 2])) or _qualifier_before(words, at)
+        qualifier = _after_qualifier(words, end) or _qualifier_before(words, at)
         if qualifier in ("at_least", "more_than"):
             return Quantity(value, value, None, qualifier)
         if qualifier in ("at_most", "less_than"):

@@ -9,8 +9,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from annotator.core.agreement import AgreementInput
-from annotator.core.records import GOLD, Annotation, Document, Link
+from annotator.core.records import GOLD
 from annotator.store import queries
+from annotator.store.coding_reader import read_coding
 from annotator.store.engine import Project
 from annotator.store.services import ServiceError
 from annotator.store.tables import AnnotationRow, DocumentStatus
@@ -105,15 +106,7 @@ def agreement_input(
                 raise ServiceError(
                     f"unknown label {label!r} (codebook has {', '.join(cb.label_names)})"
                 )
-    documents: list[Document] = []
-    annotations: list[Annotation] = []
-    links: list[Link] = []
-    for doc, anns, lnks in queries.iter_documents(
-        project, selection.document_ids, selection.coders
-    ):
-        documents.append(doc)
-        annotations.extend(anns)
-        links.extend(lnks)
+    documents, annotations, links = read_coding(project, selection.document_ids, selection.coders)
     return AgreementInput(
         documents=documents,
         annotations=annotations,

@@ -196,3 +196,30 @@ def test_a_long_span_per_document() -> None:
     ia, ib, overlap = overlap_edges(a[0], a[1], b[0], b[1])
     chosen = max_matching(ia, ib, overlap)
     assert chosen.size == len(starts)
+
+
+def test_alignment_of_a_large_tangle_keeps_same_label_partners() -> None:
+    """The constructed tangle above as two coders' spans: no unit pairs ACTOR with EVENT
+    while the other coder's ACTOR is left alone, so label agreement sees no false clash."""
+    from annotator.core.agreement import AgreementInput
+    from annotator.core.agreement.alignment import align
+    from annotator.core.agreement.model import prepare
+    from annotator.core.records import Annotation, Document
+
+    a = [(0, 10, "ACTOR"), (10, 14, "ACTOR")] + [
+        (19 + 4 * k, 24 + 4 * k, "LOCATION") for k in range(12)
+    ]
+    b = [(0, 12, "ACTOR"), (12, 20, "EVENT"), (9, 10, "ACTOR")] + [
+        (21 + 4 * k, 26 + 4 * k, "LOCATION") for k in range(12)
+    ]
+    spans = [
+        Annotation(len(a) * (coder == "b") + i, f"{coder}{i}", 1, coder, label, start, end)
+        for coder, rows in (("a", a), ("b", b))
+        for i, (start, end, label) in enumerate(rows)
+    ]
+    prepared = prepare(AgreementInput([Document(1, "d1", "x" * 80)], spans))
+    units = align(prepared.spans, 2)
+    labels = units.codes(prepared.spans.label)
+    both = (labels >= 0).all(axis=0)
+    assert both.sum() == 14  # every span of coder a found a partner
+    assert (labels[0, both] == labels[1, both]).all()  # and always one of its own label

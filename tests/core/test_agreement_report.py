@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 import pytest
@@ -12,9 +12,11 @@ import pytest
 from annotator.core.agreement import (
     AgreementInput,
     agreement_report,
+    disagreements,
     format_table,
     report_csv_rows,
 )
+from annotator.core.agreement.model import AnnotationTable
 from annotator.core.records import Annotation, Document, Link
 
 TEXT = "The army killed 15 civilians in Aleppo on Sunday, the observatory said."
@@ -389,3 +391,28 @@ def test_format_table_and_csv_rows() -> None:
     assert no_variation["value"] is None and no_variation["reason"].startswith("no variation")
     assert ("unitizing_alpha", "label:ACTOR") in by_key
     assert all(row["reason"] == "" for row in rows if row["value"] is not None)
+
+
+def _as_table(annotations: list[Annotation]) -> AnnotationTable:
+    return AnnotationTable([[getattr(a, f.name) for a in annotations] for f in fields(Annotation)])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_table_of_columns_gives_the_same_figures_as_records(seed: int) -> None:
+    """The store hands the engine columns (`AnnotationTable`); given in any order, the report
+    and the disagreement list are those of the same annotations as records."""
+    rng = random.Random(seed)
+    codings = [full_coding(name) for name in ("a", "b", "c")]
+    extra = Coding("b")
+    extra.span("CASUALTY", CIVILIANS15, kind="injured", best=12)
+    extra.span("ACTOR", (0, 8), category="rebel_group")
+    codings.append(extra)
+    records = [a for c in codings for a in c.annotations]
+    shuffled = records[:]
+    rng.shuffle(shuffled)
+    data = make_input(*codings)
+    table = replace(data, annotations=_as_table(shuffled))
+    assert agreement_report(table) == agreement_report(data)
+    assert disagreements(table) == disagreements(data)
+    assert list(_as_table(records)) == records
+    assert _as_table(records)[1:3] == records[1:3]

@@ -85,7 +85,41 @@ OTHER_WORDINGS: list[tuple[str, str, str, int]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "start", "end", "precision"), SEED_SPANS + OTHER_WORDINGS)
+# Held-out wordings from real reporting (issue "Trust fixes in the data path"), each expected
+# result written by hand, in an article published Tuesday 2019-07-30.
+REPORTED: list[tuple[str, str, str, int]] = [
+    # time-of-day words do not defeat the date
+    ("at dawn on Friday", "2019-07-26", "2019-07-26", 1),
+    ("early on Friday", "2019-07-26", "2019-07-26", 1),
+    ("late on Sunday", "2019-07-28", "2019-07-28", 1),
+    ("in the early hours of Sunday", "2019-07-28", "2019-07-28", 1),
+    ("early hours of Sunday", "2019-07-28", "2019-07-28", 1),
+    ("in the early hours of Sunday morning", "2019-07-28", "2019-07-28", 1),
+    ("on Friday at dawn", "2019-07-26", "2019-07-26", 1),
+    ("on Sunday at around 10:30 pm local time", "2019-07-28", "2019-07-28", 1),
+    ("shortly after midnight on Sunday", "2019-07-28", "2019-07-28", 1),
+    ("at about 3 a.m. on Monday", "2019-07-29", "2019-07-29", 1),
+    ("on the morning of 28 July", "2019-07-28", "2019-07-28", 1),
+    ("late Friday night", "2019-07-26", "2019-07-26", 1),
+    ("Friday overnight", "2019-07-26", "2019-07-26", 1),
+    # overnight, hours, several days
+    ("overnight", "2019-07-29", "2019-07-30", 1),
+    ("overnight on Saturday", "2019-07-27", "2019-07-27", 1),
+    ("overnight Saturday into Sunday", "2019-07-27", "2019-07-28", 1),
+    ("in the past 24 hours", "2019-07-29", "2019-07-30", 1),
+    ("over the past 48 hours", "2019-07-28", "2019-07-30", 2),
+    ("on Thursday and Friday", "2019-07-25", "2019-07-26", 1),
+    ("at the weekend", "2019-07-27", "2019-07-28", 1),
+    ("over the weekend", "2019-07-27", "2019-07-28", 1),
+    # a day without a year: publication day, or far enough back to be last year's
+    ("on 30 July", "2019-07-30", "2019-07-30", 1),
+    ("on 15 September", "2018-09-15", "2018-09-15", 1),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision"), SEED_SPANS + OTHER_WORDINGS + REPORTED
+)
 def test_resolve_date(text: str, start: str, end: str, precision: int) -> None:
     assert resolve_date(text, PUBLISHED) == DateValue(start, end, precision)
 
@@ -111,6 +145,12 @@ def test_seed_spans_are_in_the_seed_article() -> None:
         "since next year",
         "\x00\ufffd",
         "Sunday " * 200,
+        # after publication in the same month or just after: refused, not moved back a year
+        "on 31 July",
+        "31 July",
+        "July 31st",
+        "on 2 August",
+        "1-3 August",
     ],
 )
 def test_unresolvable(text: str) -> None:
@@ -151,6 +191,29 @@ def test_publication_date_time_is_accepted() -> None:
     assert resolve_date("yesterday", "2019-07-30T00:15:00") == DateValue(
         "2019-07-29", "2019-07-29", 1
     )
+
+
+def test_a_day_just_before_a_new_year_is_last_year() -> None:
+    # Moving back a year is right when the day is far ahead of publication in its year.
+    assert resolve_date("on 28 December", "2020-01-02") == DateValue("2019-12-28", "2019-12-28", 1)
+
+
+@pytest.mark.parametrize(
+    ("published", "text", "day"),
+    [
+        # the source's local date, whatever its offset from UTC: never converted
+        ("2019-07-30T01:30:00+03:00", "yesterday", "2019-07-29"),  # UTC: still 29 July
+        ("2019-07-30T01:30:00+03:00", "today", "2019-07-30"),
+        ("2019-07-29T23:30:00-05:00", "today", "2019-07-29"),  # UTC: already 30 July
+        ("Tue, 30 Jul 2019 01:30:00 +0300", "today", "2019-07-30"),
+        ("Tue, 30 Jul 2019 01:30:00 +0300", "on Sunday", "2019-07-28"),
+        ("Mon, 29 Jul 2019 23:30:00 -0500", "yesterday", "2019-07-28"),
+    ],
+)
+def test_relative_dates_resolve_in_the_source_local_date(
+    published: str, text: str, day: str
+) -> None:
+    assert resolve_date(text, published) == DateValue(day, day, 1)
 
 
 def test_as_attributes() -> None:

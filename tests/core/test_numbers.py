@@ -93,7 +93,70 @@ WORDINGS: list[tuple[str, int | None, int | None, int | None, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("text", "best", "low", "high", "qualifier", "vague_term"), WORDINGS)
+# Held-out wordings from real reporting (issue "Trust fixes in the data path"), each expected
+# result written by hand from what the sentence means.
+REPORTED: list[tuple[str, int | None, int | None, int | None, str, str]] = [
+    # ages are not counts: "a" such person is one
+    ("a 15-year-old boy", 1, 1, 1, "exact", ""),
+    ("two 15-year-old boys", 2, 2, 2, "exact", ""),
+    ("a fifteen-year-old girl", 1, 1, 1, "exact", ""),
+    ("a 17 year old protester", 1, 1, 1, "exact", ""),
+    ("an 8-month-old baby", 1, 1, 1, "exact", ""),
+    ("a 70-year-old man", 1, 1, 1, "exact", ""),
+    ("three children aged 6, 8 and 11", 3, 3, 3, "exact", ""),
+    ("four people, including a 12-year-old", 4, 4, 4, "exact", ""),
+    # years are not counts
+    ("12 people killed in the 2015 bombing", 12, 12, 12, "exact", ""),
+    ("since 2011, more than 400,000", 400_000, 400_000, None, "more_than", ""),
+    ("the 2014 war killed 2,251 Palestinians", 2_251, 2_251, 2_251, "exact", ""),
+    ("in 2018, 35 journalists", 35, 35, 35, "exact", ""),
+    # negations are zero
+    ("no one was killed", 0, 0, 0, "exact", ""),
+    ("No casualties were reported", 0, 0, 0, "exact", ""),
+    ("none", 0, 0, 0, "exact", ""),
+    ("nobody was hurt", 0, 0, 0, "exact", ""),
+    ("no-one", 0, 0, 0, "exact", ""),
+    ("not a single civilian", 0, 0, 0, "exact", ""),
+    ("no deaths", 0, 0, 0, "exact", ""),
+    ("zero", 0, 0, 0, "exact", ""),
+    # a part of a total is not the total
+    ("half of the 40 dead", 20, 20, 20, "exact", ""),
+    ("a third of the 30 victims", 10, 10, 10, "exact", ""),
+    ("two-thirds of the 90 killed", 60, 60, 60, "exact", ""),
+    ("a quarter of the 10 wounded", 3, None, None, "approx", ""),  # 2.5
+    ("40% of the 200 victims", 80, 80, 80, "exact", ""),
+    ("most of the 40 dead", None, None, 40, "vague", "most"),
+    ("the majority of the 300 displaced", None, None, 300, "vague", "majority"),
+    ("two of the 15 dead", 2, 2, 2, "exact", ""),
+    # N-plus, N+ are lower bounds; "N-odd" is about N
+    ("30-plus", 30, 30, None, "at_least", ""),
+    ("100+", 100, 100, None, "at_least", ""),
+    ("200-plus people", 200, 200, None, "at_least", ""),
+    ("1,000+ families", 1_000, 1_000, None, "at_least", ""),
+    ("20-odd", 20, None, None, "approx", ""),
+    # a couple of, both
+    ("a couple of", 2, 2, 2, "exact", ""),
+    ("a couple of civilians", 2, 2, 2, "exact", ""),
+    ("both", 2, 2, 2, "exact", ""),
+    ("both soldiers", 2, 2, 2, "exact", ""),
+    ("at least a couple of", 2, 2, None, "at_least", ""),
+    # a European thousands separator is read by context, never as a decimal count
+    ("12.000", 12_000, 12_000, 12_000, "exact", ""),
+    ("more than 12.000 people", 12_000, 12_000, None, "more_than", ""),
+    ("1.500 displaced", 1_500, 1_500, 1_500, "exact", ""),
+    ("1.500 million", 1_500_000, 1_500_000, 1_500_000, "exact", ""),  # a scale: a decimal
+    # a change gives the later figure, not a range
+    ("rose from 25 to 31", 31, 31, 31, "exact", ""),
+    ("the death toll rose from 25 to 31", 31, 31, 31, "exact", ""),
+    ("was revised down from 31 to 25", 25, 25, 25, "exact", ""),
+    ("jumped from 12 to 20 overnight", 20, 20, 20, "exact", ""),
+    ("climbed to 31", 31, 31, 31, "exact", ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "best", "low", "high", "qualifier", "vague_term"), WORDINGS + REPORTED
+)
 def test_read_quantity(
     text: str, best: int | None, low: int | None, high: int | None, qualifier: str, vague_term: str
 ) -> None:
@@ -103,10 +166,17 @@ def test_read_quantity(
 def test_table_covers_every_qualifier() -> None:
     assert {row[4] for row in WORDINGS} == set(QUALIFIERS)
     assert len(WORDINGS) >= 45
+    assert len(REPORTED) >= 40
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   ", "killed", "civilians", "the attack", "1.5", "some", "none"]
+    "text",
+    [
+        *("", "   ", "killed", "civilians", "the attack", "1.5", "some"),
+        # not counts: ages without a person counted, years, percentages, parts without a total
+        *("aged 15", "the 2019 attack", "in 2014", "since 2011", "40%", "half of them"),
+        *("12.5", "no longer"),
+    ],
 )
 def test_no_quantity(text: str) -> None:
     assert read_quantity(text) is None

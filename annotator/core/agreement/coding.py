@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
@@ -19,7 +20,6 @@ from annotator.core.agreement.coefficients import (
     krippendorff_alpha,
     percent_agreement,
 )
-from annotator.core.records import Annotation
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -113,41 +113,74 @@ def label_agreement(codes: IntArray, names: Sequence[str]) -> dict[str, Any]:
     return out
 
 
-def attribute_matrix(
-    annotations: Sequence[Annotation],
-    units: Units,
-    span_label: IntArray,
-    label: int,
-    attribute: str,
-    metric: Metric,
-) -> tuple[FloatArray, list[str]]:
-    """Coders x units values of one attribute, NaN where the coder has no such value.
+@dataclass(frozen=True)
+class LabelSpans:
+    """Where the spans of one label sit in the units (coder row, unit column), their
+    attributes in the same order, and every attribute name any of them uses."""
 
-    A coder counts only where their span in the unit carries `label`; nominal values are coded
-    as integers in order of first appearance, and their names returned alongside.
-    """
+    shape: tuple[int, int]
+    rows: IntArray
+    cols: IntArray
+    attributes: list[Mapping[str, Any]]
+    used: set[str]
+
+
+def label_spans(
+    attributes: Sequence[Mapping[str, Any]], units: Units, span_label: IntArray, label: int
+) -> LabelSpans:
+    """The spans with `label` in the units, in coder-major order; `attributes[i]` are span
+    i's attributes."""
     member = units.member
-    data = np.full(member.shape, np.nan)
     rows, cols = np.nonzero(member >= 0)
     spans = member[rows, cols]
     keep = span_label[spans] == label
-    rows, cols, spans = rows[keep], cols[keep], spans[keep]
+    mine = [attributes[s] for s in spans[keep].tolist()]
+    return LabelSpans(member.shape, rows[keep], cols[keep], mine, set().union(*mine))
+
+
+def attribute_matrix(
+    placed: LabelSpans, attribute: str, metric: Metric
+) -> tuple[FloatArray, list[str]]:
+    """Coders x units values of one attribute, NaN where the coder has no such value.
+
+    A coder counts only where their span in the unit carries the label; nominal values are
+    coded as integers in order of first appearance, and their names returned alongside.
+    """
+    data = np.full(placed.shape, np.nan)
+    if attribute not in placed.used:  # most of a codebook's attributes are rarely filled
+        return data, []
+    said = [values.get(attribute) for values in placed.attributes]
+    where = [k for k, raw in enumerate(said) if raw is not None]
+    raws = [said[k] for k in where]
     codes: dict[Hashable, int] = {}
     names: list[str] = []
-    for r, c, s in zip(rows.tolist(), cols.tolist(), spans.tolist(), strict=True):
-        raw = annotations[s].attributes.get(attribute)
+
+    def code(raw: Any) -> float:
         if metric != "nominal":
             # Ordinal, interval and ratio values are numbers (integer or number attributes).
             number = numeric_value(raw)
-            if number is not None:
-                data[r, c] = number
-            continue
+            return np.nan if number is None else number
         value = nominal_value(raw)
-        if value is not None:
-            if value not in codes:
-                codes[value] = len(codes)
-                names.append(_name(raw))
-            data[r, c] = codes[value]
+        if value is None:
+            return np.nan
+        if value not in codes:
+            codes[value] = len(codes)
+            names.append(_name(raw))
+        return codes[value]
+
+    # Spans repeat a handful of distinct values: each is coded once, in order of first
+    # appearance (keyed by type too, so True and 1 stay apart).
+    keys = [(raw.__class__, raw) for raw in raws]
+    try:
+        distinct: dict[tuple[type, Any], float] = dict.fromkeys(keys, np.nan)
+    except TypeError:  # an unhashable value (a multi_choice list): code them one by one
+        coded = np.array([code(raw) for raw in raws], dtype=np.float64)
+    else:
+        for key in distinct:
+            distinct[key] = code(key[1])
+        coded = np.array([distinct[key] for key in keys], dtype=np.float64)
+    at = np.asarray(where, dtype=np.int64)
+    data[placed.rows[at], placed.cols[at]] = coded
     return data, names
 
 

@@ -11,35 +11,71 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from annotator.core.agreement.alignment import Units
-from annotator.core.agreement.model import EVENT, EVENT_ROLES, Prepared
+from annotator.core.agreement.model import EVENT, EVENT_ROLES, IntArray, Prepared
+
+BoolArray = npt.NDArray[np.bool_]
 
 Frames = dict[int, dict[str, list[int]]]
 """Event span index -> role -> filler span indices."""
 
 
-def frames(prepared: Prepared) -> Frames:
-    """Each selected EVENT span's role fillers among the selected spans (same coder only)."""
-    if EVENT not in prepared.labels:
-        return {}
-    event = prepared.labels.index(EVENT)
+@dataclass(frozen=True)
+class Fillers:
+    """Every role link of a selected EVENT span to a selected span of the same coder, once:
+    `source[k]` (the event span) fills role `EVENT_ROLES[role[k]]` with span `target[k]`, in
+    the order the links were given."""
+
+    source: IntArray
+    role: IntArray
+    target: IntArray
+
+
+def fillers(prepared: Prepared) -> Fillers:
+    """The event role links among the selected spans (see `Fillers`), found on whole arrays."""
+    empty = np.zeros(0, dtype=np.int64)
     spans = prepared.spans
-    index = {a.id: i for i, a in enumerate(spans.annotations)}
-    roles = set(EVENT_ROLES)
+    if EVENT not in prepared.labels or not prepared.links or spans.start.size == 0:
+        return Fillers(empty, empty, empty)
+    event = prepared.labels.index(EVENT)
+    ids = spans.ident
+    by_id = np.argsort(ids, kind="stable")
+    sorted_ids = ids[by_id]
+    role_index = {role: k for k, role in enumerate(EVENT_ROLES)}
+    links = prepared.links
+    role = np.array([role_index.get(k.role, -1) for k in links], dtype=np.int64)
+
+    def span_of(link_ids: list[int]) -> IntArray:
+        wanted = np.array(link_ids, dtype=np.int64)
+        # The last span with that id, as a dict from id to span would give.
+        at = np.searchsorted(sorted_ids, wanted, side="right") - 1
+        found = (at >= 0) & (sorted_ids[np.maximum(at, 0)] == wanted)
+        return np.where(found, by_id[np.maximum(at, 0)], -1).astype(np.int64)
+
+    source = span_of([k.from_id for k in links])
+    target = span_of([k.to_id for k in links])
+    keep = (role >= 0) & (source >= 0) & (target >= 0)
+    keep[keep] = (spans.label[source[keep]] == event) & (
+        spans.coder[source[keep]] == spans.coder[target[keep]]
+    )
+    source, role, target = source[keep], role[keep], target[keep]
+    # One link per (event, role, filler): the first given.
+    key = (source * len(EVENT_ROLES) + role) * spans.start.size + target
+    _, first = np.unique(key, return_index=True)
+    first.sort()
+    return Fillers(source[first], role[first], target[first])
+
+
+def frames(prepared: Prepared, found: Fillers | None = None) -> Frames:
+    """Each selected EVENT span's role fillers among the selected spans (same coder only)."""
+    found = fillers(prepared) if found is None else found
     result: Frames = {}
-    for link in prepared.links:
-        if link.role not in roles:
-            continue
-        source = index.get(link.from_id)
-        target = index.get(link.to_id)
-        if source is None or target is None or spans.label[source] != event:
-            continue
-        if spans.coder[source] != spans.coder[target]:
-            continue
-        fillers = result.setdefault(source, {}).setdefault(link.role, [])
-        if target not in fillers:
-            fillers.append(target)
+    for source, role, target in zip(
+        found.source.tolist(), found.role.tolist(), found.target.tolist(), strict=True
+    ):
+        result.setdefault(source, {}).setdefault(EVENT_ROLES[role], []).append(target)
     return result
 
 
@@ -61,20 +97,31 @@ class RoleCounts:
     n_b: dict[str, int]
 
 
-def role_counts(units: Units, is_event: np.ndarray, found: Frames, a: int, b: int) -> RoleCounts:
+def role_counts(
+    prepared: Prepared, units: Units, is_event: BoolArray, found: Fillers, a: int, b: int
+) -> RoleCounts:
     """Compare the role fillers of coders a and b on the events they both marked."""
-    aligned = np.flatnonzero(is_event[a] & is_event[b])
-    matched = dict.fromkeys(EVENT_ROLES, 0)
-    n_a = dict.fromkeys(EVENT_ROLES, 0)
-    n_b = dict.fromkeys(EVENT_ROLES, 0)
-    unit_of = units.unit
-    for u in aligned.tolist():
-        frame_a = found.get(int(units.member[a, u]), {})
-        frame_b = found.get(int(units.member[b, u]), {})
-        for role in set(frame_a) | set(frame_b):
-            fa = {int(unit_of[i]) for i in frame_a.get(role, ())}
-            fb = {int(unit_of[i]) for i in frame_b.get(role, ())}
-            matched[role] += len(fa & fb)
-            n_a[role] += len(fa)
-            n_b[role] += len(fb)
-    return RoleCounts(aligned=int(aligned.size), matched=matched, n_a=n_a, n_b=n_b)
+    aligned = is_event[a] & is_event[b]
+    n_roles, n_units = len(EVENT_ROLES), max(units.count, 1)
+    coder = prepared.spans.coder[found.source]
+    event_unit = units.unit[found.source]
+    # A coder's fillers of a role in an event are compared as the set of units they lie in.
+    key = (event_unit * n_roles + found.role) * n_units + units.unit[found.target]
+
+    def said_by(c: int) -> IntArray:
+        mine = (coder == c) & aligned[event_unit]
+        return np.unique(key[mine])
+
+    key_a, key_b = said_by(a), said_by(b)
+    both = np.intersect1d(key_a, key_b, assume_unique=True)
+
+    def per_role(keys: IntArray) -> dict[str, int]:
+        counts = np.bincount((keys // n_units) % n_roles, minlength=n_roles)
+        return {role: int(counts[k]) for k, role in enumerate(EVENT_ROLES)}
+
+    return RoleCounts(
+        aligned=int(np.count_nonzero(aligned)),
+        matched=per_role(both),
+        n_a=per_role(key_a),
+        n_b=per_role(key_b),
+    )

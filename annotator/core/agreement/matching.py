@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -94,6 +92,11 @@ def _solve(ia: IntArray, ib: IntArray, weight: IntArray, preferred: BoolArray) -
     rule. A star (one span on one side) simply takes its most valuable edge; other groups are
     solved as assignment problems, batched (see `_assign`).
     """
+    # scipy.sparse costs a fifth of a second to import: only agreement pays for it, not every
+    # command and window that imports this package.
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     rows, r = np.unique(ia, return_inverse=True)
     cols, c = np.unique(ib, return_inverse=True)
     r, c = r.astype(np.int64), c.astype(np.int64)
@@ -149,6 +152,9 @@ def _assign(r: IntArray, c: IntArray, group: IntArray, value: IntArray) -> IntAr
     contiguous block of each. Every row also gets a private dummy column worth nothing, so a
     full assignment of the batch's rows always exists; rows left on their dummy are unmatched.
     """
+    from scipy.sparse import csr_matrix  # imported here: see `_solve`
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     row_id = np.unique(group * (int(r.max()) + 1) + r, return_inverse=True)[1].astype(np.int64)
     col_id = np.unique(group * (int(c.max()) + 1) + c, return_inverse=True)[1].astype(np.int64)
     # Rows and columns are numbered in group order, so each group's block starts where the

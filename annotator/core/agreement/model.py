@@ -8,7 +8,8 @@ alignment and unitizing code can work on whole arrays at once.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -55,11 +56,89 @@ class AgreementInput:
     labels: Sequence[str] | None = None
 
 
+class AnnotationTable(Sequence[Annotation]):
+    """Annotations held as columns, as the store reads them for agreement.
+
+    Building 150,000 `Annotation` records costs more than reading their rows, and the engine
+    needs only a few columns: `prepare` reads the columns directly, and a record is built only
+    when someone asks for one (a disagreement row, say). `columns` are in `Annotation` field
+    order (id, uid, document_id, coder, label, start, end, attributes, ...), all one length,
+    the attributes already decoded.
+    """
+
+    __slots__ = ("_columns", "_size")
+
+    def __init__(self, columns: Sequence[Sequence[Any]]) -> None:
+        if len(columns) != len(_FIELDS) or len({len(c) for c in columns}) > 1:
+            raise ValueError(f"an annotation table has {len(_FIELDS)} columns of one length")
+        self._size = len(columns[0])
+        self._columns = list(columns)
+
+    @classmethod
+    def empty(cls) -> AnnotationTable:
+        return cls([() for _ in _FIELDS])
+
+    def column(self, name: str) -> Sequence[Any]:
+        """One field of every annotation, in order ("id", "coder", "start", ...)."""
+        return self._columns[_FIELDS.index(name)]
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> Annotation: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Annotation]: ...
+    def __getitem__(self, index: int | slice) -> Annotation | list[Annotation]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._size))]
+        return Annotation(*(column[index] for column in self._columns))
+
+
+_FIELDS = tuple(f.name for f in fields(Annotation))
+
+
+class _Picked(Sequence[Annotation]):
+    """Some annotations of a sequence, by position, without copying them."""
+
+    __slots__ = ("_positions", "_source")
+
+    def __init__(self, source: Sequence[Annotation], positions: list[int]) -> None:
+        self._source, self._positions = source, positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> Annotation: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Annotation]: ...
+    def __getitem__(self, index: int | slice) -> Annotation | list[Annotation]:
+        if isinstance(index, slice):
+            return [self._source[i] for i in self._positions[index]]
+        return self._source[self._positions[index]]
+
+
+def _columns(annotations: Sequence[Annotation]) -> dict[str, Sequence[Any]]:
+    """The fields `prepare` needs, as columns."""
+    if isinstance(annotations, AnnotationTable):
+        return {name: annotations.column(name) for name in _NEEDED}
+    return {name: [getattr(a, name) for a in annotations] for name in _NEEDED}
+
+
+_NEEDED = ("id", "document_id", "coder", "label", "start", "end", "attributes")
+
+
 @dataclass(frozen=True)
 class Spans:
-    """The selected annotations as columns; offsets are global (document base + offset)."""
+    """The selected annotations as columns; offsets are global (document base + offset).
 
-    annotations: list[Annotation]
+    `annotations[i]` is span i's record (built on demand from a table), `attributes[i]` its
+    attributes and `ident[i]` its id."""
+
+    annotations: Sequence[Annotation]
+    attributes: list[dict[str, Any]]
+    ident: IntArray
     document: IntArray  # position of the document in `documents`
     start: IntArray
     end: IntArray
@@ -90,28 +169,31 @@ def prepare(data: AgreementInput) -> Prepared:
     lengths = np.array([len(doc.text) for doc in documents], dtype=np.int64)
     base = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
 
+    source = (
+        data.annotations
+        if isinstance(data.annotations, AnnotationTable)
+        else list(data.annotations)
+    )
+    column = _columns(source)
+    doc_of = np.array([position.get(d, -1) for d in column["document_id"]], dtype=np.int64)
     if data.coders is None:
-        coders = sorted({a.coder for a in data.annotations if a.document_id in position} - {GOLD})
+        in_documents = np.flatnonzero(doc_of >= 0).tolist()
+        coder_column = column["coder"]
+        coders = sorted({coder_column[i] for i in in_documents} - {GOLD})
     else:
         coders = list(dict.fromkeys(data.coders))
     coder_index = {name: i for i, name in enumerate(coders)}
-
-    selected = [a for a in data.annotations if a.coder in coder_index and a.document_id in position]
+    coder_of = np.array([coder_index.get(c, -1) for c in column["coder"]], dtype=np.int64)
+    keep = (doc_of >= 0) & (coder_of >= 0)
     if data.labels is None:
-        labels = sorted({a.label for a in selected})
+        label_column = column["label"]
+        labels = sorted({label_column[i] for i in np.flatnonzero(keep).tolist()})
     else:
         labels = list(dict.fromkeys(data.labels))
-        wanted = set(labels)
-        selected = [a for a in selected if a.label in wanted]
     label_index = {name: i for i, name in enumerate(labels)}
-
-    for a in selected:
-        size = lengths[position[a.document_id]]
-        if not 0 <= a.start <= a.end <= size:
-            raise ValueError(
-                f"agreement: annotation {a.uid or a.id} of {a.coder} in document "
-                f"{a.document_id} has offsets {a.start}-{a.end} outside its text (0-{size})"
-            )
+    label_of = np.array([label_index.get(x, -1) for x in column["label"]], dtype=np.int64)
+    keep &= label_of >= 0
+    selected = np.flatnonzero(keep)
 
     metrics: dict[str, Metric] = {}
     for key, metric in data.attribute_metrics.items():
@@ -128,18 +210,30 @@ def prepare(data: AgreementInput) -> Prepared:
         if label in label_index or data.labels is None:
             metrics[key] = metric
 
-    document = np.array([position[a.document_id] for a in selected], dtype=np.int64)
-    start = np.array([a.start for a in selected], dtype=np.int64)
-    end = np.array([a.end for a in selected], dtype=np.int64)
-    label_code = np.array([label_index[a.label] for a in selected], dtype=np.int64)
-    coder = np.array([coder_index[a.coder] for a in selected], dtype=np.int64)
+    document = doc_of[selected]
+    start = np.array(column["start"], dtype=np.int64)[selected]
+    end = np.array(column["end"], dtype=np.int64)[selected]
+    label_code = label_of[selected]
+    coder = coder_of[selected]
+    outside = np.flatnonzero((start < 0) | (start > end) | (end > lengths[document]))
+    if outside.size:
+        a = source[int(selected[outside[0]])]
+        raise ValueError(
+            f"agreement: annotation {a.uid or a.id} of {a.coder} in document "
+            f"{a.document_id} has offsets {a.start}-{a.end} outside its text "
+            f"(0-{lengths[document[outside[0]]]})"
+        )
     # Spans in a fixed order (document, start, end, label, coder, id), whatever order the
     # caller gave: alignment breaks its last ties by this order (docs/agreement.md).
-    ident = np.array([a.id for a in selected], dtype=np.int64)
+    ident = np.array(column["id"], dtype=np.int64)[selected]
     order = np.lexsort((ident, coder, label_code, end, start, document))
-    offset = base[document[order]] if selected else np.zeros(0, dtype=np.int64)
+    offset = base[document[order]] if selected.size else np.zeros(0, dtype=np.int64)
+    picked = selected[order].tolist()
+    attributes = column["attributes"]
     spans = Spans(
-        annotations=[selected[i] for i in order.tolist()],
+        annotations=_Picked(source, picked),
+        attributes=[attributes[i] for i in picked],
+        ident=ident[order],
         document=document[order],
         start=offset + start[order],
         end=offset + end[order],

@@ -19,12 +19,14 @@ import numpy as np
 
 from annotator.core.agreement.alignment import Units, align
 from annotator.core.agreement.coding import (
+    LabelSpans,
     attribute_agreement,
     attribute_matrix,
     cohen_pairs,
     label_agreement,
+    label_spans,
 )
-from annotator.core.agreement.events import event_units, frames, role_counts
+from annotator.core.agreement.events import event_units, fillers, role_counts
 from annotator.core.agreement.model import AgreementInput, Prepared, prepare
 from annotator.core.agreement.spans import LABELED, VARIANTS, PairCounts, f1, pair_counts
 from annotator.core.agreement.unitizing import unitizing_alpha
@@ -138,6 +140,8 @@ def _span_section(
 
 def _attribute_section(prepared: Prepared, units: Units) -> dict[str, Any]:
     result: dict[str, Any] = {}
+    by_label: dict[str, LabelSpans] = {}
+    attributes = prepared.spans.attributes
     for key, metric in prepared.metrics.items():
         label, _, attribute = key.partition(".")
         if label not in prepared.labels:
@@ -150,14 +154,10 @@ def _attribute_section(prepared: Prepared, units: Units) -> dict[str, Any]:
                 "reason": f"no span labelled {label}",
             }
             continue
-        data, names = attribute_matrix(
-            prepared.spans.annotations,
-            units,
-            prepared.spans.label,
-            prepared.labels.index(label),
-            attribute,
-            metric,
-        )
+        if label not in by_label:
+            index = prepared.labels.index(label)
+            by_label[label] = label_spans(attributes, units, prepared.spans.label, index)
+        data, names = attribute_matrix(by_label[label], attribute, metric)
         result[key] = attribute_agreement(data, metric, names)
     return result
 
@@ -179,9 +179,9 @@ def agreement_report(data: AgreementInput) -> dict[str, Any]:
     units = align(spans, len(coders))
     codes = units.codes(spans.label)
     kappas = cohen_pairs(codes)
-    found = frames(prepared)
+    found = fillers(prepared)
     _, is_event = event_units(prepared, units)
-    roles = [role_counts(units, is_event, found, a, b) for a, b in pairs]
+    roles = [role_counts(prepared, units, is_event, found, a, b) for a, b in pairs]
 
     pair_rows: list[dict[str, Any]] = []
     for (a, b), c, (_, _, kappa), r in zip(pairs, counts, kappas, roles, strict=True):
