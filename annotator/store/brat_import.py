@@ -33,11 +33,13 @@ def read_brat(
     ann_path = txt.with_suffix(".ann")
     if not txt.exists():
         raise ImportRejected(f"{txt}: no such file (every .ann needs its .txt)")
-    raw_text = decode_file(txt, read_bytes(txt, options.max_bytes), options.max_bytes)
+    raw_text = decode_file(
+        txt, read_bytes(txt, options.max_bytes), options.max_bytes, options.encoding
+    )
     ann_text = ""
     if ann_path.exists():
         data = read_bytes(ann_path, max(options.max_bytes * 10, 2**26))
-        ann_text = decode_file(ann_path, data, 2**62) if data.strip() else ""
+        ann_text = decode_file(ann_path, data, 2**62, options.encoding) if data.strip() else ""
     try:
         parsed = parse_ann(ann_text, raw_text, str(ann_path))
     except BratError as exc:

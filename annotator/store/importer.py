@@ -41,7 +41,14 @@ from annotator.store.import_model import (
 )
 from annotator.store.readers import check_document, read_file
 from annotator.store.services import coder_id
-from annotator.store.tables import AnnotationRow, AuditEntry, CoderRow, DocumentRow, LinkRow
+from annotator.store.tables import (
+    AnnotationRow,
+    AuditEntry,
+    CoderRow,
+    DocumentRow,
+    LinkRow,
+    now,
+)
 
 BATCH = 500  # rows per executemany and per "IN (...)" look-up
 DOCUMENT_TABLE: Table = SQLModel.metadata.tables["document"]
@@ -66,8 +73,9 @@ def import_paths(
     report = ImportReport()
     staged = stage(collect(paths, options.format), options, codebook, report, progress)
     known = _Known.read(project)
+    rows = sqlite_rows(staged) if project.is_sqlite else None
     with project.write() as s:
-        writer = _Writer(s, codebook.version, report, known)
+        writer = _Writer(s, codebook.version, report, known, rows)
         writer.write(staged)
         writer.finish()
     return report
@@ -104,6 +112,35 @@ def stage(
     if progress is not None and since:
         progress(since)
     return out
+
+
+SQLITE_INSERT = (
+    "INSERT INTO document (ext_id, sha256, title, source, url, published, language, meta, text,"
+    " length, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+
+
+def sqlite_rows(staged: Sequence[PendingDocument]) -> dict[str, tuple[Any, ...]]:
+    """Each document's row for ``SQLITE_INSERT`` but its external id (decided under the lock),
+    by content hash: built before the write lock is taken, as the columns' own types store them."""
+    meta = DOCUMENT_TABLE.c.meta.type.bind_processor(sqlite.dialect())
+    assert meta is not None
+    created = now().strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's DateTime on SQLite
+    return {
+        d.sha: (
+            d.sha,
+            d.title,
+            d.source,
+            d.url,
+            d.published,
+            d.language,
+            meta(d.metadata),
+            d.text,
+            len(d.text),
+            created,
+        )
+        for d in staged
+    }
 
 
 class _Known:
@@ -152,7 +189,12 @@ class _Writer:
     """Inserts staged documents with their annotations and links, inside one transaction."""
 
     def __init__(
-        self, session: Session, codebook_version: int, report: ImportReport, known: _Known
+        self,
+        session: Session,
+        codebook_version: int,
+        report: ImportReport,
+        known: _Known,
+        sqlite_rows: dict[str, tuple[Any, ...]] | None = None,
     ) -> None:
         self.s = session
         self.version = codebook_version
@@ -161,6 +203,7 @@ class _Writer:
         known.refresh(session)
         self.coders: dict[str, int] = {}
         self.insert = _insert_new_documents(session.get_bind().dialect.name)
+        self.sqlite_rows = sqlite_rows
 
     def _coder(self, name: str) -> int:
         if name not in self.coders:
@@ -187,6 +230,22 @@ class _Writer:
             self.report.merged += 1
 
     def _insert(self, batch: list[PendingDocument]) -> None:
+        if self.sqlite_rows is not None:
+            added = self._insert_sqlite(batch, self.sqlite_rows)
+        else:
+            added = self._insert_returning(batch)
+        lost = [d for d in batch if d.sha not in added]
+        if lost:
+            self._resolve(lost)
+        new = [d for d in batch if d.sha in added]
+        self.report.added += len(new)
+        for d in new:
+            self.known.sha[d.sha] = added[d.sha]
+        with_annotations = [(d, added[d.sha]) for d in new if d.annotations]
+        if with_annotations:
+            self._write_annotations(with_annotations)
+
+    def _insert_returning(self, batch: list[PendingDocument]) -> dict[str, int]:
         rows = [
             {
                 "ext_id": d.ext_id,
@@ -202,17 +261,21 @@ class _Writer:
             }
             for d in batch
         ]
-        added = {sha: int(i) for i, sha in self.s.connection().execute(self.insert, rows)}
-        lost = [d for d in batch if d.sha not in added]
-        if lost:
-            self._resolve(lost)
-        new = [d for d in batch if d.sha in added]
-        self.report.added += len(new)
-        for d in new:
-            self.known.sha[d.sha] = added[d.sha]
-        with_annotations = [(d, added[d.sha]) for d in new if d.annotations]
-        if with_annotations:
-            self._write_annotations(with_annotations)
+        return {sha: int(i) for i, sha in self.s.connection().execute(self.insert, rows)}
+
+    def _insert_sqlite(
+        self, batch: list[PendingDocument], prepared: dict[str, tuple[Any, ...]]
+    ) -> dict[str, int]:
+        """The driver's own executemany of rows prepared before the lock was taken. This
+        transaction holds SQLite's write lock, so the rows past the largest id are ours."""
+        cursor = self.s.connection().connection.cursor()  # the driver's own: no row objects
+        try:
+            before = cursor.execute("SELECT coalesce(max(id), 0) FROM document").fetchone()[0]
+            cursor.executemany(SQLITE_INSERT, [(d.ext_id, *prepared[d.sha]) for d in batch])
+            cursor.execute("SELECT sha256, id FROM document WHERE id > ?", (before,))
+            return dict(cursor.fetchall())
+        finally:
+            cursor.close()
 
     def _resolve(self, lost: list[PendingDocument]) -> None:
         """Documents another import added while this one was staging: skipped if their text is
