@@ -111,7 +111,11 @@ class ImportReport:
     merged: int = 0  # of those, documents that received another coder's annotations
     annotations: int = 0
     links: int = 0
-    dropped: dict[str, int] = field(default_factory=dict)  # brat types left out on request
+    # brat: what was left out on request ("relation 'Cause'": 2), and what was kept in another
+    # form ("normalisations (N) kept as notes": 3); each one counted, never silently.
+    dropped: dict[str, int] = field(default_factory=dict)
+    converted: dict[str, int] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)  # "file line N: what could not be kept"
     skipped_ids: list[str] = field(default_factory=list)
 
 
@@ -173,6 +177,14 @@ def decode_file(path: Path, data: bytes, limit: int, encoding: str = "") -> str:
     """The text of a file: UTF-8 (or UTF-16, told by its BOM or its NULs) unless ``encoding``
     names another; a byte that does not decode is named with its line."""
     encoding = encoding or _utf16(data)
+    if not encoding and b"\x00" in data[:8192]:
+        # Text with a stray NUL decodes, and the field check names its line and field; what
+        # does not decode is binary.
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ImportRejected(f"{path}: binary file (contains NUL bytes), not text") from None
+        encoding = "utf-8"
     if not encoding:
         try:
             return decode(data, limit)

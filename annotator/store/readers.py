@@ -239,7 +239,11 @@ def read_file(
 
 
 def check_document(doc: PendingDocument, codebook: Codebook) -> None:
-    """Cross-annotation checks of one document: unique ids, links valid for the codebook."""
+    """Cross-annotation checks of one document: unique ids, links valid for the codebook, and
+    no NUL character in any field (PostgreSQL cannot store one in text)."""
+    nul = _nul_field(doc)
+    if nul:
+        raise ImportRejected(f"{doc.origin}: field {nul!r} contains a NUL character (\\0)")
     by_uid: dict[str, PendingAnnotation] = {}
     for a in doc.annotations:
         if a.uid in by_uid:
@@ -265,3 +269,42 @@ def check_document(doc: PendingDocument, codebook: Codebook) -> None:
         filled[(k.from_uid, k.role)] = filled.get((k.from_uid, k.role), 0) + 1
         if mx is not None and filled[(k.from_uid, k.role)] > mx:
             raise ImportRejected(f"{where}: role '{k.role}' takes at most {mx}")
+
+
+def _nul_field(doc: PendingDocument) -> str:
+    """The name of the first field holding a NUL character, or ""."""
+    for name in ("text", "ext_id", "title", "source", "url", "published", "language"):
+        if "\x00" in getattr(doc, name):
+            return "id" if name == "ext_id" else name
+    found = _nul_in(doc.metadata, "metadata")
+    if found:
+        return found
+    for i, a in enumerate(doc.annotations):
+        where = f"annotations[{i}]"
+        for name in ("uid", "coder", "label", "note", "source_uid"):
+            if "\x00" in getattr(a, name):
+                return f"{where}.{name}"
+        found = _nul_in(a.attributes, f"{where}.attributes")
+        if found:
+            return found
+    for i, k in enumerate(doc.links):
+        for name in ("uid", "coder", "from_uid", "role", "to_uid"):
+            if "\x00" in getattr(k, name):
+                return f"links[{i}].{name}"
+    return ""
+
+
+def _nul_in(value: object, where: str) -> str:
+    if isinstance(value, str):
+        return where if "\x00" in value else ""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_in(key, f"{where} key") or _nul_in(item, f"{where}.{key}")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_in(item, f"{where}[{i}]")
+            if found:
+                return found
+    return ""
