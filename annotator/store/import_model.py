@@ -3,6 +3,7 @@ links, the options, the report, and finding the input files."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -138,9 +139,16 @@ def detect_format(path: Path) -> str:
     return fmt
 
 
-def collect(paths: Sequence[str | Path], fmt: str | None) -> list[tuple[Path, str]]:
+@dataclass(frozen=True)
+class InputFile:
+    path: Path
+    format: str
+    coder: str = ""  # brat: the coder folder of a multi-coder export it is in
+
+
+def collect(paths: Sequence[str | Path], fmt: str | None) -> list[InputFile]:
     """The files to read, each with its format."""
-    out: list[tuple[Path, str]] = []
+    out: list[InputFile] = []
     for raw in paths:
         p = Path(raw)
         if not p.exists():
@@ -155,12 +163,28 @@ def collect(paths: Sequence[str | Path], fmt: str | None) -> list[tuple[Path, st
                 files = [f for f in files if f.with_suffix(".ann").exists()]
             if not files:
                 raise ImportRejected(f"{p}: no {pattern} files in this folder")
-            out.extend((f, kind) for f in files)
+            folders = coder_folders(p, files) if kind == "brat" else False
+            out.extend(InputFile(f, kind, f.parent.name if folders else "") for f in files)
         elif kind == "brat" and p.suffix.lower() == ".ann":
-            out.append((p.with_suffix(".txt"), kind))
+            out.append(InputFile(p.with_suffix(".txt"), kind))
         else:
-            out.append((p, kind))
+            out.append(InputFile(p, kind))
     return out
+
+
+def coder_folders(root: Path, files: Sequence[Path]) -> bool:
+    """Is ``root`` a brat export with a folder per coder (our ``export --format brat`` of
+    several coders): ``annotation.conf`` at the top, no documents there, and two or more
+    subfolders each holding the same documents?"""
+    if not (root / "annotation.conf").is_file():
+        return False
+    by_folder: dict[Path, set[str]] = {}
+    for f in files:
+        if f.parent.parent != root:
+            return False
+        by_folder.setdefault(f.parent, set()).add(f.name)
+    names = list(by_folder.values())
+    return len(names) >= 2 and all(n == names[0] for n in names)
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
@@ -183,7 +207,11 @@ def decode_file(path: Path, data: bytes, limit: int, encoding: str = "") -> str:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            raise ImportRejected(f"{path}: binary file (contains NUL bytes), not text") from None
+            binary = True
+        else:
+            binary = _CONTROL.search(data, 0, 8192) is not None
+        if binary:
+            raise ImportRejected(f"{path}: binary file (contains NUL bytes), not text")
         encoding = "utf-8"
     if not encoding:
         try:
@@ -207,6 +235,10 @@ def decode_file(path: Path, data: bytes, limit: int, encoding: str = "") -> str:
             f"{path}:{line}: invalid {exc.encoding.upper()}: byte 0x{data[exc.start]:02x} at "
             f"offset {exc.start:,}{hint if encoding == 'utf-8' else ''}"
         ) from None
+
+
+# Control bytes that text (even text with a stray NUL) does not hold and binary data does.
+_CONTROL = re.compile(rb"[\x01-\x08\x0e-\x1a]")
 
 
 def _utf16(data: bytes) -> str:

@@ -35,6 +35,7 @@ from annotator.store.import_model import (
     ImportOptions,
     ImportRejected,
     ImportReport,
+    InputFile,
     PendingDocument,
     Progress,
     collect,
@@ -82,7 +83,7 @@ def import_paths(
 
 
 def stage(
-    files: Sequence[tuple[Path, str]],
+    files: Sequence[InputFile],
     options: ImportOptions,
     codebook: Codebook,
     report: ImportReport,
@@ -92,8 +93,8 @@ def stage(
     first: dict[str, PendingDocument] = {}
     out: list[PendingDocument] = []
     since = 0
-    for path, fmt in files:
-        for doc in read_file(path, fmt, options, codebook, report):
+    for file in files:
+        for doc in read_file(file, options, codebook, report):
             check_document(doc, codebook)
             doc.sha = sha256(doc.text)
             earlier = first.get(doc.sha)

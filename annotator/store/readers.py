@@ -20,6 +20,7 @@ from annotator.store.import_model import (
     ImportOptions,
     ImportRejected,
     ImportReport,
+    InputFile,
     PendingAnnotation,
     PendingDocument,
     PendingLink,
@@ -219,8 +220,9 @@ def _annotation_from_json(
 
 
 def read_file(
-    path: Path, fmt: str, options: ImportOptions, codebook: Codebook, report: ImportReport
+    file: InputFile, options: ImportOptions, codebook: Codebook, report: ImportReport
 ) -> Iterator[PendingDocument]:
+    path, fmt = file.path, file.format
     if fmt == "txt":
         return read_txt(path, options)
     if fmt == "jsonl":
@@ -231,7 +233,13 @@ def read_file(
         return read_csv(path, options)
     from annotator.store.brat_import import read_brat
 
-    docs: Iterator[PendingDocument] = read_brat(path, options, codebook, report)
+    coder = file.coder
+    if coder:
+        try:
+            coder = valid_coder_name(coder)
+        except ValueError as exc:
+            raise ImportRejected(f"{path.parent}: coder folder name: {exc}") from None
+    docs: Iterator[PendingDocument] = read_brat(path, options, codebook, report, coder)
     return docs
 
 
