@@ -41,7 +41,7 @@ from annotator.store.import_model import (
     collect,
 )
 from annotator.store.readers import check_document, read_file
-from annotator.store.services import coder_id
+from annotator.store.services import coder_id, valid_coder_name
 from annotator.store.tables import (
     AnnotationRow,
     AuditEntry,
@@ -178,11 +178,10 @@ class _Known:
         self.last_id = new.last_id
 
 
-def _insert_new_documents(dialect: str) -> Insert:
+def _insert_new_documents(dialect: Any) -> Insert:
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING id, sha256``: rows that another import
     added meanwhile (same text or same external id) are left out, not an error."""
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    stmt: Insert = module.insert(DOCUMENT_TABLE).on_conflict_do_nothing()
+    stmt: Insert = dialect.insert(DOCUMENT_TABLE).on_conflict_do_nothing()
     return stmt.returning(DOCUMENT_TABLE.c.id, DOCUMENT_TABLE.c.sha256)
 
 
@@ -203,12 +202,17 @@ class _Writer:
         self.known = known
         known.refresh(session)
         self.coders: dict[str, int] = {}
-        self.insert = _insert_new_documents(session.get_bind().dialect.name)
+        dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        self.insert = _insert_new_documents(dialect)
+        self.coder_insert = dialect.insert(CoderRow).on_conflict_do_nothing()
         self.sqlite_rows = sqlite_rows
 
     def _coder(self, name: str) -> int:
+        """The coder's id, creating the coder if new: ``ON CONFLICT DO NOTHING``, so that two
+        imports bringing the same new coder at once both get the one row."""
         if name not in self.coders:
-            self.coders[name] = coder_id(self.s, name)
+            self.s.execute(self.coder_insert.values(name=valid_coder_name(name), created_at=now()))
+            self.coders[name] = coder_id(self.s, name, create=False)
         return self.coders[name]
 
     def write(self, staged: Sequence[PendingDocument]) -> None:
@@ -302,6 +306,9 @@ class _Writer:
         coder who already has work on the document is left alone, so importing the same file
         twice is still a no-op. Ids that clash with other coders' ids are renumbered.
         """
+        # Another import merging into this document at the same time waits here (PostgreSQL;
+        # SQLite's write lock already serialises imports), then sees what that one added.
+        self.s.exec(select(DocumentRow.id).where(DocumentRow.id == document_id).with_for_update())
         present = set(
             self.s.exec(
                 select(CoderRow.name)

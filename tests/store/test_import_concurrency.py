@@ -152,10 +152,32 @@ def test_an_import_killed_before_its_commit_leaves_nothing(tmp_path: Path) -> No
     project.close()
 
 
-def test_two_imports_of_the_same_file_at_once(project: Project, tmp_path: Path) -> None:
-    """One adds the documents, the other reports them skipped; neither fails. On PostgreSQL
-    both are held until each has looked for existing documents, so both try to insert."""
+def with_annotations(path: Path) -> Path:
+    """Each document of ``path`` with an annotation of a coder new to the project."""
+    lines = path.read_text("utf-8").splitlines()
+    with path.open("w", encoding="utf-8") as fh:
+        for line in lines:
+            doc = json.loads(line)
+            doc["annotations"] = [{"id": "a1", "coder": "alice", "label": "ACTOR",
+                                   "start": 0, "end": 6}]  # fmt: skip
+            fh.write(json.dumps(doc) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("case", ["new", "merging", "new coder"])
+def test_two_imports_of_the_same_file_at_once(project: Project, tmp_path: Path, case: str) -> None:
+    """One adds the documents (or, for documents already there, a coder's annotations), the
+    other reports them skipped; neither fails. On PostgreSQL both are held until each has
+    looked for existing documents, so both try to write. ("new coder": two different files
+    whose annotations bring the same new coder.)"""
     source = articles(tmp_path / "same.jsonl", 300)
+    sources = [source, source]
+    annotated = case == "merging"
+    if annotated:
+        import_paths(project, [source])
+        with_annotations(source)
+    elif case == "new coder":
+        sources = [with_annotations(articles(tmp_path / f"{p}.jsonl", 300, p)) for p in "ab"]
     postgres = not project.is_sqlite
     barrier = threading.Barrier(2, timeout=120)
     original = importer._Known.refresh
@@ -170,10 +192,10 @@ def test_two_imports_of_the_same_file_at_once(project: Project, tmp_path: Path) 
     reports: list[ImportReport] = []
     errors: list[BaseException] = []
 
-    def run() -> None:
+    def run(path: Path) -> None:
         other = Project.open(project.url)
         try:
-            reports.append(import_paths(other, [source]))
+            reports.append(import_paths(other, [path]))
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -181,11 +203,22 @@ def test_two_imports_of_the_same_file_at_once(project: Project, tmp_path: Path) 
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(importer._Known, "refresh", refresh_then_wait)
-        threads = [threading.Thread(target=run) for _ in range(2)]
+        threads = [threading.Thread(target=run, args=(p,)) for p in sources]
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=300)
     assert errors == []
-    assert sorted((r.added, r.skipped) for r in reports) == [(0, 300), (300, 0)]
-    assert queries.info(project)["documents"] == 300
+    if annotated:
+        assert sorted((r.added, r.skipped, r.merged) for r in reports) == [
+            (0, 300, 0),
+            (0, 300, 300),
+        ]
+        assert queries.info(project)["annotations"] == 300
+        assert queries.info(project)["documents"] == 300
+    elif case == "new coder":
+        assert [(r.added, r.annotations) for r in reports] == [(300, 300), (300, 300)]
+        assert queries.info(project)["documents"] == 600
+    else:
+        assert sorted((r.added, r.skipped) for r in reports) == [(0, 300), (300, 0)]
+        assert queries.info(project)["documents"] == 300
