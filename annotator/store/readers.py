@@ -1,5 +1,5 @@
-"""Format readers for ``annotator import``: txt, JSONL (SPEC §3.4) and CSV (brat lives in
-``brat_import``). Each yields ``PendingDocument``s checked against the codebook; a fault raises
+"""Format readers for ``annotator import``: txt and JSONL (docs/formats.md); CSV lives in
+``csv_reader`` and brat in ``brat_import``. Each yields ``PendingDocument``s checked against the codebook; a fault raises
 ``ImportRejected`` naming the file, line and field."""
 
 from __future__ import annotations
