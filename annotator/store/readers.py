@@ -1,6 +1,6 @@
 """Format readers for ``annotator import``: txt and JSONL (docs/formats.md); CSV lives in
-``csv_reader`` and brat in ``brat_import``. Each yields ``PendingDocument``s checked against the codebook; a fault raises
-``ImportRejected`` naming the file, line and field."""
+``csv_reader`` and brat in ``brat_import``. Each yields ``PendingDocument``s checked against
+the codebook; a fault raises ``ImportRejected`` naming the file, line and field."""
 
 from __future__ import annotations
 
