@@ -103,6 +103,7 @@ class _Converter:
         self.events: dict[str, PendingAnnotation] = {}  # brat E id -> its own EVENT span
         self.left_out: set[str] = set()  # T and E ids left out on request
         self.relations: set[str] = set()  # R ids
+        self.joined: set[str] = set()  # T ids of discontinuous spans joined on request
         self.lines: dict[str, int] = {}  # annotation uid -> its .ann line, for messages
         self.filled: dict[tuple[str, str], int] = {}  # (span uid, role) -> links so far
 
@@ -160,6 +161,8 @@ class _Converter:
     def _continuous(self, s: BratSpan) -> bool:
         """One span as brat must write it (fragments cut only at line breaks), or joined on
         request (counted); otherwise the import is refused with the line."""
+        if s.id in self.joined:
+            return True
         ordered = sorted(s.fragments)
         gaps = [self.base[a[1] : b[0]] for a, b in itertools.pairwise(ordered)]
         if all(not gap.strip(LINE_BREAKS) for gap in gaps):
@@ -167,6 +170,7 @@ class _Converter:
         offsets = ";".join(f"{a} {b}" for a, b in s.fragments)
         if self.options.join_fragments:
             self.count(self.report.converted, "discontinuous spans joined into one span")
+            self.joined.add(s.id)  # a trigger of several events is counted once
             return True
         raise ImportRejected(
             f"{self.p.source} line {s.line}: {s.id} is discontinuous ({offsets}) and a span "

@@ -206,6 +206,7 @@ class _Writer:
         self.insert = _insert_new_documents(dialect)
         self.coder_insert = dialect.insert(CoderRow).on_conflict_do_nothing()
         self.sqlite_rows = sqlite_rows
+        self.retried: set[str] = set()  # content hashes inserted a second time
 
     def _coder(self, name: str) -> int:
         """The coder's id, creating the coder if new: ``ON CONFLICT DO NOTHING``, so that two
@@ -286,13 +287,36 @@ class _Writer:
         """Documents another import added while this one was staging: skipped if their text is
         there now; if only their external id was taken, they get another one (or, for an id
         the input gave explicitly, the import is refused)."""
-        self.known.refresh(self.s)
+        there = dict(
+            self.s.exec(
+                select(DocumentRow.sha256, DocumentRow.id).where(
+                    col(DocumentRow.sha256).in_([d.sha for d in lost])
+                )
+            ).all()
+        )
+        taken = set(
+            self.s.exec(
+                select(DocumentRow.ext_id).where(
+                    col(DocumentRow.ext_id).in_([d.ext_id for d in lost])
+                )
+            ).all()
+        )
+        self.known.ext_ids |= taken
         retry: list[PendingDocument] = []
         for doc in lost:
-            existing = self.known.sha.get(doc.sha)
+            existing = there.get(doc.sha)
             if existing is not None:
-                self._skip(doc, existing)
+                self.known.sha[doc.sha] = int(existing)
+                self._skip(doc, int(existing))
                 continue
+            if doc.ext_id not in taken or doc.sha in self.retried:
+                # Refused, yet neither its text nor its id can be seen: rows this role may
+                # not read (a team project's row-level security).
+                raise ImportRejected(
+                    f"{doc.origin}: this document is already in the project but hidden from "
+                    "you (same text or id); ask the project's manager to import it"
+                )
+            self.retried.add(doc.sha)
             doc.ext_id = _unique_ext_id(doc, self.known.ext_ids)
             self.known.ext_ids.add(doc.ext_id)
             retry.append(doc)

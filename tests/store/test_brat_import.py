@@ -322,3 +322,13 @@ def test_a_brat_export_of_several_coders_imports_back_as_those_coders(
         ("bob", "ACTOR"),
     ]
     other.close()
+
+
+def test_a_joined_trigger_of_two_events_is_counted_once(project: Project, tmp_path: Path) -> None:
+    text = "Rebels shelled and\nthen bombed Idlib."
+    ann = "T1\tEVENT 7 14;24 30\tshelled bombed\nE1\tEVENT:T1\nE2\tEVENT:T1\n"
+    report = import_paths(
+        project, [brat_folder(tmp_path, text, ann)], ImportOptions(join_fragments=True)
+    )
+    assert report.converted == {"discontinuous spans joined into one span": 1}
+    assert report.annotations == 2

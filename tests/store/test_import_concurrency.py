@@ -10,13 +10,16 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from annotator.store import importer, queries, services
 from annotator.store.engine import BUSY_TIMEOUT_MS, Project
-from annotator.store.importer import ImportReport, import_paths
+from annotator.store.importer import ImportRejected, ImportReport, import_paths
 from annotator.store.setup import create_project
 
 from conftest import REPO, SEED
@@ -222,3 +225,42 @@ def test_two_imports_of_the_same_file_at_once(project: Project, tmp_path: Path, 
     else:
         assert sorted((r.added, r.skipped) for r in reports) == [(0, 300), (300, 0)]
         assert queries.info(project)["documents"] == 300
+
+
+def test_a_document_hidden_from_the_importer_is_refused_not_retried_forever(
+    project: Project, tmp_path: Path
+) -> None:
+    """A role that cannot read some rows (row-level security) cannot tell why its insert was
+    refused: the import says so instead of renaming and retrying without end."""
+    if project.is_sqlite:
+        pytest.skip("row-level security is PostgreSQL's")
+    source = articles(tmp_path / "a.jsonl", 3)
+    import_paths(project, [source])
+    last = max(queries.document_ids(project))
+    role = f"blind_importer_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(project.url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+        conn.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"))
+        conn.execute(text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+        conn.execute(text("ALTER TABLE document ENABLE ROW LEVEL SECURITY"))
+        # The role sees only the documents added after these three.
+        conn.execute(
+            text(f"CREATE POLICY hide ON document FOR SELECT TO {role} USING (id > {last})")
+        )
+        conn.execute(text(f"CREATE POLICY add ON document FOR INSERT TO {role} WITH CHECK (true)"))
+    blind = Project.open(make_url(project.url).set(username=role).render_as_string(False))
+    try:
+        with pytest.raises(ImportRejected, match=r"a\.jsonl:1: this document is already in"):
+            import_paths(blind, [source])
+    finally:
+        blind.close()
+        with admin.begin() as conn:
+            conn.execute(text("DROP POLICY hide ON document"))
+            conn.execute(text("DROP POLICY add ON document"))
+            conn.execute(text("ALTER TABLE document DISABLE ROW LEVEL SECURITY"))
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
+    assert queries.info(project)["documents"] == 3
