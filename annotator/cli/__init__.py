@@ -91,6 +91,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         label_map=label_map,
         ignore_unknown_labels=args.ignore_unknown_labels,
         allow_gold=args.allow_gold,
+        join_fragments=args.join_fragments,
+        encoding=args.encoding or "",
+        delimiter=_delimiter(args.delimiter),
+        date_format=args.date_format or "",
     )
     update, close = progress_bar(_count_hint(args.paths), "importing")
     try:
@@ -102,11 +106,25 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"{report.links} link(s) from {report.files} file(s); "
         f"skipped {report.skipped} already in the project"
     )
+    if report.repeated:
+        print(f"{report.repeated} text(s) came more than once in the input: imported once")
     if report.merged:
-        print(f"added new coders' annotations to {report.merged} of the skipped document(s)")
-    for label, n in sorted(report.dropped.items()):
-        print(f"left out {n} span(s) of type {label} (--ignore-unknown-labels)")
+        print(f"added new coders' annotations to {report.merged} document(s)")
+    for what, n in sorted(report.converted.items()):
+        print(f"converted: {n} {what}")
+    for what, n in sorted(report.dropped.items()):
+        print(f"left out: {n} {what}")
+    for notice in report.notices:
+        print(f"not kept: {notice}")
     return 0
+
+
+def _delimiter(value: str) -> str:
+    named = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";"}
+    delimiter = named.get(value.lower(), value)
+    if len(delimiter) != 1:
+        raise UsageError(f"--delimiter {value!r}: one character (or tab, comma, semicolon)")
+    return delimiter
 
 
 def _count_hint(paths: Sequence[str]) -> int:
@@ -279,6 +297,16 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--ignore-unknown-labels", action="store_true", help="brat: leave them out")
     im.add_argument(
         "--allow-gold", action="store_true", help="accept annotations of the gold layer (a lead)"
+    )
+    im.add_argument(
+        "--join-fragments",
+        action="store_true",
+        help="brat: read a discontinuous span as one span over its fragments (counted)",
+    )
+    im.add_argument("--encoding", help="txt/CSV/brat files not in UTF-8, e.g. cp1252, latin-1")
+    im.add_argument("--delimiter", default=",", help="CSV: e.g. ';' or tab (default ',')")
+    im.add_argument(
+        "--date-format", metavar="FORMAT", help="'published' values not in ISO, e.g. %%d/%%m/%%Y"
     )
     im.set_defaults(func=cmd_import)
 

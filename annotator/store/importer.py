@@ -35,13 +35,21 @@ from annotator.store.import_model import (
     ImportOptions,
     ImportRejected,
     ImportReport,
+    InputFile,
     PendingDocument,
     Progress,
     collect,
 )
 from annotator.store.readers import check_document, read_file
-from annotator.store.services import coder_id
-from annotator.store.tables import AnnotationRow, AuditEntry, CoderRow, DocumentRow, LinkRow
+from annotator.store.services import coder_id, valid_coder_name
+from annotator.store.tables import (
+    AnnotationRow,
+    AuditEntry,
+    CoderRow,
+    DocumentRow,
+    LinkRow,
+    now,
+)
 
 BATCH = 500  # rows per executemany and per "IN (...)" look-up
 DOCUMENT_TABLE: Table = SQLModel.metadata.tables["document"]
@@ -66,15 +74,16 @@ def import_paths(
     report = ImportReport()
     staged = stage(collect(paths, options.format), options, codebook, report, progress)
     known = _Known.read(project)
+    rows = sqlite_rows(staged) if project.is_sqlite else None
     with project.write() as s:
-        writer = _Writer(s, codebook.version, report, known)
+        writer = _Writer(s, codebook.version, report, known, rows)
         writer.write(staged)
         writer.finish()
     return report
 
 
 def stage(
-    files: Sequence[tuple[Path, str]],
+    files: Sequence[InputFile],
     options: ImportOptions,
     codebook: Codebook,
     report: ImportReport,
@@ -84,8 +93,8 @@ def stage(
     first: dict[str, PendingDocument] = {}
     out: list[PendingDocument] = []
     since = 0
-    for path, fmt in files:
-        for doc in read_file(path, fmt, options, codebook, report):
+    for file in files:
+        for doc in read_file(file, options, codebook, report):
             check_document(doc, codebook)
             doc.sha = sha256(doc.text)
             earlier = first.get(doc.sha)
@@ -104,6 +113,35 @@ def stage(
     if progress is not None and since:
         progress(since)
     return out
+
+
+SQLITE_INSERT = (
+    "INSERT INTO document (ext_id, sha256, title, source, url, published, language, meta, text,"
+    " length, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+
+
+def sqlite_rows(staged: Sequence[PendingDocument]) -> dict[str, tuple[Any, ...]]:
+    """Each document's row for ``SQLITE_INSERT`` but its external id (decided under the lock),
+    by content hash: built before the write lock is taken, as the columns' own types store them."""
+    meta = DOCUMENT_TABLE.c.meta.type.bind_processor(sqlite.dialect())
+    assert meta is not None
+    created = now().strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's DateTime on SQLite
+    return {
+        d.sha: (
+            d.sha,
+            d.title,
+            d.source,
+            d.url,
+            d.published,
+            d.language,
+            meta(d.metadata),
+            d.text,
+            len(d.text),
+            created,
+        )
+        for d in staged
+    }
 
 
 class _Known:
@@ -140,11 +178,10 @@ class _Known:
         self.last_id = new.last_id
 
 
-def _insert_new_documents(dialect: str) -> Insert:
+def _insert_new_documents(dialect: Any) -> Insert:
     """``INSERT ... ON CONFLICT DO NOTHING RETURNING id, sha256``: rows that another import
     added meanwhile (same text or same external id) are left out, not an error."""
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    stmt: Insert = module.insert(DOCUMENT_TABLE).on_conflict_do_nothing()
+    stmt: Insert = dialect.insert(DOCUMENT_TABLE).on_conflict_do_nothing()
     return stmt.returning(DOCUMENT_TABLE.c.id, DOCUMENT_TABLE.c.sha256)
 
 
@@ -152,7 +189,12 @@ class _Writer:
     """Inserts staged documents with their annotations and links, inside one transaction."""
 
     def __init__(
-        self, session: Session, codebook_version: int, report: ImportReport, known: _Known
+        self,
+        session: Session,
+        codebook_version: int,
+        report: ImportReport,
+        known: _Known,
+        sqlite_rows: dict[str, tuple[Any, ...]] | None = None,
     ) -> None:
         self.s = session
         self.version = codebook_version
@@ -160,11 +202,18 @@ class _Writer:
         self.known = known
         known.refresh(session)
         self.coders: dict[str, int] = {}
-        self.insert = _insert_new_documents(session.get_bind().dialect.name)
+        dialect: Any = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+        self.insert = _insert_new_documents(dialect)
+        self.coder_insert = dialect.insert(CoderRow).on_conflict_do_nothing()
+        self.sqlite_rows = sqlite_rows
+        self.retried: set[str] = set()  # content hashes inserted a second time
 
     def _coder(self, name: str) -> int:
+        """The coder's id, creating the coder if new: ``ON CONFLICT DO NOTHING``, so that two
+        imports bringing the same new coder at once both get the one row."""
         if name not in self.coders:
-            self.coders[name] = coder_id(self.s, name)
+            self.s.execute(self.coder_insert.values(name=valid_coder_name(name), created_at=now()))
+            self.coders[name] = coder_id(self.s, name, create=False)
         return self.coders[name]
 
     def write(self, staged: Sequence[PendingDocument]) -> None:
@@ -187,6 +236,22 @@ class _Writer:
             self.report.merged += 1
 
     def _insert(self, batch: list[PendingDocument]) -> None:
+        if self.sqlite_rows is not None:
+            added = self._insert_sqlite(batch, self.sqlite_rows)
+        else:
+            added = self._insert_returning(batch)
+        lost = [d for d in batch if d.sha not in added]
+        if lost:
+            self._resolve(lost)
+        new = [d for d in batch if d.sha in added]
+        self.report.added += len(new)
+        for d in new:
+            self.known.sha[d.sha] = added[d.sha]
+        with_annotations = [(d, added[d.sha]) for d in new if d.annotations]
+        if with_annotations:
+            self._write_annotations(with_annotations)
+
+    def _insert_returning(self, batch: list[PendingDocument]) -> dict[str, int]:
         rows = [
             {
                 "ext_id": d.ext_id,
@@ -202,29 +267,56 @@ class _Writer:
             }
             for d in batch
         ]
-        added = {sha: int(i) for i, sha in self.s.connection().execute(self.insert, rows)}
-        lost = [d for d in batch if d.sha not in added]
-        if lost:
-            self._resolve(lost)
-        new = [d for d in batch if d.sha in added]
-        self.report.added += len(new)
-        for d in new:
-            self.known.sha[d.sha] = added[d.sha]
-        with_annotations = [(d, added[d.sha]) for d in new if d.annotations]
-        if with_annotations:
-            self._write_annotations(with_annotations)
+        return {sha: int(i) for i, sha in self.s.connection().execute(self.insert, rows)}
+
+    def _insert_sqlite(
+        self, batch: list[PendingDocument], prepared: dict[str, tuple[Any, ...]]
+    ) -> dict[str, int]:
+        """The driver's own executemany of rows prepared before the lock was taken. This
+        transaction holds SQLite's write lock, so the rows past the largest id are ours."""
+        cursor = self.s.connection().connection.cursor()  # the driver's own: no row objects
+        try:
+            before = cursor.execute("SELECT coalesce(max(id), 0) FROM document").fetchone()[0]
+            cursor.executemany(SQLITE_INSERT, [(d.ext_id, *prepared[d.sha]) for d in batch])
+            cursor.execute("SELECT sha256, id FROM document WHERE id > ?", (before,))
+            return dict(cursor.fetchall())
+        finally:
+            cursor.close()
 
     def _resolve(self, lost: list[PendingDocument]) -> None:
         """Documents another import added while this one was staging: skipped if their text is
         there now; if only their external id was taken, they get another one (or, for an id
         the input gave explicitly, the import is refused)."""
-        self.known.refresh(self.s)
+        there = dict(
+            self.s.exec(
+                select(DocumentRow.sha256, DocumentRow.id).where(
+                    col(DocumentRow.sha256).in_([d.sha for d in lost])
+                )
+            ).all()
+        )
+        taken = set(
+            self.s.exec(
+                select(DocumentRow.ext_id).where(
+                    col(DocumentRow.ext_id).in_([d.ext_id for d in lost])
+                )
+            ).all()
+        )
+        self.known.ext_ids |= taken
         retry: list[PendingDocument] = []
         for doc in lost:
-            existing = self.known.sha.get(doc.sha)
+            existing = there.get(doc.sha)
             if existing is not None:
-                self._skip(doc, existing)
+                self.known.sha[doc.sha] = int(existing)
+                self._skip(doc, int(existing))
                 continue
+            if doc.ext_id not in taken or doc.sha in self.retried:
+                # Refused, yet neither its text nor its id can be seen: rows this role may
+                # not read (a team project's row-level security).
+                raise ImportRejected(
+                    f"{doc.origin}: this document is already in the project but hidden from "
+                    "you (same text or id); ask the project's manager to import it"
+                )
+            self.retried.add(doc.sha)
             doc.ext_id = _unique_ext_id(doc, self.known.ext_ids)
             self.known.ext_ids.add(doc.ext_id)
             retry.append(doc)
@@ -238,6 +330,9 @@ class _Writer:
         coder who already has work on the document is left alone, so importing the same file
         twice is still a no-op. Ids that clash with other coders' ids are renumbered.
         """
+        # Another import merging into this document at the same time waits here (PostgreSQL;
+        # SQLite's write lock already serialises imports), then sees what that one added.
+        self.s.exec(select(DocumentRow.id).where(DocumentRow.id == document_id).with_for_update())
         present = set(
             self.s.exec(
                 select(CoderRow.name)

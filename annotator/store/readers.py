@@ -1,13 +1,10 @@
-"""Format readers for ``annotator import``: txt, JSONL (SPEC §3.4) and CSV (brat lives in
-``brat_import``). Each yields ``PendingDocument``s checked against the codebook; a fault raises
-``ImportRejected`` naming the file, line and field."""
+"""Format readers for ``annotator import``: txt and JSONL (docs/formats.md); CSV lives in
+``csv_reader`` and brat in ``brat_import``. Each yields ``PendingDocument``s checked against
+the codebook; a fault raises ``ImportRejected`` naming the file, line and field."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +20,25 @@ from annotator.store.import_model import (
     ImportOptions,
     ImportRejected,
     ImportReport,
+    InputFile,
     PendingAnnotation,
     PendingDocument,
     PendingLink,
     decode_file,
+    published_date,
     read_bytes,
 )
 from annotator.store.services import new_uid, valid_coder_name
 
 
 def read_txt(path: Path, options: ImportOptions) -> Iterator[PendingDocument]:
-    text = normalise(decode_file(path, read_bytes(path, options.max_bytes), options.max_bytes)).text
+    data = read_bytes(path, options.max_bytes)
+    text = normalise(decode_file(path, data, options.max_bytes, options.encoding)).text
     title, published = guess_title_and_date(text)
     yield PendingDocument(str(path), text, ext_id=path.stem, title=title, published=published)
+
+
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def read_jsonl(path: Path, options: ImportOptions, codebook: Codebook) -> Iterator[PendingDocument]:
@@ -47,6 +50,8 @@ def read_jsonl(path: Path, options: ImportOptions, codebook: Codebook) -> Iterat
     seen = False
     with fh:
         for lineno, line in enumerate(fh, start=1):
+            if lineno == 1:
+                line = line.removeprefix(UTF8_BOM)
             if line.isspace():
                 continue
             where = f"{path}:{lineno}"
@@ -73,22 +78,6 @@ def _str_field(obj: Mapping[str, Any], key: str, where: str) -> str:
     if not isinstance(value, (str, int)) or isinstance(value, bool):
         raise ImportRejected(f"{where}: field '{key}' must be a string")
     return str(value)
-
-
-def _published(value: str, where: str) -> str:
-    """An ISO date or date-time → ``YYYY-MM-DD``; anything else is refused."""
-    if not value:
-        return ""
-    try:
-        return date.fromisoformat(value).isoformat()
-    except ValueError:
-        pass
-    try:
-        return datetime.fromisoformat(value).date().isoformat()
-    except ValueError:
-        raise ImportRejected(
-            f"{where}: field 'published': {value!r} is not an ISO date (YYYY-MM-DD)"
-        ) from None
 
 
 def document_from_json(
@@ -119,7 +108,7 @@ def document_from_json(
         title=_str_field(obj, "title", where),
         source=_str_field(obj, "source", where),
         url=_str_field(obj, "url", where),
-        published=_published(_str_field(obj, "published", where), where),
+        published=published_date(_str_field(obj, "published", where), where, options.date_format),
         language=_str_field(obj, "language", where),
         metadata=metadata,
     )
@@ -230,100 +219,27 @@ def _annotation_from_json(
     )
 
 
-def read_csv(path: Path, options: ImportOptions) -> Iterator[PendingDocument]:
-    raw = decode_file(path, read_bytes(path, max(options.max_bytes * 1000, 2**31)), 2**62)
-    reader = csv.DictReader(io.StringIO(raw.lstrip("\ufeff"), newline=""))
-    header = reader.fieldnames or []
-    if options.text_column not in header:
-        raise ImportRejected(
-            f"{path}:1: no text column {options.text_column!r} (columns: {', '.join(header)}); "
-            "name it with --text-column"
-        )
-    known = {
-        options.text_column,
-        options.title_column,
-        options.id_column,
-        "source",
-        "url",
-        "published",
-        "language",
-        "text_file",
-    }
-    seen = False
-    try:
-        for row in reader:
-            where = f"{path}:{reader.line_num}"
-            if None in row:
-                raise ImportRejected(f"{where}: more cells than header columns")
-            norm = normalise(
-                _bundle_text(path, row, where, options) or row.get(options.text_column) or ""
-            )
-            try:
-                check_text(norm.text, options.max_bytes)
-            except TextError as exc:
-                raise ImportRejected(f"{where}: column {options.text_column!r}: {exc}") from None
-            ext_id = (row.get(options.id_column) or "").strip()
-            seen = True
-            yield (
-                PendingDocument(
-                    where,
-                    norm.text,
-                    ext_id=ext_id,
-                    explicit_id=bool(ext_id),
-                    title=(row.get(options.title_column) or "").strip(),
-                    source=row.get("source") or "",
-                    url=row.get("url") or "",
-                    published=_published((row.get("published") or "").strip(), where),
-                    language=row.get("language") or "",
-                    metadata=_csv_metadata(row, known, where),
-                )
-            )
-    except csv.Error as exc:
-        raise ImportRejected(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
-    if not seen:
-        raise ImportRejected(f"{path}: empty file (no rows)")
-
-
-def _bundle_text(path: Path, row: Mapping[str, str], where: str, options: ImportOptions) -> str:
-    """The exact text from ``text_file`` (our CSV bundle, docs/formats.md); "" without one."""
-    name = (row.get("text_file") or "").strip()
-    if not name:
-        return ""
-    rel = Path(name)
-    if rel.is_absolute() or ".." in rel.parts:
-        raise ImportRejected(f"{where}: column 'text_file': {name!r} is outside the bundle")
-    file = path.parent / rel
-    return decode_file(file, read_bytes(file, options.max_bytes), options.max_bytes)
-
-
-def _csv_metadata(row: Mapping[str, str], known: set[str], where: str) -> dict[str, Any]:
-    """Unknown columns become metadata; a ``metadata`` column (as our CSV export writes it)
-    holds a JSON object whose keys are merged in."""
-    meta: dict[str, Any] = {k: v for k, v in row.items() if k not in known and v}
-    raw = meta.pop("metadata", None)
-    if raw:
-        try:
-            parsed = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            parsed = None
-        if not isinstance(parsed, dict):
-            raise ImportRejected(f"{where}: column 'metadata' is not a JSON object")
-        meta = {**parsed, **meta}
-    return meta
-
-
 def read_file(
-    path: Path, fmt: str, options: ImportOptions, codebook: Codebook, report: ImportReport
+    file: InputFile, options: ImportOptions, codebook: Codebook, report: ImportReport
 ) -> Iterator[PendingDocument]:
+    path, fmt = file.path, file.format
     if fmt == "txt":
         return read_txt(path, options)
     if fmt == "jsonl":
         return read_jsonl(path, options, codebook)
     if fmt == "csv":
+        from annotator.store.csv_reader import read_csv
+
         return read_csv(path, options)
     from annotator.store.brat_import import read_brat
 
-    docs: Iterator[PendingDocument] = read_brat(path, options, codebook, report)
+    coder = file.coder
+    if coder:
+        try:
+            coder = valid_coder_name(coder)
+        except ValueError as exc:
+            raise ImportRejected(f"{path.parent}: coder folder name: {exc}") from None
+    docs: Iterator[PendingDocument] = read_brat(path, options, codebook, report, coder)
     return docs
 
 
@@ -331,7 +247,11 @@ def read_file(
 
 
 def check_document(doc: PendingDocument, codebook: Codebook) -> None:
-    """Cross-annotation checks of one document: unique ids, links valid for the codebook."""
+    """Cross-annotation checks of one document: unique ids, links valid for the codebook, and
+    no NUL character in any field (PostgreSQL cannot store one in text)."""
+    nul = _nul_field(doc)
+    if nul:
+        raise ImportRejected(f"{doc.origin}: field {nul!r} contains a NUL character (\\0)")
     by_uid: dict[str, PendingAnnotation] = {}
     for a in doc.annotations:
         if a.uid in by_uid:
@@ -357,3 +277,42 @@ def check_document(doc: PendingDocument, codebook: Codebook) -> None:
         filled[(k.from_uid, k.role)] = filled.get((k.from_uid, k.role), 0) + 1
         if mx is not None and filled[(k.from_uid, k.role)] > mx:
             raise ImportRejected(f"{where}: role '{k.role}' takes at most {mx}")
+
+
+def _nul_field(doc: PendingDocument) -> str:
+    """The name of the first field holding a NUL character, or ""."""
+    for name in ("text", "ext_id", "title", "source", "url", "published", "language"):
+        if "\x00" in getattr(doc, name):
+            return "id" if name == "ext_id" else name
+    found = _nul_in(doc.metadata, "metadata")
+    if found:
+        return found
+    for i, a in enumerate(doc.annotations):
+        where = f"annotations[{i}]"
+        for name in ("uid", "coder", "label", "note", "source_uid"):
+            if "\x00" in getattr(a, name):
+                return f"{where}.{name}"
+        found = _nul_in(a.attributes, f"{where}.attributes")
+        if found:
+            return found
+    for i, k in enumerate(doc.links):
+        for name in ("uid", "coder", "from_uid", "role", "to_uid"):
+            if "\x00" in getattr(k, name):
+                return f"links[{i}].{name}"
+    return ""
+
+
+def _nul_in(value: object, where: str) -> str:
+    if isinstance(value, str):
+        return where if "\x00" in value else ""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _nul_in(key, f"{where} key") or _nul_in(item, f"{where}.{key}")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_in(item, f"{where}[{i}]")
+            if found:
+                return found
+    return ""

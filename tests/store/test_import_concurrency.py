@@ -10,13 +10,16 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from annotator.store import importer, queries, services
 from annotator.store.engine import BUSY_TIMEOUT_MS, Project
-from annotator.store.importer import ImportReport, import_paths
+from annotator.store.importer import ImportRejected, ImportReport, import_paths
 from annotator.store.setup import create_project
 
 from conftest import REPO, SEED
@@ -152,10 +155,32 @@ def test_an_import_killed_before_its_commit_leaves_nothing(tmp_path: Path) -> No
     project.close()
 
 
-def test_two_imports_of_the_same_file_at_once(project: Project, tmp_path: Path) -> None:
-    """One adds the documents, the other reports them skipped; neither fails. On PostgreSQL
-    both are held until each has looked for existing documents, so both try to insert."""
+def with_annotations(path: Path) -> Path:
+    """Each document of ``path`` with an annotation of a coder new to the project."""
+    lines = path.read_text("utf-8").splitlines()
+    with path.open("w", encoding="utf-8") as fh:
+        for line in lines:
+            doc = json.loads(line)
+            doc["annotations"] = [{"id": "a1", "coder": "alice", "label": "ACTOR",
+                                   "start": 0, "end": 6}]  # fmt: skip
+            fh.write(json.dumps(doc) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("case", ["new", "merging", "new coder"])
+def test_two_imports_of_the_same_file_at_once(project: Project, tmp_path: Path, case: str) -> None:
+    """One adds the documents (or, for documents already there, a coder's annotations), the
+    other reports them skipped; neither fails. On PostgreSQL both are held until each has
+    looked for existing documents, so both try to write. ("new coder": two different files
+    whose annotations bring the same new coder.)"""
     source = articles(tmp_path / "same.jsonl", 300)
+    sources = [source, source]
+    annotated = case == "merging"
+    if annotated:
+        import_paths(project, [source])
+        with_annotations(source)
+    elif case == "new coder":
+        sources = [with_annotations(articles(tmp_path / f"{p}.jsonl", 300, p)) for p in "ab"]
     postgres = not project.is_sqlite
     barrier = threading.Barrier(2, timeout=120)
     original = importer._Known.refresh
@@ -170,10 +195,10 @@ def test_two_imports_of_the_same_file_at_once(project: Project, tmp_path: Path) 
     reports: list[ImportReport] = []
     errors: list[BaseException] = []
 
-    def run() -> None:
+    def run(path: Path) -> None:
         other = Project.open(project.url)
         try:
-            reports.append(import_paths(other, [source]))
+            reports.append(import_paths(other, [path]))
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -181,11 +206,61 @@ def test_two_imports_of_the_same_file_at_once(project: Project, tmp_path: Path) 
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(importer._Known, "refresh", refresh_then_wait)
-        threads = [threading.Thread(target=run) for _ in range(2)]
+        threads = [threading.Thread(target=run, args=(p,)) for p in sources]
         for t in threads:
             t.start()
         for t in threads:
             t.join(timeout=300)
     assert errors == []
-    assert sorted((r.added, r.skipped) for r in reports) == [(0, 300), (300, 0)]
-    assert queries.info(project)["documents"] == 300
+    if annotated:
+        assert sorted((r.added, r.skipped, r.merged) for r in reports) == [
+            (0, 300, 0),
+            (0, 300, 300),
+        ]
+        assert queries.info(project)["annotations"] == 300
+        assert queries.info(project)["documents"] == 300
+    elif case == "new coder":
+        assert [(r.added, r.annotations) for r in reports] == [(300, 300), (300, 300)]
+        assert queries.info(project)["documents"] == 600
+    else:
+        assert sorted((r.added, r.skipped) for r in reports) == [(0, 300), (300, 0)]
+        assert queries.info(project)["documents"] == 300
+
+
+def test_a_document_hidden_from_the_importer_is_refused_not_retried_forever(
+    project: Project, tmp_path: Path
+) -> None:
+    """A role that cannot read some rows (row-level security) cannot tell why its insert was
+    refused: the import says so instead of renaming and retrying without end."""
+    if project.is_sqlite:
+        pytest.skip("row-level security is PostgreSQL's")
+    source = articles(tmp_path / "a.jsonl", 3)
+    import_paths(project, [source])
+    last = max(queries.document_ids(project))
+    role = f"blind_importer_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(project.url)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+        conn.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"))
+        conn.execute(text(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+        conn.execute(text("ALTER TABLE document ENABLE ROW LEVEL SECURITY"))
+        # The role sees only the documents added after these three.
+        conn.execute(
+            text(f"CREATE POLICY hide ON document FOR SELECT TO {role} USING (id > {last})")
+        )
+        conn.execute(text(f"CREATE POLICY add ON document FOR INSERT TO {role} WITH CHECK (true)"))
+    blind = Project.open(make_url(project.url).set(username=role).render_as_string(False))
+    try:
+        with pytest.raises(ImportRejected, match=r"a\.jsonl:1: this document is already in"):
+            import_paths(blind, [source])
+    finally:
+        blind.close()
+        with admin.begin() as conn:
+            conn.execute(text("DROP POLICY hide ON document"))
+            conn.execute(text("DROP POLICY add ON document"))
+            conn.execute(text("ALTER TABLE document DISABLE ROW LEVEL SECURITY"))
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
+    assert queries.info(project)["documents"] == 3

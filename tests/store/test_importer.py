@@ -1,4 +1,4 @@
-"""Import: every input class of SPEC §6 gets a one-line error and leaves the project unchanged."""
+"""Import: every class of bad input gets a one-line error and leaves the project unchanged."""
 
 from __future__ import annotations
 
