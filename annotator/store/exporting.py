@@ -16,11 +16,15 @@ from annotator.core.export.bundle import Decision, DocumentBundle
 from annotator.core.records import GOLD
 from annotator.store import queries
 from annotator.store.engine import Project
-from annotator.store.review_state import ACCEPT, REJECT, UNREJECT
 from annotator.store.services import ServiceError
 from annotator.store.tables import AnnotationRow, AuditEntry
 
 BATCH = 200  # documents per read session
+# The audit actions of adjudication (annotator.store.review_state, not imported here: it pulls
+# in the agreement engine, which an export does not need; a test checks they agree).
+ACCEPT = "adjudicate_accept"
+REJECT = "adjudicate_reject"
+UNREJECT = "adjudicate_unreject"
 
 
 @dataclass(frozen=True)
