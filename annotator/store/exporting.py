@@ -114,7 +114,7 @@ def _read_batch(
                     sha)
         for i, ext_id, text, title, source, url, published, language, meta, sha in conn.execute(
             sa_select(*_DOCUMENT_COLUMNS).where(col(DocumentRow.id).in_(chunk))
-        )
+        ).all()
     }  # fmt: skip
     a = AnnotationRow
     q = sa_select(*_ANNOTATION_COLUMNS).where(
@@ -125,7 +125,7 @@ def _read_batch(
     anns: dict[int, list[Annotation]] = {}
     for i, uid, doc, coder, label, start, end, attrs, note, version, source in conn.execute(
         q.order_by(col(a.id))
-    ):
+    ).all():
         anns.setdefault(doc, []).append(
             Annotation(i, uid, doc, coders[coder], label, start, end, _json(attrs) or {}, note,
                        version, source)
@@ -138,7 +138,7 @@ def _read_batch(
             col(k.document_id).in_(chunk), col(k.deleted_at).is_(None), col(k.coder_id).in_(coders)
         )
         .order_by(col(k.id))
-    ):
+    ).all():
         links.setdefault(doc, []).append(Link(i, uid, doc, coders[coder], from_id, role, to_id))
     out = []
     for doc_id in chunk:

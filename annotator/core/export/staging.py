@@ -290,10 +290,8 @@ class AtomicDirectory:
                 final.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(final.parent)
             os.replace(temp, final)
-            _fsync_file(final)
         self._parts.rmdir()
-        for folder in folders:
-            fsync_dir(folder)
+        _flush_to_disk(self._stage, [self._stage / n for n in self._final.values()], folders)
         target = self._target
         with contextlib.suppress(OSError):
             os.chmod(self._stage, stat.S_IMODE(target.stat().st_mode))  # keep the folder's mode
@@ -327,6 +325,28 @@ class AtomicDirectory:
             self._closed = True
             os.close(self._lock_fd)  # first: Windows cannot delete an open file
             unlink(self._lock)
+
+
+def _flush_to_disk(stage: Path, files: list[Path], folders: set[Path]) -> None:
+    """Make the staged files and folders durable before the swap makes them visible.
+
+    On Linux one ``syncfs`` of the staging folder's file system does it for thousands of files
+    (one ``fsync`` each costs milliseconds: a CSV bundle has a text file per document);
+    elsewhere each file and folder is fsynced.
+    """
+    if sys.platform == "linux":
+        syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+        if syncfs is not None:
+            fd = os.open(stage, os.O_RDONLY)
+            try:
+                if syncfs(fd) == 0:
+                    return
+            finally:
+                os.close(fd)
+    for path in files:
+        _fsync_file(path)
+    for folder in folders:
+        fsync_dir(folder)
 
 
 def _fsync_file(path: Path) -> None:
