@@ -221,7 +221,9 @@ class AtomicDirectory:
         self._parts.mkdir(parents=True)
         self._temps: list[Path] = []
         self._final: dict[Path, str] = {}  # temp -> final relative name
-        self._names: set[str] = set()
+        self._names: set[str] = set()  # every final name, lower case
+        self._placed: list[str] = []  # every final name
+        self._folders: set[Path] = {self._stage}
         self._closed = False
 
     def temp(self, hint: str = "") -> Path:
@@ -231,13 +233,25 @@ class AtomicDirectory:
         self._temps.append(p)
         return p
 
-    def place(self, temp: Path, name: str) -> None:
-        """Give a staged file its final name (relative to the folder, ``/``-separated)."""
+    def _claim(self, name: str) -> str:
         name = _check_name(name)
         if name.lower() in self._names:  # lower(): case-insensitive file systems
             raise ValueError(f"{name} is written twice")
         self._names.add(name.lower())
-        self._final[temp] = name
+        self._placed.append(name)
+        return name
+
+    def _create_final(self, name: str) -> Path:
+        """A new file created at its final place in the staging folder (no rename later)."""
+        final = self._stage / self._claim(name)
+        if final.parent != self._stage:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(final.parent)
+        return final
+
+    def place(self, temp: Path, name: str) -> None:
+        """Give a staged file its final name (relative to the folder, ``/``-separated)."""
+        self._final[temp] = self._claim(name)
 
     def link(self, temp: Path, name: str) -> None:
         """Place another copy of a staged (complete) file under ``name``."""
@@ -250,36 +264,36 @@ class AtomicDirectory:
         self.place(copy, name)
 
     def write_bytes(self, name: str | None, data: bytes) -> Path:
-        """Stage a whole file at once; place it when ``name`` is given."""
-        p = self.temp(PurePosixPath(name).name if name else "")
-        with open(p, "wb") as f:
+        """Stage a whole file at once, at its final name when ``name`` is given (else a file
+        to :meth:`place` or :meth:`link` later)."""
+        if name is None:
+            p = self._parts / str(len(self._temps))
+            self._temps.append(p)
+        else:
+            p = self._create_final(name)
+        with open(p, "xb") as f:
             f.write(data)
-        if name is not None:
-            self.place(p, name)
         return p
 
     @contextlib.contextmanager
     def open_binary(self, name: str) -> Iterator[BinaryIO]:
-        p = self.temp(PurePosixPath(name).name)
-        self.place(p, name)
-        with open(p, "wb", buffering=1 << 20) as f:
+        with open(self._create_final(name), "xb", buffering=1 << 20) as f:
             yield f
 
     @contextlib.contextmanager
     def open_text(self, name: str) -> Iterator[TextIO]:
         """A UTF-8 text file with no newline translation (what the csv module wants)."""
-        p = self.temp(PurePosixPath(name).name)
-        self.place(p, name)
-        with open(p, "w", encoding="utf-8", newline="", buffering=1 << 20) as f:
+        p = self._create_final(name)
+        with open(p, "x", encoding="utf-8", newline="", buffering=1 << 20) as f:
             yield f
 
     @property
     def names(self) -> list[str]:
-        return sorted(self._final.values())
+        return sorted(self._placed)
 
     def commit(self) -> None:
         """Lay the placed files out, flush them to disk and swap the staging folder in."""
-        folders: set[Path] = {self._stage}
+        folders = self._folders
         for temp in self._temps:
             name = self._final.get(temp)
             if name is None:
@@ -291,7 +305,7 @@ class AtomicDirectory:
                 folders.add(final.parent)
             os.replace(temp, final)
         self._parts.rmdir()
-        _flush_to_disk(self._stage, [self._stage / n for n in self._final.values()], folders)
+        _flush_to_disk(self._stage, [self._stage / n for n in self._placed], folders)
         target = self._target
         with contextlib.suppress(OSError):
             os.chmod(self._stage, stat.S_IMODE(target.stat().st_mode))  # keep the folder's mode
