@@ -53,7 +53,7 @@ from annotator.core.export.atomic import (
 )
 from annotator.core.export.bundle import ExportError
 
-_STEP = re.compile(re.escape(TEMP_PREFIX) + r"([0-9a-f]{16})\.(lock|new|ready|old)$")
+_STEP = re.compile(re.escape(TEMP_PREFIX) + r"([0-9a-f]{16})\.(lock|new|ready|old|lock-draft)$")
 # Files the operating system drops into folders; deleting them with the old set loses nothing.
 _SYSTEM_FILES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
 _PARTS = ".parts"
@@ -132,7 +132,7 @@ def recover(folder: Path) -> None:
         return
     for name in names:
         m = _STEP.match(name)
-        if m is None or m.group(2) != "lock":
+        if m is None or m.group(2) not in ("lock", "lock-draft"):
             continue
         lock = folder / name
         try:
@@ -142,6 +142,9 @@ def recover(folder: Path) -> None:
         try:
             if not try_lock(fd):
                 continue  # a live export
+            if m.group(2) == "lock-draft":  # killed before it started: nothing else to undo
+                unlink(lock)
+                continue
             try:
                 target = folder / str(orjson.loads(lock.read_bytes())["target"])
             except (OSError, ValueError, KeyError, TypeError):
@@ -155,7 +158,7 @@ def recover(folder: Path) -> None:
     for name in names:  # temporaries whose lock file is gone (killed while settling)
         m = _STEP.match(name)
         orphan = m is not None and not (folder / f"{TEMP_PREFIX}{m.group(1)}.lock").exists()
-        if orphan and m is not None and m.group(2) != "lock":
+        if orphan and m is not None and m.group(2) not in ("lock", "lock-draft"):
             _remove_tree(folder / name)
 
 
@@ -218,7 +221,13 @@ class AtomicDirectory:
         self._lock = lock
         self._stage = _sibling(target, self._token, "new")
         self._parts = self._stage / _PARTS  # files before they get their final names
-        self._parts.mkdir(parents=True)
+        try:
+            self._parts.mkdir(parents=True)
+        except BaseException:
+            _remove_tree(self._stage)
+            os.close(self._lock_fd)
+            unlink(lock)
+            raise
         self._temps: list[Path] = []
         self._final: dict[Path, str] = {}  # temp -> final relative name
         self._names: set[str] = set()  # every final name, lower case
