@@ -9,18 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import col, select
+import orjson
+from sqlalchemy import Text, cast
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from annotator.core.export.bundle import Decision, DocumentBundle
-from annotator.core.records import GOLD
+from annotator.core.records import GOLD, Annotation, Document, Link
 from annotator.store import queries
 from annotator.store.engine import Project
-from annotator.store.review_state import ACCEPT, REJECT, UNREJECT
 from annotator.store.services import ServiceError
-from annotator.store.tables import AnnotationRow, AuditEntry
+from annotator.store.tables import AnnotationRow, AuditEntry, DocumentRow, LinkRow
 
 BATCH = 200  # documents per read session
+# The audit actions of adjudication (annotator.store.review_state, not imported here: it pulls
+# in the agreement engine, which an export does not need; a test checks they agree).
+ACCEPT = "adjudicate_accept"
+REJECT = "adjudicate_reject"
+UNREJECT = "adjudicate_unreject"
 
 
 @dataclass(frozen=True)
@@ -60,16 +68,90 @@ def selected_documents(project: Project, flt: ExportFilter) -> list[int]:
 
 def bundles(project: Project, flt: ExportFilter, ids: Sequence[int]) -> Iterator[DocumentBundle]:
     """The chosen documents with their annotations, links and (when gold is exported) the
-    reviewer's decisions in force, read in short batches."""
+    reviewer's decisions in force, read in short batches of plain rows."""
     with_gold = flt.coders is None or GOLD in flt.coders
-    labels = set(flt.labels) if flt.labels is not None else None
+    labels = list(flt.labels) if flt.labels is not None else None
     for i in range(0, len(ids), BATCH):
-        chunk = ids[i : i + BATCH]
-        decided = decisions(project, chunk, labels) if with_gold else {}
-        for doc, anns, links in queries.iter_documents(
-            project, chunk, flt.coders, flt.labels, batch=BATCH
-        ):
+        chunk = list(ids[i : i + BATCH])
+        decided = decisions(project, chunk, set(labels) if labels else None) if with_gold else {}
+        with project.read() as s:
+            found = _read_batch(s, chunk, queries.coder_ids(s, flt.coders), labels)
+        for doc, anns, links in found:
             yield DocumentBundle(doc, anns, links, decided.get(doc.id, ()))
+
+
+_DOCUMENT_COLUMNS: list[Any] = [
+    *map(col, (DocumentRow.id, DocumentRow.ext_id, DocumentRow.text, DocumentRow.title,
+               DocumentRow.source, DocumentRow.url, DocumentRow.published, DocumentRow.language)),
+    cast(col(DocumentRow.meta), Text),
+    col(DocumentRow.sha256),
+]  # fmt: skip
+_ANNOTATION_COLUMNS: list[Any] = [
+    *map(col, (AnnotationRow.id, AnnotationRow.uid, AnnotationRow.document_id,
+               AnnotationRow.coder_id, AnnotationRow.label, AnnotationRow.start,
+               AnnotationRow.end)),
+    cast(col(AnnotationRow.attributes), Text),
+    *map(col, (AnnotationRow.note, AnnotationRow.codebook_version, AnnotationRow.source_uid)),
+]  # fmt: skip
+_LINK_COLUMNS: list[Any] = [
+    *map(col, (LinkRow.id, LinkRow.uid, LinkRow.document_id, LinkRow.coder_id, LinkRow.from_id,
+               LinkRow.role, LinkRow.to_id)),
+]  # fmt: skip
+
+
+def _json(raw: Any) -> Any:
+    return orjson.loads(raw) if isinstance(raw, (str, bytes)) else raw
+
+
+def _read_batch(
+    s: Session, chunk: list[int], coders: dict[int, str], labels: list[str] | None
+) -> list[tuple[Document, list[Annotation], list[Link]]]:
+    """Documents with their live annotations and links, as plain column rows on the session's
+    connection (no ORM objects; JSON decoded with orjson): exports read millions of rows."""
+    conn = s.connection()
+    docs = {
+        i: Document(i, ext_id, text, title, source, url, published, language, _json(meta) or {},
+                    sha)
+        for i, ext_id, text, title, source, url, published, language, meta, sha in conn.execute(
+            sa_select(*_DOCUMENT_COLUMNS).where(col(DocumentRow.id).in_(chunk))
+        ).all()
+    }  # fmt: skip
+    a = AnnotationRow
+    q = sa_select(*_ANNOTATION_COLUMNS).where(
+        col(a.document_id).in_(chunk), col(a.deleted_at).is_(None), col(a.coder_id).in_(coders)
+    )
+    if labels is not None:
+        q = q.where(col(a.label).in_(labels))
+    anns: dict[int, list[Annotation]] = {}
+    for i, uid, doc, coder, label, start, end, attrs, note, version, source in conn.execute(
+        q.order_by(col(a.id))
+    ).all():
+        anns.setdefault(doc, []).append(
+            Annotation(i, uid, doc, coders[coder], label, start, end, _json(attrs) or {}, note,
+                       version, source)
+        )  # fmt: skip
+    k = LinkRow
+    links: dict[int, list[Link]] = {}
+    for i, uid, doc, coder, from_id, role, to_id in conn.execute(
+        sa_select(*_LINK_COLUMNS)
+        .where(
+            col(k.document_id).in_(chunk), col(k.deleted_at).is_(None), col(k.coder_id).in_(coders)
+        )
+        .order_by(col(k.id))
+    ).all():
+        links.setdefault(doc, []).append(Link(i, uid, doc, coders[coder], from_id, role, to_id))
+    out = []
+    for doc_id in chunk:
+        doc = docs.get(doc_id)
+        if doc is None:
+            continue
+        doc_anns = anns.get(doc_id, [])
+        doc_links = links.get(doc_id, [])
+        if labels is not None:
+            keep = {x.id for x in doc_anns}
+            doc_links = [x for x in doc_links if x.from_id in keep and x.to_id in keep]
+        out.append((doc, doc_anns, doc_links))
+    return out
 
 
 def decisions(

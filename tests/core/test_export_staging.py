@@ -234,3 +234,13 @@ def test_staging_is_a_sibling_of_the_output(tmp_path: Path) -> None:
     finally:
         d.rollback()
     assert temporaries(tmp_path) == []
+
+
+def test_leftovers_of_an_export_killed_while_starting_are_removed(tmp_path: Path) -> None:
+    draft = tmp_path / f"{TEMP_PREFIX}0123456789abcdef.lock-draft"
+    draft.write_bytes(b"")  # killed between creating its lock file and naming it
+    stray = tmp_path / f"{TEMP_PREFIX}fedcba9876543210.new"
+    stray.mkdir()  # a staging folder whose lock file is gone
+    (stray / "a.txt").write_bytes(b"half")
+    write(tmp_path / "out", NEW)
+    assert temporaries(tmp_path) == []

@@ -53,3 +53,11 @@ def test_decisions_in_force_are_exported_with_their_notes(project: Project, tmp_
     assert export(project, tmp_path / "coders", ExportFilter(coders=["alice", "bob"])) == []
     events_only = export(project, tmp_path / "events", ExportFilter(labels=["EVENT"]))
     assert [r["decision"] for r in events_only] == ["accepted", "rejected"]
+
+
+def test_the_audit_actions_read_are_the_ones_adjudication_writes() -> None:
+    from annotator.store import exporting, review_state
+
+    assert (exporting.ACCEPT, exporting.REJECT, exporting.UNREJECT) == (
+        review_state.ACCEPT, review_state.REJECT, review_state.UNREJECT,
+    )  # fmt: skip
