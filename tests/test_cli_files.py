@@ -163,3 +163,16 @@ def test_init_on_a_postgresql_database_that_holds_a_project_says_so(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM codebook_version")).scalar() == 1
     engine.dispose()
+
+
+def test_commands_on_a_missing_path_create_nothing(
+    tmp_path: Path, run: Callable[..., Result]
+) -> None:
+    missing = tmp_path / "sub" / "missing.annot"
+    for command in ("info", "check", "export"):
+        extra = (
+            ["--format", "jsonl", "-o", str(tmp_path / "o.jsonl")] if command == "export" else []
+        )
+        assert "no such project" in one_line_error(run(command, str(missing), *extra))
+    assert "no such project" in one_line_error(run("backup", str(missing), str(tmp_path / "b")))
+    assert sorted(tmp_path.iterdir()) == []
