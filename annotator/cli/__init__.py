@@ -237,10 +237,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.store.setup import default_project_path
 
     path = project or str(default_project_path())
-    if project is None and not Path(path).exists():
-        from annotator.store.setup import create_demo
+    if project is None:
+        from annotator.store.setup import ensure_default_project
 
-        create_demo(path).close()
+        ensure_default_project(Path(path))
     from annotator.gui.app import run
 
     return int(run(path, coder=getattr(args, "coder", None)))

@@ -152,6 +152,13 @@ def flagged_annotations(project: Project, codebook: Codebook) -> list[int]:
     return flagged
 
 
+def ensure_default_project(path: Path) -> None:
+    """Create the per-user demo project on first start, or finish one a killed first start
+    left empty or unfinished (the user never ran ``init`` for it, so nobody else would)."""
+    if not path.exists() or project_file.look(path).state in ("empty", "unfinished"):
+        create_demo(path).close()
+
+
 def create_demo(project: str | Path, *, exist_ok: bool = False) -> Project:
     """A project with the default codebook and the seed articles."""
     from annotator.store.importer import import_paths

@@ -226,3 +226,16 @@ def test_a_full_disk_refuses_the_action_and_reading_still_works(
     assert describe_database_error(err.value) == "disk full: nothing was changed"
     assert queries.info(project) == before
     project.close()
+
+
+def test_a_first_start_killed_half_way_is_finished_on_the_next(tmp_path: Path) -> None:
+    from annotator.store.setup import ensure_default_project
+
+    empty = tmp_path / "default.annot"
+    empty.touch()  # the first start died before SQLite wrote anything
+    ensure_default_project(empty)
+    project = Project.open(empty)
+    assert queries.info(project)["documents"] == 1  # the demo article is there
+    project.close()
+    ensure_default_project(empty)  # a finished project is left as it is
+    assert queries.info(Project.open(empty))["documents"] == 1
