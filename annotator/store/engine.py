@@ -178,6 +178,7 @@ class Project:
         """Open an existing project (or create an empty one with ``create``)."""
         url = project_url(project)
         label = mask_password(str(project))
+        path: Path | None = None
         read_only = ""
         if url.startswith("sqlite:///"):
             path = Path(url.removeprefix("sqlite:///"))
@@ -188,18 +189,15 @@ class Project:
                     )
                 check_project_file(path, label)
                 read_only = project_file.read_only_reason(path)
-        engine = make_engine(url, read_only=bool(read_only))
         try:
-            with engine.connect() as conn:
-                migrations.ensure_current(conn, create=create)
-                conn.commit()
-        except (OperationalError, DBAPIError) as exc:
-            engine.dispose()
-            problem = database_problem(exc) or _reason(exc)
-            raise ProjectError(f"{label}: cannot open database ({problem})") from None
-        except migrations.NotAProject as exc:
-            engine.dispose()
-            raise ProjectError(f"{label}: {exc}") from None
+            engine = _connect(url, label, create=create, read_only=bool(read_only))
+        except ProjectError:
+            if path is None or create or read_only or not project_file.disk_full(path):
+                raise
+            # No room even for SQLite's shared-memory file: the work done so far can still be
+            # read (and exported), without writing a byte.
+            read_only = "disk full"
+            engine = _connect(url, label, create=False, read_only=True)
         return cls(url, engine, read_only=read_only)
 
     def close(self) -> None:
@@ -251,6 +249,23 @@ class Project:
     @cached_property
     def metadata(self) -> Any:
         return SQLModel.metadata
+
+
+def _connect(url: str, label: str, *, create: bool, read_only: bool) -> Engine:
+    """The engine, with the schema created (``create``) or brought up to date."""
+    engine = make_engine(url, read_only=read_only)
+    try:
+        with engine.connect() as conn:
+            migrations.ensure_current(conn, create=create)
+            conn.commit()
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        problem = database_problem(exc) or _reason(exc)
+        raise ProjectError(f"{label}: cannot open database ({problem})") from None
+    except migrations.NotAProject as exc:
+        engine.dispose()
+        raise ProjectError(f"{label}: {exc}") from None
+    return engine
 
 
 def check_project_file(path: Path, label: str) -> None:

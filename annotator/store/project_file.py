@@ -19,6 +19,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 PROJECT_TABLE = "alembic_version"
 CODEBOOK_TABLE = "codebook_version"
 MAX_PROBLEMS = 20  # lines of integrity_check worth showing
+FULL_BELOW = 64 * 1024  # free bytes under which a disk counts as full (SQLite's -shm is 32 KiB)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ def read_only_reason(path: Path) -> str:
     if path.exists() and not os.access(path, os.W_OK):
         return "file is read-only"
     return ""
+
+
+def disk_full(path: Path) -> bool:
+    """Whether the disk holding ``path`` has no room left for SQLite's next page or log."""
+    try:
+        stat = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < FULL_BELOW
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:

@@ -239,3 +239,23 @@ def test_a_first_start_killed_half_way_is_finished_on_the_next(tmp_path: Path) -
     project.close()
     ensure_default_project(empty)  # a finished project is left as it is
     assert queries.info(Project.open(empty))["documents"] == 1
+
+
+def test_a_disk_with_no_room_at_all_still_opens_the_project_for_reading(
+    mount_point: Path,
+) -> None:
+    path = mount_point / "p.annot"
+    project = create_demo(path)
+    doc = queries.document_ids(project)[0]
+    services.create_annotation(project, "alice", doc, "ACTOR", 0, 5)
+    project.close()  # the last connection folds the log into the file and removes -wal/-shm
+    filler = (mount_point / "filler").open("wb", buffering=0)
+    with filler as fh, pytest.raises(OSError, match="No space"):
+        while True:
+            fh.write(b"\0" * 4096)
+    opened = Project.open(path)  # SQLite cannot even create its shared-memory file
+    assert opened.read_only == "disk full"
+    assert queries.info(opened)["annotations"] == 1
+    with pytest.raises(ProjectError, match=r"opened read-only \(disk full\); nothing was changed"):
+        services.create_annotation(opened, "alice", doc, "ACTOR", 6, 9)
+    opened.close()
