@@ -86,6 +86,12 @@ def look(path: Path) -> Look:
     try:
         conn = connect_read_only(path)
     except sqlite3.Error as exc:
+        if read_only_reason(path) and Path(f"{path}-wal").exists():
+            return Look(
+                "unreadable",
+                "its -wal file holds recent changes, which SQLite cannot read in a read-only "
+                "folder; copy the project and its -wal file to a folder you can write to",
+            )
         return Look("unreadable", str(exc))
     try:
         names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}

@@ -259,3 +259,21 @@ def test_a_disk_with_no_room_at_all_still_opens_the_project_for_reading(
     with pytest.raises(ProjectError, match=r"opened read-only \(disk full\); nothing was changed"):
         services.create_annotation(opened, "alice", doc, "ACTOR", 6, 9)
     opened.close()
+
+
+def test_recent_changes_a_read_only_folder_hides_are_named_not_lost(
+    tmp_path: Path, mount_point: Path
+) -> None:
+    source = tmp_path / "p.annot"
+    create_demo(source).close()
+    writer = sqlite3.connect(source)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")  # the change stays in p.annot-wal
+    writer.execute("UPDATE coder SET name = name")
+    writer.execute("INSERT INTO project_setting (key, value) VALUES ('note', 'recent')")
+    writer.commit()
+    for suffix in ("", "-wal"):  # copied while open: the -wal holds the last commit
+        (mount_point / f"p.annot{suffix}").write_bytes(Path(f"{source}{suffix}").read_bytes())
+    writer.close()
+    subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
+    with pytest.raises(ProjectError, match="its -wal file holds recent changes"):
+        Project.open(mount_point / "p.annot")
