@@ -159,6 +159,9 @@ def test_init_on_a_postgresql_database_that_holds_a_project_says_so(
     line = one_line_error(run("init", with_password))
     assert line.endswith(": already holds an Annotator project")
     assert "hunter2" not in line and "postgres:***@" in line
+    checked = run("check", with_password)
+    assert checked.returncode == 0 and ": ok (schema current;" in checked.stdout
+    assert "hunter2" not in checked.stdout
     engine = create_engine(PG_URL)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM codebook_version")).scalar() == 1

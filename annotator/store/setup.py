@@ -70,6 +70,8 @@ def create_project(
                 raise ProjectError(
                     f"{path.parent}: cannot create folder ({exc.strerror})"
                 ) from None
+            if project_file.read_only_reason(path):
+                raise ProjectError(f"{label}: cannot create the project: folder is read-only")
     if codebook is None:
         codebook = load_codebook(default_codebook_path())
     fresh = path is not None and not path.exists()

@@ -277,3 +277,9 @@ def test_recent_changes_a_read_only_folder_hides_are_named_not_lost(
     subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
     with pytest.raises(ProjectError, match="its -wal file holds recent changes"):
         Project.open(mount_point / "p.annot")
+
+
+def test_init_in_a_read_only_folder_says_so(mount_point: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
+    with pytest.raises(ProjectError, match="cannot create the project: folder is read-only"):
+        create_project(mount_point / "p.annot")
