@@ -94,4 +94,5 @@ def test_a_database_failure_is_one_line(tmp_path: Path) -> None:
         db.close()
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("annotator: error: database error, nothing was changed")
+    assert result.stderr.startswith("annotator: error: another program kept the project busy")
+    assert result.stderr.strip().endswith("nothing was changed")

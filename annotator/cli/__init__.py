@@ -14,11 +14,11 @@ from typing import NoReturn
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
-from annotator.cli import agreement, dataset, export
+from annotator.cli import agreement, backup, check, dataset, export
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.export import ExportError
 from annotator.core.text import TextError
-from annotator.store.engine import Project, ProjectError
+from annotator.store.engine import Project, ProjectError, describe_database_error, mask_password
 from annotator.store.importer import FORMATS, ImportOptions, ImportRejected, import_paths
 from annotator.store.services import ServiceError
 
@@ -255,10 +255,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
     from annotator.store.setup import default_project_path
 
     path = project or str(default_project_path())
-    if project is None and not Path(path).exists():
-        from annotator.store.setup import create_demo
+    if project is None:
+        from annotator.store.setup import ensure_default_project
 
-        create_demo(path).close()
+        ensure_default_project(Path(path))
     from annotator.gui.app import run
 
     return int(run(path, coder=getattr(args, "coder", None)))
@@ -338,11 +338,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.register(sub)
     agreement.register(sub)
     dataset.register(sub)
+    check.register(sub)
+    backup.register(sub)
     return p
 
 
 def fail(message: str) -> NoReturn:
-    one_line = " ".join(message.split())  # driver messages can span lines
+    one_line = mask_password(" ".join(message.split()))  # driver messages can span lines
     print(f"annotator: error: {one_line}", file=sys.stderr)
     raise SystemExit(1)
 
@@ -362,8 +364,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SQLAlchemyError as exc:
         # The database refused (disk full, a lock held past the busy timeout, a dropped
         # server): the transaction was rolled back, so say so in one line.
-        reason = getattr(exc, "orig", None) or exc
-        fail(f"database error, nothing was changed: {reason}")
+        fail(describe_database_error(exc))
     except KeyboardInterrupt:
         fail("interrupted; nothing half-written was kept")
     except BrokenPipeError:

@@ -280,10 +280,18 @@ def value_error(attr: Attribute, value: Any, parent_value: Any = None) -> str | 
 # ---------------------------------------------------------------------------------- loading
 
 
+MAX_CODEBOOK_BYTES = 1_000_000
+"""A codebook is guidelines and lists of values: a few hundred KB at most. The limit keeps a
+wrong file (a data dump, a YAML bomb of aliases) from stalling the program."""
+
+
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook file; errors name the file and the field."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > MAX_CODEBOOK_BYTES:
+            raise CodebookError("", _too_large(size), str(p))
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CodebookError("", "no such file", str(p)) from None
@@ -295,11 +303,42 @@ def load_codebook(path: str | Path) -> Codebook:
         raise CodebookError(exc.path, exc.message, str(p)) from None
 
 
+def _too_large(size: int) -> str:
+    return f"{size:,} bytes, over the limit of {MAX_CODEBOOK_BYTES:,} for a codebook"
+
+
 # libyaml's loader when PyYAML has it: the pure-Python one takes ~0.25 s on the default codebook.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """YAML keeps the last of two equal keys without a word; in a codebook that silently drops
+    a label's attributes or a value's description, so a repeated key is an error."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # "<<: *base" may be overridden
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in first:
+                    raise CodebookError(
+                        f"line {line}",
+                        f"duplicate key {key!r} (already given on line {first[key]})",
+                    )
+                first[key] = line
+            except TypeError:  # an unhashable key: the base class reports it
+                continue
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def parse_codebook(text: str) -> Codebook:
+    size = len(text.encode("utf-8"))
+    if size > MAX_CODEBOOK_BYTES:
+        raise CodebookError("", _too_large(size))
     try:
         data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:

@@ -3,12 +3,16 @@
 ``PROJECT`` is a file path (SQLite, suggested extension ``.annot``) or any SQLAlchemy URL.
 SQLite runs with WAL, foreign keys and a busy timeout; write transactions start with
 ``BEGIN IMMEDIATE`` so that a GUI and a CLI on the same file queue instead of failing with
-"database is locked" when a reader upgrades to a writer.
+"database is locked" when a reader upgrades to a writer. A project file is looked at read-only
+before it is opened (see ``project_file``): a damaged file, or one that is not a project, is
+refused without being touched, and a project that cannot be written is opened read-only.
+See docs/cli.md#project-files.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -17,20 +21,53 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from annotator.core.codebook import Codebook, CodebookError, parse_codebook
-from annotator.store import migrations, tables
+from annotator.store import migrations, project_file, tables
 from annotator.store.tables import CodebookVersion, ProjectSetting
 
-# How long a write waits for another process's transaction before giving up (milliseconds).
-BUSY_TIMEOUT_MS = int(os.environ.get("ANNOTATOR_BUSY_TIMEOUT_MS", "10000"))
+DEFAULT_BUSY_TIMEOUT_MS = 10_000
+SYNCHRONOUS = ("normal", "full")
+_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)[^@\s]+@", re.IGNORECASE)
 
 
 class ProjectError(Exception):
     """A user-facing problem with a project (missing, unreadable, not a project)."""
+
+
+def mask_password(text: str) -> str:
+    """``postgresql://ann:secret@host/db`` -> ``postgresql://ann:***@host/db``, anywhere in text."""
+    return _PASSWORD.sub(r"\1***@", text)
+
+
+def busy_timeout_ms() -> int:
+    """How long a write waits for another process's transaction before giving up (ms):
+    ``ANNOTATOR_BUSY_TIMEOUT_MS``, default 10 s."""
+    raw = os.environ.get("ANNOTATOR_BUSY_TIMEOUT_MS", "").strip()
+    if not raw:
+        return DEFAULT_BUSY_TIMEOUT_MS
+    if not raw.isdigit():
+        raise ProjectError(
+            f"ANNOTATOR_BUSY_TIMEOUT_MS={raw!r}: expected a whole number of milliseconds"
+        )
+    return int(raw)
+
+
+def synchronous_mode() -> str:
+    """SQLite's ``synchronous`` for project files: ``ANNOTATOR_SYNCHRONOUS``, default normal.
+
+    With WAL, NORMAL loses nothing when the program is killed; only a power cut or an OS crash
+    can lose the last actions before it (the file stays sound). FULL closes that gap at the
+    cost of a disk sync per action (tests/benchmarks/bench_durability.py measured 7-10 ms on
+    the development machine, over the 2 ms it may cost by default; see README).
+    """
+    raw = os.environ.get("ANNOTATOR_SYNCHRONOUS", "").strip().lower() or "normal"
+    if raw not in SYNCHRONOUS:
+        raise ProjectError(f"ANNOTATOR_SYNCHRONOUS={raw!r}: expected normal or full")
+    return raw.upper()
 
 
 def project_url(project: str | Path) -> str:
@@ -39,22 +76,25 @@ def project_url(project: str | Path) -> str:
     if "://" in text:
         try:
             make_url(text)
-        except ArgumentError as exc:
-            raise ProjectError(f"{text}: not a valid database URL ({exc})") from None
+        except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+            raise ProjectError(f"{mask_password(text)}: not a valid database URL") from None
         return text
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
-def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is off).
-    dbapi_connection.isolation_level = None
-    cur = dbapi_connection.cursor()
-    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA journal_mode = WAL")
-    cur.execute("PRAGMA foreign_keys = ON")
-    # WAL + NORMAL is durable against a killed process (not against power loss mid-commit).
-    cur.execute("PRAGMA synchronous = NORMAL")
-    cur.close()
+def _sqlite_pragmas(busy_ms: int, synchronous: str, read_only: bool) -> Any:
+    def connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is off).
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA synchronous = {synchronous}")
+        cur.close()
+
+    return connect
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -62,24 +102,66 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
+    """The engine for ``url``; ``read_only`` (SQLite files only) never writes to the file."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_connect)
+        busy_ms = busy_timeout_ms()
+        if read_only:
+            path = Path(url.removeprefix("sqlite:///"))
+            engine = create_engine(url, creator=lambda: project_file.connect_read_only(path))
+        else:
+            engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas(busy_ms, synchronous_mode(), read_only))
         event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine
 
 
+def _reason(exc: BaseException) -> str:
+    reason = getattr(exc, "orig", None) or exc
+    return " ".join(mask_password(str(reason)).split())
+
+
+def database_problem(exc: BaseException) -> str | None:
+    """The known causes of a database failure in the user's words; None for others."""
+    lowered = _reason(exc).lower()
+    if "disk is full" in lowered or "no space left" in lowered:
+        return "disk full"
+    if "readonly database" in lowered or "read-only file system" in lowered:
+        return "the project is read-only (its folder or file)"
+    if "database is locked" in lowered:
+        return (
+            "another program kept the project busy for longer than the busy timeout "
+            "(ANNOTATOR_BUSY_TIMEOUT_MS)"
+        )
+    if "malformed" in lowered or "not a database" in lowered:
+        return f"the project file is damaged ({_reason(exc)}); run 'annotator check'"
+    return None
+
+
+def describe_database_error(exc: BaseException) -> str:
+    """One line for a failed action: what went wrong and that nothing was changed."""
+    problem = database_problem(exc)
+    if problem is None:
+        return f"database error, nothing was changed: {_reason(exc)}"
+    return f"{problem}: nothing was changed"
+
+
 class Project:
     """An open project database. Cheap to keep open; sessions are short and per action."""
 
-    def __init__(self, url: str, engine: Engine) -> None:
+    def __init__(self, url: str, engine: Engine, *, read_only: str = "") -> None:
         self.url = url
         self.engine = engine
         self._write_engine = engine.execution_options(annotator_write=True)
         self._codebook: Codebook | None = None
+        self.read_only = read_only  # why the project cannot be written to; "" when it can
+
+    @property
+    def path(self) -> Path | None:
+        """The project file (None for a database server)."""
+        return Path(self.url.removeprefix("sqlite:///")) if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -95,22 +177,28 @@ class Project:
     def open(cls, project: str | Path, *, create: bool = False) -> Project:
         """Open an existing project (or create an empty one with ``create``)."""
         url = project_url(project)
-        if url.startswith("sqlite:///") and not create:
+        label = mask_password(str(project))
+        path: Path | None = None
+        read_only = ""
+        if url.startswith("sqlite:///"):
             path = Path(url.removeprefix("sqlite:///"))
-            if not path.exists():
-                raise ProjectError(f"{project}: no such project (create it with 'annotator init')")
-        engine = make_engine(url)
+            if not create:
+                if not path.exists():
+                    raise ProjectError(
+                        f"{label}: no such project (create it with 'annotator init')"
+                    )
+                check_project_file(path, label)
+                read_only = project_file.read_only_reason(path)
         try:
-            with engine.connect() as conn:
-                migrations.ensure_current(conn, create=create)
-                conn.commit()
-        except OperationalError as exc:
-            engine.dispose()
-            raise ProjectError(f"{project}: cannot open database ({exc.orig})") from None
-        except migrations.NotAProject as exc:
-            engine.dispose()
-            raise ProjectError(f"{project}: {exc}") from None
-        return cls(url, engine)
+            engine = _connect(url, label, create=create, read_only=bool(read_only))
+        except ProjectError:
+            if path is None or create or read_only or not project_file.disk_full(path):
+                raise
+            # No room even for SQLite's shared-memory file: the work done so far can still be
+            # read (and exported), without writing a byte.
+            read_only = "disk full"
+            engine = _connect(url, label, create=False, read_only=True)
+        return cls(url, engine, read_only=read_only)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -123,6 +211,10 @@ class Project:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
+        if self.read_only:
+            raise ProjectError(
+                f"{self.display_name}: opened read-only ({self.read_only}); nothing was changed"
+            )
         with Session(self._write_engine) as session, session.begin():
             yield session
 
@@ -159,4 +251,45 @@ class Project:
         return SQLModel.metadata
 
 
-__all__ = ["Project", "ProjectError", "project_url", "tables"]
+def _connect(url: str, label: str, *, create: bool, read_only: bool) -> Engine:
+    """The engine, with the schema created (``create``) or brought up to date."""
+    engine = make_engine(url, read_only=read_only)
+    try:
+        with engine.connect() as conn:
+            migrations.ensure_current(conn, create=create)
+            conn.commit()
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        problem = database_problem(exc) or _reason(exc)
+        raise ProjectError(f"{label}: cannot open database ({problem})") from None
+    except migrations.NotAProject as exc:
+        engine.dispose()
+        raise ProjectError(f"{label}: {exc}") from None
+    return engine
+
+
+def check_project_file(path: Path, label: str) -> None:
+    """Refuse, without writing to it, a file that is not a sound and finished project."""
+    found = project_file.look(path)
+    if found.state == "project":
+        return
+    problem = {
+        "empty": "an empty file, not a project (an interrupted 'annotator init'? run it again)",
+        "unfinished": "an unfinished project (an interrupted 'annotator init'? run it again)",
+        "not_sqlite": "not an Annotator project (not an SQLite database)",
+        "other_tables": "not an Annotator project (a database with other tables)",
+        "damaged": f"the project file is damaged ({found.detail}); nothing was opened. Run "
+        f"'annotator check {label}' for the full report and restore your latest backup",
+        "unreadable": f"cannot read ({found.detail})",
+    }[found.state]
+    raise ProjectError(f"{label}: {problem}")
+
+
+__all__ = [
+    "Project",
+    "ProjectError",
+    "describe_database_error",
+    "mask_password",
+    "project_url",
+    "tables",
+]

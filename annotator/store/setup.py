@@ -8,7 +8,14 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from annotator.core.codebook import Codebook, CodebookError, load_codebook, parse_codebook
-from annotator.store.engine import Project, ProjectError, project_url
+from annotator.store import project_file
+from annotator.store.engine import (
+    Project,
+    ProjectError,
+    check_project_file,
+    mask_password,
+    project_url,
+)
 from annotator.store.tables import AnnotationRow, CodebookVersion, ProjectSetting
 
 
@@ -44,17 +51,27 @@ def seed_paths() -> list[Path]:
 def create_project(
     project: str | Path, codebook: Codebook | None = None, *, exist_ok: bool = False
 ) -> Project:
-    """Create a new, empty project with ``codebook`` (the default one when None)."""
+    """Create a new, empty project with ``codebook`` (the default one when None).
+
+    A file or database that already holds a project is refused (unless ``exist_ok``); one left
+    empty or unfinished by an interrupted ``init`` is finished. Anything else is never touched.
+    """
     url = project_url(project)
+    label = mask_password(str(project))
     path: Path | None = None
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
-        if path.exists() and not exist_ok:
-            raise ProjectError(f"{project}: already exists")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ProjectError(f"{path.parent}: cannot create folder ({exc.strerror})") from None
+        if path.exists():
+            _check_can_finish(path, label, exist_ok)
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ProjectError(
+                    f"{path.parent}: cannot create folder ({exc.strerror})"
+                ) from None
+            if project_file.read_only_reason(path):
+                raise ProjectError(f"{label}: cannot create the project: folder is read-only")
     if codebook is None:
         codebook = load_codebook(default_codebook_path())
     fresh = path is not None and not path.exists()
@@ -62,6 +79,9 @@ def create_project(
         opened = Project.open(project, create=True)
         with opened.read() as s:
             has_codebook = s.exec(select(CodebookVersion.id)).first() is not None
+        if has_codebook and path is None and not exist_ok:
+            opened.close()
+            raise ProjectError(f"{label}: already holds an Annotator project")
         if not has_codebook:
             install_codebook(opened, codebook)
     except BaseException:
@@ -69,6 +89,17 @@ def create_project(
             _remove_sqlite(path)
         raise
     return opened
+
+
+def _check_can_finish(path: Path, label: str, exist_ok: bool) -> None:
+    """An existing file may be finished only when an interrupted ``init`` left it."""
+    state = project_file.look(path).state
+    if state in ("empty", "unfinished") or (state == "project" and exist_ok):
+        return
+    if state == "project":
+        raise ProjectError(f"{label}: already exists")
+    check_project_file(path, label)  # says what is wrong with it
+    raise ProjectError(f"{label}: already exists")  # pragma: no cover - look() said no project
 
 
 def _remove_sqlite(path: Path) -> None:
@@ -121,6 +152,13 @@ def flagged_annotations(project: Project, codebook: Codebook) -> list[int]:
         if ann_id is not None and codebook.attribute_errors(label, attrs or {}):
             flagged.append(ann_id)
     return flagged
+
+
+def ensure_default_project(path: Path) -> None:
+    """Create the per-user demo project on first start, or finish one a killed first start
+    left empty or unfinished (the user never ran ``init`` for it, so nobody else would)."""
+    if not path.exists() or project_file.look(path).state in ("empty", "unfinished"):
+        create_demo(path).close()
 
 
 def create_demo(project: str | Path, *, exist_ok: bool = False) -> Project:

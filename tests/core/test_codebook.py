@@ -188,3 +188,50 @@ def test_value_types(type_: str, value: Any, ok: bool) -> None:
 
     attr = Attribute("x", type_, values=(Choice("name"), Choice("pronoun")))
     assert (value_error(attr, value) is None) is ok
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "codebook: x\nversion: 1\nversion: 2\nlabels: [{name: A, color: '#aabbcc'}]\n",
+            "line 3: duplicate key 'version' (already given on line 2)",
+        ),
+        (
+            "codebook: x\nversion: 1\nlabels:\n  - name: A\n    color: '#aabbcc'\n"
+            "    attributes: [{name: kind, type: text}]\n    attributes: []\n",
+            "line 7: duplicate key 'attributes' (already given on line 6)",
+        ),
+        (
+            "codebook: x\nversion: 1\nlabels:\n"
+            "  - {name: A, color: '#aabbcc', attributes: [{name: n, type: text, name: m}]}\n",
+            "line 4: duplicate key 'name' (already given on line 4)",
+        ),
+    ],
+)
+def test_a_repeated_yaml_key_is_an_error_naming_key_and_line(text: str, message: str) -> None:
+    # YAML itself would keep the last one and silently drop the first.
+    with pytest.raises(CodebookError) as err:
+        parse_codebook(text)
+    assert str(err.value) == message
+
+
+def test_yaml_merge_keys_are_not_mistaken_for_repeats() -> None:
+    text = (
+        "codebook: x\nversion: 1\nlabels:\n"
+        "  - &base {name: A, color: '#aabbcc'}\n  - {<<: *base, name: B, key: b}\n"
+    )
+    assert parse_codebook(text).label_names == ("A", "B")
+
+
+def test_a_codebook_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    filler = "# " + "x" * 98 + "\n"
+    big.write_text(yaml.safe_dump(MINIMAL) + filler * 10_001, "utf-8")
+    with pytest.raises(CodebookError) as err:
+        load_codebook(big)
+    assert str(err.value) == (
+        f"{big}: {big.stat().st_size:,} bytes, over the limit of 1,000,000 for a codebook"
+    )
+    with pytest.raises(CodebookError, match="over the limit of 1,000,000"):
+        parse_codebook(big.read_text("utf-8"))

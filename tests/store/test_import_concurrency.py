@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from annotator.store import importer, queries, services
-from annotator.store.engine import BUSY_TIMEOUT_MS, Project
+from annotator.store.engine import Project, busy_timeout_ms
 from annotator.store.importer import ImportRejected, ImportReport, import_paths
 from annotator.store.setup import create_project
 
@@ -112,7 +112,8 @@ def test_no_coder_action_fails_or_waits_out_the_timeout_during_a_long_import(
     waits: list[float] = []
     failures: list[str] = []
     deadline = time.monotonic() + 600
-    while proc.poll() is None and time.monotonic() < deadline:
+    # At least two actions even if the import finished first: no race with the machine's speed.
+    while (proc.poll() is None or len(waits) < 2) and time.monotonic() < deadline:
         t0 = time.monotonic()
         try:
             services.create_annotation(project, "alice", doc, "ACTOR", 0, 6)
@@ -127,7 +128,7 @@ def test_no_coder_action_fails_or_waits_out_the_timeout_during_a_long_import(
     )
     assert failures == []
     assert len(waits) > 1
-    assert max(waits) < BUSY_TIMEOUT_MS / 1000
+    assert max(waits) < busy_timeout_ms() / 1000
     assert queries.info(project)["documents"] == IMPORT_DOCS + 1
     assert len(queries.annotations(project, doc, ["alice"])) == len(waits)
     project.close()
