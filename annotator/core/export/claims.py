@@ -98,7 +98,7 @@ def claim_rows(
     tallies: dict[tuple[int, str], Tally] = {}
     rows: list[list[Cell]] = []
     for c in casualties:
-        events = events_of.get(c.id) or [None]
+        events: list[Annotation | None] = list(events_of.get(c.id, [])) or [None]
         for ev in events:
             kind = c.attributes.get("kind")
             if ev is None:
@@ -143,7 +143,7 @@ def claim_rows(
                     text_cell(group),
                     "true" if counted else "false",
                     reason,
-                ]  # fmt: skip
+                ]
             )
     return rows
 

@@ -44,8 +44,7 @@ from typing import Any
 import orjson
 
 from annotator.core.codebook import Attribute, Codebook
-from annotator.core.export import schema
-from annotator.core.export import claims
+from annotator.core.export import claims, schema
 from annotator.core.export.acled import References
 from annotator.core.export.bundle import (
     Decision,
