@@ -39,7 +39,7 @@ def render(window_builder: object, folder: Path, out: Path) -> QImage:
     review = window.session.review
     assert review is not None
     window.select_gold(next(g.id for g in review.gold if g.label == "EVENT"))
-    assert window.event_frame.tree.topLevelItemCount() == 7  # EVENT's seven roles
+    assert window.event_frame.tree.topLevelItemCount() == 8  # EVENT's eight roles
     window.list.table.setFocus()
     QApplication.processEvents()
     image = window.grab().toImage()

@@ -200,7 +200,7 @@ def test_a_project_in_a_read_only_folder_opens_for_reading(
     assert not os.access(mount_point, os.W_OK)
     opened = Project.open(path)
     assert opened.read_only == "folder is read-only"
-    assert queries.info(opened)["annotations"] == 1
+    assert queries.info(opened)["annotations_by_coder"]["alice"] == 1
     with pytest.raises(ProjectError, match=r"opened read-only \(folder is read-only\)"):
         services.create_annotation(opened, "alice", doc, "ACTOR", 6, 9)
     opened.close()
@@ -255,7 +255,7 @@ def test_a_disk_with_no_room_at_all_still_opens_the_project_for_reading(
             fh.write(b"\0" * 4096)
     opened = Project.open(path)  # SQLite cannot even create its shared-memory file
     assert opened.read_only == "disk full"
-    assert queries.info(opened)["annotations"] == 1
+    assert queries.info(opened)["annotations_by_coder"]["alice"] == 1
     with pytest.raises(ProjectError, match=r"opened read-only \(disk full\); nothing was changed"):
         services.create_annotation(opened, "alice", doc, "ACTOR", 6, 9)
     opened.close()
