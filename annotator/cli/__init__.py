@@ -160,6 +160,13 @@ def cmd_info(args: argparse.Namespace) -> int:
             f"flagged    {data['flagged_for_review']} annotation(s) use labels or values the "
             "current codebook no longer has"
         )
+    unscoped = data["casualties_without_scope"]
+    if unscoped:
+        print(
+            f"attention  {sum(unscoped.values())} casualty figure(s) with no count_scope are "
+            "not counted in any event's totals: "
+            + ", ".join(f"{coder} {n}" for coder, n in unscoped.items())
+        )
     if data["progress"]:
         print("progress   done / in progress / not started")
         for coder, p in data["progress"].items():

@@ -23,6 +23,7 @@ whether it was counted and why not (:meth:`Tally.reason`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -180,3 +181,30 @@ def _figures(group: list[Annotation]) -> tuple[Number | None, Number | None, Num
         if hi is not None and (high is None or hi > high):
             high = hi
     return best, low, high
+
+
+# Words that make a figure a running total rather than one event's victims. Matched in the
+# figure's own clause (docs/fatalities.md, "Prefill").
+_CUMULATIVE = re.compile(
+    r"\b(?:since|so far|to date|thus far|in total|altogether|overall|cumulative|"
+    r"death toll (?:of|in) the (?:war|conflict)|"
+    r"(?:this|last|past) (?:year|month|week)s?|"
+    r"(?:over|in|during) the (?:past|last) (?:\w+ )?(?:weeks|months|years)|"
+    r"(?:since|from) the (?:start|beginning|outbreak) of|"
+    r"(?:throughout|during) the (?:war|conflict|offensive|campaign|uprising))\b",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"[.;!?\n]")
+
+
+def scope_hint(text: str, start: int, end: int) -> str | None:
+    """``cumulative`` when the clause around a casualty figure says it is a running total
+    ("more than 600 people have been killed since April", "so far this year", "since 2011");
+    otherwise None: a figure is put in an event's scope by linking it as the event's
+    casualties, never guessed from silence."""
+    left = 0
+    for m in _CLAUSE_END.finditer(text, 0, start):
+        left = m.end()
+    right_match = _CLAUSE_END.search(text, end)
+    right = right_match.start() if right_match else len(text)
+    return "cumulative" if _CUMULATIVE.search(text, left, right) else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.core.dates import resolve_date
+from annotator.core.fatalities import scope_hint
 from annotator.core.numbers import read_quantity
 from annotator.core.spans import snap_to_words, trim
 from annotator.store import queries
@@ -97,6 +98,10 @@ class Coding:
             return None
         start, end = bounds
         attrs = {**s.codebook.defaults(label), **prefill(label, doc.text[start:end], doc.published)}
+        if label == "CASUALTY" and not attrs.get("count_scope"):
+            hint = scope_hint(doc.text, start, end)  # "since April": a running total
+            if hint is not None:
+                attrs["count_scope"] = hint
         command = CreateSpan(s, doc.id, label, start, end, attrs)
         if not s.push(command):
             return None
@@ -204,6 +209,15 @@ class Coding:
         if not s.push(CreateLink(s, from_id, role, to_id)):
             return False
         target = s.annotations.get(to_id)
+        if (
+            role == "casualties"
+            and target is not None
+            and target.label == "CASUALTY"
+            and not target.attributes.get("count_scope")
+        ):
+            # a figure linked as an event's casualties is that event's, unless the coder says
+            # otherwise (docs/fatalities.md): prefilled, one more undo step
+            self.edit_attributes(to_id, {"count_scope": "event"})
         words = s.text_of(target) if target is not None else ""
         s.notice.emit(f"Linked “{words}” as {role}.", False)
         return True

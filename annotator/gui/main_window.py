@@ -33,6 +33,7 @@ from .panels.document_list import STATUS_COLOR, STATUS_TEXT, DocumentList
 from .panels.event_panel import EventPanel
 from .panels.find_bar import FindBar
 from .panels.label_palette import LabelPalette
+from .reference_fields import ReferenceFields
 from .session import Session
 from .settings import Preferences
 from .status_bar import StatusBar
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.documents = DocumentList(session)
         self.label_palette = LabelPalette()
         self.form = AttributeForm()
+        self.references = ReferenceFields(self.form, session)  # actor and place completion
         session.aboutToLeave.connect(self.form.commit_pending)
         self.event_panel = EventPanel(session)
         self.table = AnnotationTable(session)

@@ -315,6 +315,23 @@ def iter_documents(
             yield docs[doc_id], doc_anns, doc_links
 
 
+def casualties_without_scope(project: Project) -> dict[str, int]:
+    """Per coder, live CASUALTY spans whose ``count_scope`` is blank: never added to an
+    event's totals until someone says whether the figure is the event's or a running total."""
+    out: dict[str, int] = {}
+    with project.read() as s:
+        names = coder_ids(s, None)
+        rows = s.exec(
+            select(AnnotationRow.coder_id, AnnotationRow.attributes).where(
+                AnnotationRow.label == "CASUALTY", col(AnnotationRow.deleted_at).is_(None)
+            )
+        ).all()
+    for coder, attrs in rows:
+        if (attrs or {}).get("count_scope") in (None, ""):
+            out[names[coder]] = out.get(names[coder], 0) + 1
+    return dict(sorted(out.items()))
+
+
 def info(project: Project) -> dict[str, Any]:
     """Counts for ``annotator info``: documents, coders, annotations by label, progress."""
     with project.read() as s:
@@ -363,6 +380,8 @@ def info(project: Project) -> dict[str, Any]:
         "annotations_by_coder": dict(sorted(by_coder.items())),
         # kept from an earlier codebook version whose label, attribute or value is gone
         "flagged_for_review": len(flagged_annotations(project, cb)),
+        # casualty figures whose count_scope is blank: never counted (docs/fatalities.md)
+        "casualties_without_scope": casualties_without_scope(project),
         "progress": {
             # "stale": gold marked done whose coders changed their work since (docs/team.md)
             n: {**p, "not_started": n_docs - p["done"] - p["in_progress"] - p["stale"]}

@@ -597,7 +597,8 @@ def test_casualty_attributes(default: cbmod.Codebook) -> None:
     )
     assert _attr(default, "CASUALTY", "vague_term").type == "text"
     assert _values(default, "CASUALTY", "count_scope") == ("event", "cumulative")
-    assert [a for lab in default.labels for a in lab.attributes if a.required] == [kind]
+    scope = _attr(default, "CASUALTY", "count_scope")
+    assert [a for lab in default.labels for a in lab.attributes if a.required] == [kind, scope]
 
 
 def test_location_date_source_attributes(default: cbmod.Codebook) -> None:

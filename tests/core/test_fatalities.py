@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from test_export_fixtures import seed_example
 
-from annotator.core.fatalities import event_tallies, tally
+from annotator.core.fatalities import event_tallies, scope_hint, tally
 from annotator.core.records import Annotation, Link
 
 _ids = iter(range(1, 1_000_000))
@@ -177,3 +178,28 @@ def test_links_to_casualties_outside_the_event_are_ignored() -> None:
 def test_float_and_bad_values() -> None:
     assert tally([cas(best=5.0), cas(best=2.5)], []).best == 7.5
     assert tally([cas(best="5"), cas(best=True), cas(best=3)], []).best == 3
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "hint"),
+    [
+        ("more than 600 people have been killed since April", "more than 600", "cumulative"),
+        ("at least 1,208 civilians were killed so far this year", "1,208", "cumulative"),
+        (
+            "over 25,000 people have been killed since the outbreak of the war in 2011",
+            "over 25,000",
+            "cumulative",
+        ),
+        ("The death toll in the past three months reached 310.", "310", "cumulative"),
+        ("a total of 92 people have died to date, the ministry said", "92", "cumulative"),
+        ("Throughout the offensive, 40 medics were killed", "40", "cumulative"),
+        ("the Syrian regime attack killed 15 civilians", "15", None),
+        ("Seven civilians were killed in the attacks", "Seven", None),
+        ("Four soldiers died on Monday; since then the area has been calm.", "Four", None),
+    ],
+)
+def test_scope_hint_reads_running_totals_from_the_clause(
+    sentence: str, figure: str, hint: str | None
+) -> None:
+    start = sentence.index(figure)
+    assert scope_hint(sentence, start, start + len(figure)) == hint

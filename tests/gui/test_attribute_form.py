@@ -201,6 +201,13 @@ def test_mark_done_is_refused_until_required_fields_are_filled(
     assert kind.property("missing") is not True
     window.view.setFocus()
     press(qtbot, window, Qt.Key.Key_Return, Mod.ControlModifier)
+    # the figure's scope is required too: is it this event's or a running total?
+    assert queries.status(window.session.project, "alice", doc) == "in_progress"
+    scope = widget(window, "count_scope")
+    assert scope.property("missing") is True
+    choose(qtbot, scope, "event")
+    window.view.setFocus()
+    press(qtbot, window, Qt.Key.Key_Return, Mod.ControlModifier)
     assert queries.status(window.session.project, "alice", doc) == "done"
     assert window.session.summaries[doc].status == "done"
     window.actions_.trigger("doc.reopen")

@@ -204,3 +204,22 @@ def test_a_filler_of_another_event_is_linked_to_the_selected_one(
     assert window.session.active_event_id is None
     click_span(qtbot, window, actor)
     assert window.session.active_event_id in {first.id, second.id}
+
+
+def test_a_casualty_scope_is_prefilled_from_its_link_and_its_clause(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    open_seed(window)
+    fifteen = code(qtbot, window, "15", "c", after="killed 15")
+    assert "count_scope" not in fifteen.attributes  # nothing said yet: not guessed
+    event = code(qtbot, window, "attack", "e", after=ANCHOR)
+    click_span(qtbot, window, fifteen)
+    press(qtbot, window, "4")  # casualties
+    assert roles(window) == {(event.id, "casualties", fifteen.id)}
+    stored = queries.annotation(window.session.project, fifteen.id)
+    assert stored is not None and stored.attributes["count_scope"] == "event"
+    # "Since the Syrian regime military launched its offensive ..., more than 600 people have
+    # been killed": a running total, whatever it is linked to
+    total = code(qtbot, window, "more than 600", "c", after="late April")
+    assert total.attributes["count_scope"] == "cumulative"
+    assert (total.attributes["qualifier"], total.attributes["best"]) == ("more_than", 600)

@@ -83,7 +83,9 @@ def code_two_coders(project: Project) -> Work:
             coder, "actor", "ACTOR", work.at("Syrian regime", killed), category="state_forces"
         )
         fifteen = work.at("15 civilians" if coder == "alice" else "15", killed)
-        casualty = add(coder, "fifteen", "CASUALTY", fifteen, kind="killed", best=15)
+        casualty = add(
+            coder, "fifteen", "CASUALTY", fifteen, kind="killed", best=15, count_scope="event"
+        )
         add(
             coder,
             "idlib",
@@ -93,7 +95,15 @@ def code_two_coders(project: Project) -> Work:
         if coder == "alice":
             add(coder, "sunday", "DATE", work.at("Sunday", "regime came on"))
         best = 600 if coder == "alice" else 6000
-        add(coder, "600", "CASUALTY", work.at("more than 600"), kind="killed", best=best)
+        add(
+            coder,
+            "600",
+            "CASUALTY",
+            work.at("more than 600"),
+            kind="killed",
+            best=best,
+            count_scope="cumulative",
+        )
         services.create_link(project, coder, event, "actor1", actor)
         services.create_link(project, coder, event, "casualties", casualty)
     return work
@@ -187,7 +197,7 @@ def test_adjudicating_a_document_by_keys(qtbot: QtBot, window: ReviewWindow, wor
     press(qtbot, window, "2")
     assert work.gold_rows() == {("CASUALTY", "15", work.uid("bob", "fifteen"))}
     [fifteen] = work.gold()
-    assert fifteen.attributes == {"kind": "killed", "best": 15}
+    assert fifteen.attributes == {"kind": "killed", "best": 15, "count_scope": "event"}
     with p.read() as s:
         entry = s.exec(select(AuditEntry).order_by(col(AuditEntry.id).desc())).first()
         assert entry is not None and entry.coder == "carol"

@@ -73,3 +73,32 @@ def test_demo_event_table_is_complete(tmp_path: Path) -> None:
     assert monday["source"] == "White Helmets" and monday["unlinked"] == ""
     for row in events.values():
         assert row["country"] == "Syria" and row["unlinked"] == ""
+
+
+def test_info_lists_casualties_without_scope(tmp_path: Path) -> None:
+    from annotator.store import queries, services
+    from annotator.store.importer import import_paths
+
+    from conftest import SEED
+
+    project = create_demo(tmp_path / "p.annot")
+    assert queries.info(project)["casualties_without_scope"] == {}  # the gold coding has them all
+    doc = queries.document_ids(project)[0]
+    text = queries.document(project, doc).text
+    start = text.index("over 25,000")
+    services.create_annotation(
+        project, "alice", doc, "CASUALTY", start, start + 11, {"kind": "killed", "best": 25000}
+    )
+    services.create_annotation(
+        project,
+        "alice",
+        doc,
+        "CASUALTY",
+        start,
+        start + 4,
+        {"kind": "killed", "count_scope": "cumulative"},
+    )
+    assert queries.info(project)["casualties_without_scope"] == {"alice": 1}
+    import_paths(project, [SEED])  # nothing else changes it
+    assert queries.info(project)["casualties_without_scope"] == {"alice": 1}
+    project.close()

@@ -125,6 +125,11 @@ def test_done_requires_required_fields(project: Project, doc_id: int) -> None:
         services.set_status(project, "alice", doc_id, "done")
     assert queries.status(project, "alice", doc_id) == "in_progress"
     services.update_annotation(project, "alice", c, attributes={"kind": "killed"})
+    with pytest.raises(ServiceError, match="CASUALTY '15' needs count_scope"):
+        services.set_status(project, "alice", doc_id, "done")
+    services.update_annotation(
+        project, "alice", c, attributes={"kind": "killed", "count_scope": "event"}
+    )
     services.set_status(project, "alice", doc_id, "done")
     assert queries.status(project, "alice", doc_id) == "done"
     assert queries.done_document_ids(project, ["alice"]) == {doc_id}

@@ -244,6 +244,7 @@ class AttributeForm(QWidget):
 
     attributesEdited = Signal(int, dict)  # annotation id, {name: value or None}
     noteEdited = Signal(int, str)
+    formCreated = Signal(object)  # a LabelForm, built the first time its label is shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -291,6 +292,7 @@ class AttributeForm(QWidget):
             form = LabelForm(lab, self._edited)
             self.stack.addWidget(form)
             self.forms[label] = form
+            self.formCreated.emit(form)
         return self.forms.get(label)
 
     def commit_pending(self) -> None:

@@ -1,0 +1,74 @@
+"""The actor and place fields complete from the registry and the gazetteer, by keyboard."""
+
+from __future__ import annotations
+
+import window_support
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+from window_support import OFFSCREEN_NOISE, code, open_seed
+
+from annotator.gui.main_window import MainWindow
+from annotator.store import queries, registry
+
+pytestmark = OFFSCREEN_NOISE
+project_path = window_support.project_path  # fixtures
+window = window_support.window
+ANCHOR = "The most recent assistance"
+
+
+def line(window: MainWindow, name: str) -> QLineEdit:
+    field = window.form.field(name)
+    assert field is not None and isinstance(field.widget, QLineEdit)
+    return field.widget
+
+
+def type_and_pick(qtbot: QtBot, edit: QLineEdit, typed: str, last: bool = False) -> list[str]:
+    """Type into the field, then choose the popup's first (or last) row with the arrow keys."""
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(edit, typed)
+    completer = edit.completer()
+    popup = completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=10_000)
+    model = completer.model()
+    rows = [model.index(i, 0).data() for i in range(model.rowCount())]
+    for _ in range(len(rows) if last else 1):
+        qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    return rows
+
+
+def stored(window: MainWindow, ann_id: int) -> dict[str, object]:
+    ann = queries.annotation(window.session.project, ann_id)
+    assert ann is not None
+    return dict(ann.attributes)
+
+
+def test_actor_field_completes_from_names_and_aliases(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    regime = code(qtbot, window, "Syrian regime", "a", after=ANCHOR)
+    rows = type_and_pick(qtbot, line(window, "actor"), "assad regim")
+    assert rows[0] == "Military Forces of Syria (2000-)  ← Assad regime"
+    assert stored(window, regime.id)["actor"] == "Military Forces of Syria (2000-)"
+    qtbot.waitUntil(lambda: line(window, "actor").text() == "Military Forces of Syria (2000-)")
+
+
+def test_a_new_actor_is_added_on_the_spot(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    helmets = code(qtbot, window, "White Helmets", "a")
+    rows = type_and_pick(qtbot, line(window, "actor"), "Syria Civil Defence", last=True)
+    # not in the registry: the last row offers to add it
+    assert rows[-1] == "+ Add “Syria Civil Defence” to the registry"
+    assert stored(window, helmets.id)["actor"] == "Syria Civil Defence"
+    assert "Syria Civil Defence" in {a.name for a in registry.actors(window.session.project)}
+
+
+def test_place_field_completes_from_the_gazetteer(qtbot: QtBot, window: MainWindow) -> None:
+    # only the project's own places here: the built-in gazetteer is not assembled in this test
+    window.references._building = True
+    open_seed(window)
+    zita = code(qtbot, window, "Kefer Zita", "l")
+    rows = type_and_pick(qtbot, line(window, "geonames_id"), "Kefer Zita")
+    assert rows[0] == "Kafr Zaytā (Hama, SY) · PPL · 168620"
+    assert stored(window, zita.id)["geonames_id"] == "168620"
+    assert stored(window, zita.id)["geo_precision"] == 1  # a populated place
