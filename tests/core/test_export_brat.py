@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 from brat_rules import check_events, parse_conf
-from test_export_fixtures import Builder, codebook, seed_example
+from test_export_fixtures import ROOT, Builder, codebook, seed_example
 
 from annotator.core.brat import ParsedAnn, parse_ann, read_attribute_note
 from annotator.core.brat_names import role_from_brat, role_to_brat
-from annotator.core.codebook import Codebook, parse_codebook
+from annotator.core.codebook import Codebook, load_codebook, parse_codebook
 from annotator.core.export import DocumentBundle, ExportError, write_brat
 from annotator.core.export.atomic import TEMP_PREFIX
 from annotator.core.export.brat import annotation_conf, document_ann, fragments
@@ -292,7 +292,11 @@ labels:
 )
 
 
-@pytest.mark.parametrize("cb", [codebook(), DIGIT_ROLES], ids=["default", "digit-roles"])
+@pytest.mark.parametrize(
+    "cb",
+    [codebook(), load_codebook(ROOT / "schema" / "conflict-events.yaml"), DIGIT_ROLES],
+    ids=["test", "shipped", "digit-roles"],
+)
 def test_annotation_conf_and_events_pass_brats_own_rules(cb: Codebook) -> None:
     conf = parse_conf(annotation_conf(cb))
     assert conf.problems == []

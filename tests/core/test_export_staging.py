@@ -200,6 +200,8 @@ def test_a_folder_with_other_files_is_refused_and_untouched(tmp_path: Path) -> N
     (tmp_path / "file").write_bytes(b"x")
     with pytest.raises(ExportError, match="not a folder"):
         write(tmp_path / "file", NEW)
+    with pytest.raises(ExportError, match="root folder"):
+        write(Path(tmp_path.anchor), NEW)
     assert temporaries(tmp_path) == []
 
 

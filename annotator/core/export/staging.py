@@ -193,6 +193,8 @@ class AtomicDirectory:
         parent = target.parent
         if os.path.lexists(target) and not target.is_dir():
             raise ExportError(f"{path}: exists and is not a folder")
+        if target.parent == target:
+            raise ExportError(f"{path}: cannot replace the root folder; name a folder in it")
         parent.mkdir(parents=True, exist_ok=True)
         recover(parent)
         if target.is_dir():
