@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.find_bar.hitsChanged.connect(v.set_search_hits)
         self.find_bar.hitChosen.connect(self._show_hit)
         self.find_bar.closed.connect(v.setFocus)
+        self.form.leaveRequested.connect(v.setFocus)
 
     def _codebook_changed(self) -> None:
         cb = self.session.codebook
@@ -274,6 +275,17 @@ class MainWindow(QMainWindow):
             end_cp = self.session.annotations[self.session.current_id].end  # type: ignore[index]
             self.view.select_cp(end_cp, end_cp)  # drop the selection, keep the place
         self.view.setFocus()
+
+    def toggle_form_focus(self) -> None:
+        """F2: into the selected span's attribute form; again (or Esc there): back."""
+        if self.form.has_focus_inside():
+            self.form.commit_pending()
+            self.view.setFocus()
+            return
+        if not self.docks["attributes"].isVisible():
+            self.docks["attributes"].show()
+        if not self.form.focus_first():
+            self.status.notice("Select a span to edit its attributes.", True)
 
     def delete_current(self) -> None:
         self.coding.delete(self.session.current_id)

@@ -132,6 +132,16 @@ def window_actions(w: MainWindow) -> list[Action]:
             scope="view",
             section="sel",
         ),
+        Action(
+            "code.attributes",
+            "Edit &Attributes",
+            w.toggle_form_focus,
+            "Code",
+            ("F2",),
+            enabled=has_doc,
+            section="form",
+            tip="Into the selected span's attribute form (Tab walks its fields); F2 or Esc: back",
+        ),
         *boundary_actions(w),
         Action(
             "code.snap",

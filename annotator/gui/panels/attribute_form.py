@@ -12,11 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
@@ -116,6 +118,33 @@ class Field:
         self._commit(self.value())
 
 
+def _type_to_filter(combo: QComboBox, field: Field) -> None:
+    """Typing in a choice field filters its values (any part of a value matches) instead of
+    opening the popup on a space; Enter or leaving the field takes the value whose text was
+    typed, anything else goes back to the stored value. Up/Down still step through them."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer = combo.completer()
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    edit = combo.lineEdit()
+    edit.setPlaceholderText(EMPTY)
+
+    def typed() -> None:
+        text = edit.text().strip()
+        i = 0 if text in ("", EMPTY) else combo.findText(text, Qt.MatchFlag.MatchFixedString)
+        if i < 0:  # not a value: show the stored one again
+            combo.setCurrentIndex(max(combo.currentIndex(), 0))
+            edit.setText(combo.currentText())
+            return
+        if i != combo.currentIndex() or edit.text() != combo.itemText(i):
+            combo.setCurrentIndex(i)
+            field.commit()
+
+    edit.editingFinished.connect(typed)
+
+
 def _wrap(text: str) -> str:
     return f"<div style='max-width: 380px'>{text.strip()}</div>"
 
@@ -165,6 +194,7 @@ class LabelForm(QWidget):
             combo.setMinimumContentsLength(12)
             field = Field(a, combo, commit)
             field.fill_choices(None)
+            _type_to_filter(combo, field)
             combo.activated.connect(lambda _i: field.commit())
             return field
         if a.type in ("integer", "number"):
@@ -244,6 +274,7 @@ class AttributeForm(QWidget):
 
     attributesEdited = Signal(int, dict)  # annotation id, {name: value or None}
     noteEdited = Signal(int, str)
+    leaveRequested = Signal()  # Esc in a field: back to the article
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -292,6 +323,28 @@ class AttributeForm(QWidget):
             self.stack.addWidget(form)
             self.forms[label] = form
         return self.forms.get(label)
+
+    def has_focus_inside(self) -> bool:
+        focused = QApplication.focusWidget()
+        return focused is not None and self.isAncestorOf(focused)
+
+    def focus_first(self) -> bool:
+        """Put the keyboard in the first field of the shown span (Tab walks on); False when
+        no span is shown."""
+        form = self.stack.currentWidget()
+        if not isinstance(form, LabelForm):
+            return False
+        first = next(iter(form.fields.values()), None)
+        target = first.widget if first is not None else self.note
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.commit_pending()
+            self.leaveRequested.emit()
+            return
+        super().keyPressEvent(event)
 
     def commit_pending(self) -> None:
         """Commit text typed into a field or the note but not yet confirmed (Enter or focus out).
