@@ -188,6 +188,23 @@ def test_find_highlights_and_enter_steps(qtbot: QtBot, window: MainWindow) -> No
     assert window.view.selection_cp() == second
     qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
     assert not window.find_bar.isVisible()
+    # back in the article with the found words selected: a label key codes them
+    assert window.view.hasFocus()
+    assert window.view.selection_cp() == second
+    press(qtbot, window, "l")
+    (place,) = db_annotations(window)
+    assert (place.label, place.start, place.end) == ("LOCATION", *second)
+
+
+def test_esc_right_after_typing_selects_the_first_hit(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    qtbot.keyClick(window, Qt.Key.Key_F, Mod.ControlModifier)
+    qtbot.keyClicks(window.find_bar.field, "sochi")
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
+    text = window.session.document.text  # type: ignore[union-attr]
+    start = text.index("Sochi")
+    assert window.view.hasFocus()
+    assert window.view.selection_cp() == (start, start + 5)
 
 
 def test_table_click_jumps_to_the_span(qtbot: QtBot, window: MainWindow) -> None:
