@@ -10,7 +10,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QToolBar,
     QVBoxLayout,
@@ -24,7 +23,7 @@ from annotator.store.setup import create_demo, create_project
 from .actions import ActionRegistry
 from .coding import Coding
 from .dialogs import ask_coder, ask_new_project, ask_open_project
-from .docks import add_dock
+from .docks import add_dock, add_panel_toggles
 from .document_header import DocumentHeader
 from .panels.annotation_table import AnnotationTable
 from .panels.attribute_form import AttributeForm
@@ -160,11 +159,7 @@ class MainWindow(QMainWindow):
 
     def _rebuild_menus(self) -> None:
         self.actions_.build_menus(self.menuBar())
-        panels = self.menuBar().findChild(QMenu, "menu.View")
-        if panels is not None:  # the docks' own show/hide toggles, kept in step by Qt
-            panels.addSeparator()
-            for dock in self.docks.values():
-                panels.addAction(dock.toggleViewAction())
+        add_panel_toggles(self.menuBar(), self.docks.values())
         self.actions_.build_toolbar(self.toolbar)
         self.actions_.refresh()
 
@@ -468,7 +463,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
-            window = open_review_window(project, me, self)
+            window = open_review_window(project, me, self, self.prefs)
         except services.ServiceError as exc:
             self.status.notice(str(exc), True)
             return

@@ -88,17 +88,20 @@ class Preferences:
 
     # -------------------------------------------------------------------------------- layout
 
-    def window_layout(self) -> tuple[QByteArray | None, QByteArray | None]:
-        geometry = self.qsettings.value("window/geometry")
-        state = self.qsettings.value("window/state")
+    def window_layout(self, which: str = "window") -> tuple[QByteArray | None, QByteArray | None]:
+        """Saved geometry and panel state of the coding window (or ``"review"``)."""
+        geometry = self.qsettings.value(f"{which}/geometry")
+        state = self.qsettings.value(f"{which}/state")
         return (
             geometry if isinstance(geometry, QByteArray) else None,
             state if isinstance(state, QByteArray) else None,
         )
 
-    def save_window_layout(self, geometry: QByteArray, state: QByteArray) -> None:
-        self.qsettings.setValue("window/geometry", geometry)
-        self.qsettings.setValue("window/state", state)
+    def save_window_layout(
+        self, geometry: QByteArray, state: QByteArray, which: str = "window"
+    ) -> None:
+        self.qsettings.setValue(f"{which}/geometry", geometry)
+        self.qsettings.setValue(f"{which}/state", state)
         self.qsettings.sync()
 
     def forget_window_layout(self) -> None:

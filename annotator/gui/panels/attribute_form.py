@@ -125,10 +125,11 @@ def _type_to_filter(combo: QComboBox, field: Field) -> None:
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     completer = combo.completer()
+    edit = combo.lineEdit()
+    assert completer is not None and edit is not None  # an editable combo has both
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    edit = combo.lineEdit()
     edit.setPlaceholderText(EMPTY)
 
     def typed() -> None:
