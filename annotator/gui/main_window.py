@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from annotator.store import queries
 from annotator.store.engine import Project, ProjectError
-from annotator.store.setup import create_demo, create_project
+from annotator.store.setup import create_demo, create_project, default_project_path
 
 from .actions import ActionRegistry
 from .coding import Coding
@@ -36,7 +36,7 @@ from .session import Session
 from .settings import Preferences
 from .status_bar import StatusBar
 from .style import STYLE_SHEET
-from .window_actions import label_actions, recent_actions, role_actions, window_actions
+from .window_actions import ACTIONS, label_actions, recent_actions, role_actions
 
 
 class MainWindow(QMainWindow):
@@ -93,8 +93,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
 
         # ---- actions → menus, toolbar
-        self.actions_ = ActionRegistry(self, self.view)
-        self.actions_.add(window_actions(self))
+        self.actions_ = ActionRegistry(self, self.view, prefs.shortcuts)
+        self.actions_.add(ACTIONS)
         self.toolbar = QToolBar("Main")
         self.toolbar.setObjectName("toolbar.main")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -149,8 +149,9 @@ class MainWindow(QMainWindow):
         self.label_palette.set_codebook(cb)
         self.form.set_codebook(cb)
         self.view.set_label_colors({lab.name: lab.color for lab in cb.labels})
-        self.actions_.replace("label.", label_actions(self, cb))
-        self.actions_.replace("link.", role_actions(self, cb))
+        self.actions_.replace("label.", label_actions(cb))
+        self.actions_.replace("link.", role_actions(cb))
+        self._show_label_keys()
         self._rebuild_menus()
         if self.help is not None:
             self.help.close()
@@ -164,7 +165,7 @@ class MainWindow(QMainWindow):
         self.actions_.refresh()
 
     def _recent_changed(self) -> None:
-        self.actions_.replace("file.recent.", recent_actions(self, self.prefs.recent_projects))
+        self.actions_.replace("file.recent.", recent_actions(self.prefs.recent_projects))
         self._rebuild_menus()
 
     def _update_titles(self) -> None:
@@ -340,7 +341,7 @@ class MainWindow(QMainWindow):
     def _context_menu(self, ids: list[int], pos: QPoint) -> None:
         from .context_menu import span_menu
 
-        menu = span_menu(self, ids)
+        menu = span_menu(self, self, ids)
         if menu is not None:
             menu.exec(pos)
 
@@ -415,9 +416,7 @@ class MainWindow(QMainWindow):
         self.switch_project(path)
 
     def open_demo(self) -> None:
-        from .app import demo_project_path
-
-        path = demo_project_path()
+        path = default_project_path()
         if not path.exists():
             create_demo(path).close()
         self.switch_project(str(path))
@@ -481,9 +480,24 @@ class MainWindow(QMainWindow):
             self.help.show_label(lab.name)
 
     def show_keys(self) -> None:
-        from .context_menu import keys_html
+        """The shortcut editor: every action's keys, changeable, saved in the settings."""
+        from .shortcuts_dialog import ShortcutsDialog
 
-        QMessageBox.information(self, "Keyboard shortcuts", keys_html(self.actions_))
+        def save(custom: dict[str, list[str]]) -> None:
+            self.prefs.shortcuts = custom
+            self._show_label_keys()
+
+        dialog = ShortcutsDialog(self.actions_, save, self.prefs.shortcuts, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _show_label_keys(self) -> None:
+        """The palette shows each label's key in force (the user may have changed it)."""
+        keys = {}
+        for lab in self.session.codebook.labels:
+            in_force = self.actions_.shortcuts(f"label.{lab.name}")
+            keys[lab.name] = in_force[0].toString() if in_force else ""
+        self.label_palette.show_keys(keys)
 
     def show_about(self) -> None:
         QMessageBox.about(

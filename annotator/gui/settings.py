@@ -86,6 +86,33 @@ class Preferences:
     def zoom(self, steps: int) -> None:
         self._set("view/zoom", steps)
 
+    # ----------------------------------------------------------------------------- shortcuts
+
+    @property
+    def shortcuts(self) -> dict[str, list[str]]:
+        """The user's own keys: action id → key sequences in portable text ("Ctrl+Alt+,");
+        an empty list means the action has no key. Actions not listed keep their defaults."""
+        out: dict[str, list[str]] = {}
+        self.qsettings.beginGroup("shortcuts")
+        try:
+            for action_id in self.qsettings.childKeys():
+                value = self.qsettings.value(action_id, [])
+                if isinstance(value, str):  # a one-element list comes back as a string
+                    value = [value]
+                if not isinstance(value, (list, tuple)):  # an empty list: no key
+                    value = []
+                out[action_id] = [str(k) for k in value if k]
+        finally:
+            self.qsettings.endGroup()
+        return out
+
+    @shortcuts.setter
+    def shortcuts(self, custom: dict[str, list[str]]) -> None:
+        self.qsettings.remove("shortcuts")
+        for action_id, keys in custom.items():
+            self.qsettings.setValue(f"shortcuts/{action_id}", list(keys))
+        self.qsettings.sync()
+
     # -------------------------------------------------------------------------------- layout
 
     def window_layout(self, which: str = "window") -> tuple[QByteArray | None, QByteArray | None]:

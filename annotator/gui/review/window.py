@@ -38,7 +38,7 @@ from annotator.gui.style import STYLE_SHEET
 from annotator.store.engine import Project
 from annotator.store.services import ServiceError
 
-from .actions import MAX_CODER_KEYS, link_actions, review_actions
+from .actions import ACTIONS, MAX_CODER_KEYS, link_actions
 from .agreement import show_document_agreement, show_project_agreement
 from .decisions import Decisions
 from .event_frame import EventFrame, GoldLinking
@@ -146,8 +146,8 @@ class ReviewWindow(QMainWindow):
         for lab in session.codebook.labels:
             self.label_choice.addItem(lab.name)
         self.actions_ = ActionRegistry(self, self.gold.view)
-        self.actions_.add(review_actions(self))
-        self.actions_.add(link_actions(self))
+        self.actions_.add(ACTIONS)
+        self.actions_.add(link_actions(session.codebook))
         self.toolbar = QToolBar("Review")
         self.toolbar.setObjectName("toolbar.review")
         self.toolbar.setMovable(False)
