@@ -25,6 +25,7 @@ from .coding import Coding
 from .dialogs import ask_coder, ask_new_project, ask_open_project
 from .docks import add_dock, add_panel_toggles
 from .document_header import DocumentHeader
+from .document_view import DocumentView
 from .panels.annotation_table import AnnotationTable
 from .panels.attribute_form import AttributeForm
 from .panels.codebook_help import CodebookHelp
@@ -42,8 +43,6 @@ from .window_actions import ACTIONS, label_actions, recent_actions, role_actions
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, prefs: Preferences) -> None:
         super().__init__()
-        from .document_view import DocumentView  # written alongside; imported when built
-
         self.setObjectName("mainWindow")
         self.setStyleSheet(STYLE_SHEET)
         self.session = session
@@ -129,9 +128,7 @@ class MainWindow(QMainWindow):
         s.undo_group.activeStackChanged.connect(lambda _s: self.actions_.refresh())
         v.spanClicked.connect(self._span_clicked)
         v.contextMenuForSpans.connect(self._context_menu)
-        zoomed = getattr(v, "zoomChanged", None)  # Ctrl+wheel in the article
-        if zoomed is not None:
-            zoomed.connect(self._zoomed)
+        v.zoomChanged.connect(self._zoomed)  # Ctrl+wheel in the article
         self.label_palette.labelChosen.connect(self.code_selection)
         self.form.attributesEdited.connect(self.coding.edit_attributes)
         self.form.noteEdited.connect(self.coding.edit_note)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QColor, QImage, QTextCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -162,3 +162,26 @@ def click_cp(
 
 def click_span(qtbot: QtBot, window: MainWindow, annotation: Annotation) -> None:
     click_cp(qtbot, window, annotation.start + (annotation.end - annotation.start) // 2)
+
+
+def assert_not_blank(image: QImage, tints: tuple[str, ...] = ()) -> None:
+    """A rendered window shows something: many colours, no one colour over most of it, and
+    each of ``tints`` (literal colours, e.g. a label's span background) somewhere."""
+    assert not image.isNull()
+    seen: dict[int, int] = {}
+    step = 3
+    for y in range(0, image.height(), step):
+        for x in range(0, image.width(), step):
+            rgb = image.pixel(x, y) & 0xFFFFFF
+            seen[rgb] = seen.get(rgb, 0) + 1
+    total = sum(seen.values())
+    assert len(seen) >= 50, f"only {len(seen)} colours: a blank window?"
+    assert max(seen.values()) < 0.8 * total, "one colour covers most of the window"
+    for literal in tints:
+        want = QColor(literal)
+        assert any(
+            abs(((rgb >> 16) & 255) - want.red()) <= 2
+            and abs(((rgb >> 8) & 255) - want.green()) <= 2
+            and abs((rgb & 255) - want.blue()) <= 2
+            for rgb in seen
+        ), f"{literal} is nowhere in the window"
