@@ -33,7 +33,7 @@ from annotator.core.records import Annotation, Link
 from annotator.gui.actions import ActionRegistry
 
 from . import commands as cmd
-from .panels import LayerView
+from .layer_view import LayerView
 from .session import ReviewSession
 
 

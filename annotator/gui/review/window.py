@@ -40,10 +40,12 @@ from annotator.store.services import ServiceError
 
 from .actions import ACTIONS, MAX_CODER_KEYS, link_actions
 from .agreement import show_document_agreement, show_project_agreement
+from .dashboard import AgreementDashboard
 from .decisions import Decisions
+from .disagreements import DisagreementList
+from .document_chooser import DocumentChooser
 from .event_frame import EventFrame, GoldLinking
 from .layers import Layers, default_one_at_a_time
-from .panels import AgreementDashboard, DisagreementList, DocumentChooser
 from .session import ReviewSession
 
 # Wide enough for two coders' columns and gold side by side with both dock columns, each
