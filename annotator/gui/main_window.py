@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.store import queries
-from annotator.store.engine import Project, ProjectError
+from annotator.store.engine import ProjectError
 from annotator.store.setup import create_demo, create_project, default_project_path
 
 from .actions import ActionRegistry
@@ -284,20 +284,15 @@ class MainWindow(QMainWindow):
         self.coding.delete(self.session.current_id)
 
     def cycle(self, step: int) -> None:
-        """Tab: the next span covering the cursor; with none there, the next span in the text."""
-        s = self.session
-        at = self.view.annotations_at(self.view.cursor_cp())
-        if at:
-            i = at.index(s.current_id) + step if s.current_id in at else 0
-            s.select(at[i % len(at)])
-            return
-        ordered = sorted(s.annotations.values(), key=lambda a: (a.start, a.end))
-        if not ordered:
-            return
+        """Tab / Shift+Tab: which span comes next is the coding layer's rule."""
         cursor = self.view.cursor_cp()
-        later = [a for a in ordered if (a.start > cursor if step > 0 else a.end <= cursor)]
-        target = (later[0] if step > 0 else later[-1]) if later else ordered[0 if step > 0 else -1]
-        self.jump_to(target.id)
+        target, covering = self.coding.cycle_target(self.view.annotations_at(cursor), cursor, step)
+        if target is None:
+            return
+        if covering:
+            self.session.select(target)
+        else:
+            self.jump_to(target)
 
     def escape(self) -> None:
         if self.session.link_mode is not None:
@@ -308,19 +303,10 @@ class MainWindow(QMainWindow):
     def move_boundary(self, which: str, direction: int, by_word: bool) -> None:
         self.coding.move_boundary(which, direction, by_word)
 
-    def _role_target(self) -> int | None:
-        s = self.session
-        if s.current_id is not None and s.current_id != s.active_event_id:
-            return s.current_id
-        start, end = self.view.selection_cp()
-        for cp in {start, end, self.view.cursor_cp()}:
-            for ann_id in self.view.annotations_at(cp):
-                if ann_id != s.active_event_id:
-                    return ann_id
-        return None
-
     def link_role(self, index: int) -> None:
-        self.coding.link_role(index, self._role_target())
+        start, end = self.view.selection_cp()
+        under = [self.view.annotations_at(cp) for cp in (start, end, self.view.cursor_cp())]
+        self.coding.link_role(index, self.coding.role_target(under))
 
     def jump_to(self, ann_id: int) -> None:
         ann = self.session.annotations.get(ann_id)
@@ -343,20 +329,13 @@ class MainWindow(QMainWindow):
             menu.exec(pos)
 
     def mark_done(self) -> None:
-        if not self.coding.mark_done():
+        said = self.coding.finish(advance=self.prefs.advance_after_done)
+        if said is None:  # refused: show the span that lacks a required field
             if self.session.current_id is not None:
                 self.jump_to(self.session.current_id)
                 self._show_form()
             return
-        if not self.prefs.advance_after_done:
-            self.status.notice("Marked done. Ctrl+] opens the next document.", False)
-            return
-        target = self.session.next_unfinished()
-        if target is None:
-            self.status.notice("Marked done. Every document is done.", False)
-            return
-        self.session.open_document(target)
-        self.status.notice("Marked done; here is the next unfinished document.", False)
+        self.status.notice(said, False)
 
     def toggle_advance(self) -> None:
         self.prefs.advance_after_done = not self.prefs.advance_after_done
@@ -383,15 +362,13 @@ class MainWindow(QMainWindow):
 
     def switch_project(self, path: str) -> bool:
         try:
-            project = Project.open(path)
-            project.codebook  # noqa: B018 - fail here, not halfway through the switch
+            self.session.switch_to(path)
         except ProjectError as exc:
             self.status.notice(str(exc), True)
             if path in self.prefs.recent_projects:
                 self.prefs.forget_recent(path)
                 self._recent_changed()
             return False
-        self.session.switch_project(project)
         self.prefs.add_recent(str(Path(path)))
         self._recent_changed()
         return True
@@ -445,17 +422,12 @@ class MainWindow(QMainWindow):
         from .review import open_review_window
 
         project, me = self.session.project, self.session.coder
-        if not services.may_review(project, me):
-            names = ", ".join(services.reviewers(project))
-            self.status.notice(f"Only reviewers ({names}) may open review mode.", True)
+        access, text = self.session.review_access()
+        if access == "refused":
+            self.status.notice(text, True)
             return
-        if not services.reviewers(project):
-            answer = QMessageBox.question(
-                self,
-                "Review mode",
-                f"Review mode shows every coder's annotations side by side. Coders who still "
-                f"code blind must not open it.\n\nOpen review mode as {me}?",
-            )
+        if access == "confirm":
+            answer = QMessageBox.question(self, "Review mode", text)
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
