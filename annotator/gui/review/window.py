@@ -343,14 +343,9 @@ class ReviewWindow(QMainWindow):
         self.actions_.refresh()
 
     def _coder_clicked(self, ann_id: int) -> None:
-        review = self.session.review
-        if review is None or ann_id < 0:
-            return
-        for unit in review.units:
-            if any(a.id == ann_id for a in unit.spans.values()):
-                if not self.list.select_matching(unit.key):
-                    self.status.notice("The coders agree on this span.", False)
-                return
+        unit = self.session.unit_of(ann_id)
+        if unit is not None and not self.list.select_matching(unit.key):
+            self.status.notice("The coders agree on this span.", False)
 
     # ------------------------------------------------------------------------- adjudicating
 
