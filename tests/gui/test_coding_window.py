@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from window_support import (
     OFFSCREEN_NOISE,
+    click_cp,
     click_span,
     code,
     cp_point,
@@ -46,8 +47,7 @@ def test_label_key_creates_a_span_snapped_to_words(qtbot: QtBot, window: MainWin
 def test_selection_is_trimmed_of_spaces_and_punctuation(qtbot: QtBot, window: MainWindow) -> None:
     open_seed(window)
     text = window.session.document.text
-    start = text.index(" Idlib,")
-    window.view.select_cp(start, start + len(" Idlib,"))
+    select_words(window, " Idlib,", exact=True)
     press(qtbot, window, "l")
     (ann,) = db_annotations(window)
     assert text[ann.start : ann.end] == "Idlib"
@@ -55,11 +55,11 @@ def test_selection_is_trimmed_of_spaces_and_punctuation(qtbot: QtBot, window: Ma
 
 def test_snapping_can_be_turned_off(qtbot: QtBot, window: MainWindow) -> None:
     open_seed(window)
-    window.actions_.trigger("code.snap")
+    snap = next(a for a in window.menuBar().actions() if a.text() == "&Code").menu()
+    next(a for a in snap.actions() if a.objectName() == "code.snap").trigger()
     assert window.prefs.snap_to_words is False
     text = window.session.document.text
-    start = text.index("Sochi deal")
-    window.view.select_cp(start + 1, start + 4)
+    select_words(window, "och", after="Sochi deal", exact=True)
     press(qtbot, window, "e")
     (ann,) = db_annotations(window)
     assert text[ann.start : ann.end] == "och"
@@ -77,7 +77,7 @@ def test_key_without_selection_explains_instead_of_failing(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     open_seed(window)
-    window.view.select_cp(5, 5)
+    click_cp(qtbot, window, 5)  # a click: no selection
     press(qtbot, window, "a")
     assert db_annotations(window) == []
     assert "Select some text" in window.status.message.text()
@@ -101,8 +101,8 @@ def test_delete_key_removes_and_undo_brings_back_span_and_links(
     open_seed(window)
     actor = code(qtbot, window, "Syrian regime", "a", occurrence=2)
     event = code(qtbot, window, "attack", "e", occurrence=0)
-    window.coding.link(event.id, "actor1", actor.id)
-    click_span(qtbot, window, actor)
+    click_span(qtbot, window, actor)  # the new EVENT is the frame: 1 links the actor
+    press(qtbot, window, "1")
     assert window.session.current_id == actor.id
     press(qtbot, window, Qt.Key.Key_Delete)
     assert [a.id for a in db_annotations(window)] == [event.id]
@@ -154,8 +154,9 @@ def test_tab_cycles_through_overlapping_spans(qtbot: QtBot, window: MainWindow) 
     open_seed(window)
     outer = code(qtbot, window, "15 civilians", "a")
     inner = code(qtbot, window, "15", "c", after="killed 15")
-    window.view.select_cp(inner.start, inner.start)
-    window.session.select(None)
+    click_cp(qtbot, window, inner.start)  # the cursor into "15" (its span gets selected)
+    press(qtbot, window, Qt.Key.Key_Escape)  # nothing selected; the cursor stays there
+    assert window.session.current_id is None
     press(qtbot, window, Qt.Key.Key_Tab)
     first = window.session.current_id
     press(qtbot, window, Qt.Key.Key_Tab)
@@ -169,7 +170,8 @@ def test_click_selects_the_innermost_span(qtbot: QtBot, window: MainWindow) -> N
     open_seed(window)
     code(qtbot, window, "15 civilians", "a")
     inner = code(qtbot, window, "15", "c", after="killed 15")
-    window.session.select(None)
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert window.session.current_id is None
     click_span(qtbot, window, inner)
     assert window.session.current_id == inner.id
     assert window.form.annotation_id == inner.id

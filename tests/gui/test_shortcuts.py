@@ -89,6 +89,8 @@ def test_a_key_changed_in_the_editor_works_and_is_remembered(
     click(qtbot, dialog, "assignShortcut")
     assert dialog.items["label.ACTOR"].text(1) == "Q"
     dialog.accept()
+    with qtbot.waitActive(window):  # the editor was modal: the window takes the keys again
+        window.activateWindow()
     assert window.prefs.shortcuts == {"label.ACTOR": ["Q"]}
     # Q codes an ACTOR now, and the palette shows Q; A does nothing any more
     cap = window.label_palette.buttons["ACTOR"].findChild(QLabel, "keyCap")
