@@ -195,6 +195,7 @@ class MainWindow(QMainWindow):
         if self._header_shows != shown:  # restyling is slow: only when the status changed
             self._header_shows = shown
             self._show_header()
+            self._show_form()  # read-only while done
         self.actions_.refresh()
 
     def _show_header(self) -> None:
@@ -242,7 +243,8 @@ class MainWindow(QMainWindow):
         ann = s.annotations.get(s.current_id) if s.current_id is not None else None
         words = s.text_of(ann) if ann is not None else ""
         missing = s.missing.get(ann.id, ()) if ann is not None else ()
-        self.form.show_annotation(ann, words, missing)
+        locked = "Marked done: reopen it to edit (Ctrl+Shift+Enter)." if s.status == "done" else ""
+        self.form.show_annotation(ann, words, missing, locked)
 
     def _link_mode(self, relation: str) -> None:
         self.actions_.refresh()

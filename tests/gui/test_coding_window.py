@@ -318,6 +318,12 @@ def test_a_done_document_refuses_edits_until_reopened(qtbot: QtBot, window: Main
     assert len(db_annotations(window)) == 1
     assert "reopen it first" in window.status.message.text()
     assert window.status.message.property("error") is True
+    # the done document's attribute form is read-only and says why
+    (ann,) = db_annotations(window)
+    click_span(qtbot, window, ann)
+    assert not window.form.field("category").widget.isEnabled()  # type: ignore[union-attr]
+    assert "reopen it" in window.form.header.text()
     qtbot.keyClick(window, Qt.Key.Key_Return, Mod.ControlModifier | Mod.ShiftModifier)  # reopen
+    assert window.form.field("category").widget.isEnabled()  # type: ignore[union-attr]
     code(qtbot, window, "Turkey and Russia", "a")
     assert len(db_annotations(window)) == 2

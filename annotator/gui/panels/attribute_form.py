@@ -366,8 +366,14 @@ class AttributeForm(QWidget):
             self.noteEdited.emit(self.annotation_id, self.note.text().strip())
 
     def show_annotation(
-        self, annotation: Annotation | None, words: str, missing: tuple[str, ...] = ()
+        self,
+        annotation: Annotation | None,
+        words: str,
+        missing: tuple[str, ...] = (),
+        locked: str = "",
     ) -> None:
+        """Show ``annotation``'s fields; with ``locked`` (why: the document is marked done)
+        they are read-only and the header says so."""
         self.annotation_id = annotation.id if annotation is not None else None
         form = self.form_for(annotation.label) if annotation is not None else None
         if annotation is None or form is None:
@@ -386,10 +392,12 @@ class AttributeForm(QWidget):
             f"&nbsp;{annotation.label}&nbsp;</span>&nbsp; <b>“{_escape(shown)}”</b>"
             f"<br><span style='color:#777'>{annotation.start}–{annotation.end}"
             f" · {annotation.uid}</span>"
+            + (f"<br><span style='color:#b3261e'>{_escape(locked)}</span>" if locked else "")
         )
         form.show_annotation(annotation, missing)
+        form.setEnabled(not locked)
         self.stack.setCurrentWidget(form)
-        self.note.setEnabled(True)
+        self.note.setEnabled(not locked)
         if not self.note.hasFocus():
             self.note.blockSignals(True)
             self.note.setText(annotation.note)
