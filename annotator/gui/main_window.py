@@ -452,15 +452,9 @@ class MainWindow(QMainWindow):
 
     def show_keys(self) -> None:
         """The shortcut editor: every action's keys, changeable, saved in the settings."""
-        from .shortcuts_dialog import ShortcutsDialog
+        from .shortcuts_dialog import edit_shortcuts
 
-        def save(custom: dict[str, list[str]]) -> None:
-            self.prefs.shortcuts = custom
-            self._show_label_keys()
-
-        dialog = ShortcutsDialog(self.actions_, save, self.prefs.shortcuts, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
+        edit_shortcuts(self, self.actions_, self.prefs, self._show_label_keys)
 
     def _show_label_keys(self) -> None:
         """The palette shows each label's key in force (the user may have changed it)."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from .actions import ActionRegistry
+from .settings import Preferences
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
 PORTABLE = QKeySequence.SequenceFormat.PortableText
@@ -205,3 +206,27 @@ class ShortcutsDialog(QDialog):
         self.registry.set_custom(custom)
         self._save(custom)
         super().accept()
+
+
+def edit_shortcuts(
+    parent: QWidget,
+    registry: ActionRegistry,
+    prefs: Preferences | None,
+    saved: Callable[[], None] | None = None,
+) -> ShortcutsDialog:
+    """Open the editor on ``registry``; OK saves its keys in ``prefs`` (the other window's
+    keys, saved under their own ids, are kept) and calls ``saved``."""
+    stored = prefs.shortcuts if prefs is not None else {}
+    own = {i: keys for i, keys in stored.items() if i in registry}
+
+    def save(custom: dict[str, list[str]]) -> None:
+        if prefs is not None:
+            others = {i: keys for i, keys in prefs.shortcuts.items() if i not in registry}
+            prefs.shortcuts = {**others, **custom}
+        if saved is not None:
+            saved()
+
+    dialog = ShortcutsDialog(registry, save, own, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

@@ -124,3 +124,45 @@ def test_cancel_changes_nothing(qtbot: QtBot, window: MainWindow, tmp_path: Path
     assert window.prefs.shortcuts == {}
     assert window.actions_.qaction("doc.done").shortcuts()
     assert temp_prefs(tmp_path).shortcuts == {}
+
+
+def test_the_review_window_has_its_own_keys_kept_beside_the_coding_windows(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_review import code_two_coders
+
+    from annotator.gui.review import open_review_window
+    from annotator.store.setup import create_project
+
+    project = create_project(tmp_path / "review.annot")
+    code_two_coders(project)
+    prefs = temp_prefs(tmp_path)
+    prefs.shortcuts = {"label.ACTOR": ["Q"]}  # set in the coding window before
+    window = open_review_window(project, "carol", prefs=prefs)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    help_menu = window.menuBar().findChild(QMenu, "menu.Help")
+    assert help_menu is not None
+    next(a for a in help_menu.actions() if a.objectName() == "review.keys").trigger()
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None and "label.ACTOR" not in dialog.items
+    dialog.select("review.next")
+    type_key(qtbot, dialog, Qt.Key.Key_J, Mod.NoModifier)
+    click(qtbot, dialog, "addShortcut")  # J besides N and F8
+    dialog.accept()
+    assert prefs.shortcuts == {"label.ACTOR": ["Q"], "review.next": ["N", "F8", "J"]}
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.list.table.setFocus()
+    first = window.list.current()
+    assert first is not None and first.difference.kind == "label"
+    qtbot.keyClick(window.list.table, Qt.Key.Key_J)  # the next disagreement
+    row = window.list.current()
+    assert row is not None and row.difference.kind == "missing_span"
+    window.close()
+    project.close()

@@ -139,6 +139,7 @@ ACTIONS: tuple[Action, ...] = (
            ("Alt+Right",), when=ONE_AT_A_TIME, section="coder",
            tip="Show the next coder's layer next to gold (Alt+Right)"),
     *(_show_coder(k) for k in range(1, MAX_CODER_KEYS + 1)),
+    Action("review.keys", "&Keyboard Shortcuts…", lambda w: w.show_keys(), "Help"),
 )
 # fmt: on
 

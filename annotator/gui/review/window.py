@@ -147,7 +147,7 @@ class ReviewWindow(QMainWindow):
         self.label_choice.setToolTip("Label of a gold span drawn by hand")
         for lab in session.codebook.labels:
             self.label_choice.addItem(lab.name)
-        self.actions_ = ActionRegistry(self, self.gold.view)
+        self.actions_ = ActionRegistry(self, self.gold.view, prefs.shortcuts if prefs else None)
         self.actions_.add(ACTIONS)
         self.actions_.add(link_actions(session.codebook))
         self.toolbar = QToolBar("Review")
@@ -451,6 +451,13 @@ class ReviewWindow(QMainWindow):
         self.form.show_annotation(ann, words)
 
     # ---------------------------------------------------------------------------- agreement
+
+    def show_keys(self) -> None:
+        """The shortcut editor on the review window's actions (saved with the coding
+        window's, each under its own action ids)."""
+        from annotator.gui.shortcuts_dialog import edit_shortcuts
+
+        edit_shortcuts(self, self.actions_, self.prefs)
 
     def _document_agreement(self) -> None:
         show_document_agreement(self.session, self.dashboard)
