@@ -1,14 +1,20 @@
-"""Actions as data (napari-style): one declared list → QActions, menus, toolbar and shortcuts.
+"""Actions as data (napari app-model style): module-level records → QActions, menus, toolbar,
+shortcuts and the shortcut editor.
 
-Whoever adds a feature (review mode, export) declares ``Action`` records and hands them to the
-``ActionRegistry``; the menu bar is regenerated from the registry, in ``MENU_ORDER`` and then in
-the order new menus first appear. Nothing else creates menu entries or shortcuts.
+Each window declares its ``Action`` records once, at module level (``window_actions.ACTIONS``,
+``review.actions.ACTIONS``); a record names what it runs as a function of the window, which the
+``ActionRegistry`` injects when the action is triggered, and when it is possible as a declared
+``Condition``. Actions that follow the codebook (label keys, role digits) or the recent projects
+are records made from that data. The menu bar is generated from the registry, in ``MENU_ORDER``
+and then in the order new menus first appear. Nothing else creates menu entries or shortcuts.
+The user's own shortcuts (the shortcut editor, saved in settings) replace a record's defaults.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,21 +26,33 @@ Shortcut = str | QKeySequence.StandardKey
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """When an action is possible, declared once and named (the shortcut editor shows it)."""
+
+    name: str
+    test: Callable[[Any], bool]  # of the window
+
+    def __call__(self, window: Any) -> bool:
+        return bool(self.test(window))
+
+
+@dataclass(frozen=True, slots=True)
 class Action:
     """A user command: what it is called, how it is reached and when it is possible.
 
-    ``menu`` is a path ("Edit" or "Edit/Boundaries"); ``section`` groups entries of one menu
-    between separators. ``scope="view"`` keys only fire while the article (or a widget inside
-    it) has focus, so that single-letter label keys never steal typing from a form field.
+    ``run`` takes the window (injected when triggered). ``menu`` is a path ("Edit" or
+    "Edit/Boundaries"); ``section`` groups entries of one menu between separators.
+    ``scope="view"`` keys only fire while the article (or a widget inside it) has focus, so
+    that single-letter label keys never steal typing from a form field.
     """
 
     id: str
     title: str
-    callback: Callable[[], object]
+    run: Callable[[Any], object]
     menu: str = ""
     shortcuts: tuple[Shortcut, ...] = ()
-    enabled: Callable[[], bool] | None = None
-    checked: Callable[[], bool] | None = None  # makes the action checkable
+    when: Condition | None = None
+    checked: Condition | None = None  # makes the action checkable
     scope: str = "window"
     tip: str = ""
     section: str = ""
@@ -42,15 +60,29 @@ class Action:
     icon: str = ""  # name of a QStyle.StandardPixmap, e.g. "SP_ArrowForward"
 
 
+def key_sequences(shortcuts: Iterable[Shortcut]) -> list[QKeySequence]:
+    """Distinct, non-empty sequences (a standard key may equal an explicit one: Qt would call
+    two equal bindings of one action ambiguous)."""
+    keys: list[QKeySequence] = []
+    for k in shortcuts:
+        seq = QKeySequence(k)
+        if not seq.isEmpty() and seq not in keys:
+            keys.append(seq)
+    return keys
+
+
 class ActionRegistry(QObject):
     """Owns the QActions made from ``Action`` records and the menus generated from them."""
 
-    def __init__(self, window: QWidget, view: QWidget) -> None:
+    def __init__(
+        self, window: QWidget, view: QWidget, custom: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
         super().__init__(window)
         self._window = window
         self._view = view
         self._specs: dict[str, Action] = {}
         self._qactions: dict[str, QAction] = {}
+        self._custom: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in (custom or {}).items()}
 
     # --------------------------------------------------------------------------- declaring
 
@@ -75,11 +107,7 @@ class ActionRegistry(QObject):
     def _make(self, spec: Action) -> QAction:
         qa = QAction(spec.title, self._window)
         qa.setObjectName(spec.id)
-        keys: list[QKeySequence] = []
-        for k in spec.shortcuts:  # a standard key may equal an explicit one: Qt would call
-            seq = QKeySequence(k)  # two equal bindings of one action ambiguous
-            if not seq.isEmpty() and seq not in keys:
-                keys.append(seq)
+        keys = self.shortcuts(spec.id) if spec.id in self._custom else key_sequences(spec.shortcuts)
         if keys:
             qa.setShortcuts(keys)
         if spec.tip:
@@ -90,8 +118,8 @@ class ActionRegistry(QObject):
             qa.setIcon(self._window.style().standardIcon(pixmap))
         if spec.checked is not None:
             qa.setCheckable(True)
-            qa.setChecked(spec.checked())
-        qa.triggered.connect(lambda _checked=False, s=spec: s.callback())
+            qa.setChecked(spec.checked(self._window))
+        qa.triggered.connect(lambda _checked=False, s=spec: s.run(self._window))
         if spec.scope == "view":
             qa.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self._view.addAction(qa)
@@ -113,6 +141,21 @@ class ActionRegistry(QObject):
 
     def specs(self) -> Sequence[Action]:
         return list(self._specs.values())
+
+    def defaults(self, action_id: str) -> list[QKeySequence]:
+        return key_sequences(self._specs[action_id].shortcuts)
+
+    def shortcuts(self, action_id: str) -> list[QKeySequence]:
+        """The keys in force: the user's own if they set any, else the record's defaults."""
+        if action_id in self._custom:
+            return key_sequences(self._custom[action_id])
+        return self.defaults(action_id)
+
+    def set_custom(self, custom: Mapping[str, Sequence[str]]) -> None:
+        """The user's shortcuts (action id → portable key texts); the others get defaults."""
+        self._custom = {k: tuple(v) for k, v in custom.items()}
+        for action_id, qa in self._qactions.items():
+            qa.setShortcuts(self.shortcuts(action_id))
 
     def trigger(self, action_id: str) -> None:
         qa = self._qactions[action_id]
@@ -169,7 +212,7 @@ class ActionRegistry(QObject):
         """Re-evaluate every action's enablement and check state."""
         for action_id, spec in self._specs.items():
             qa = self._qactions[action_id]
-            if spec.enabled is not None:
-                qa.setEnabled(bool(spec.enabled()))
+            if spec.when is not None:
+                qa.setEnabled(spec.when(self._window))
             if spec.checked is not None:
-                qa.setChecked(bool(spec.checked()))
+                qa.setChecked(spec.checked(self._window))

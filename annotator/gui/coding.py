@@ -144,6 +144,36 @@ class Coding:
         title = f"Move {which} of {ann.label}"
         s.push(EditSpan(s, ann.id, {which: old}, {which: new}, title, MERGE_BOUNDARY))
 
+    # ------------------------------------------------------------------------------ choosing
+
+    def cycle_target(self, covering: list[int], cursor: int, step: int) -> tuple[int | None, bool]:
+        """Tab (``step`` 1) / Shift+Tab (-1): the next of the spans ``covering`` the cursor
+        (innermost first) after the selected one; with none there, the next span in the text
+        after (or before) the cursor, wrapping round. The id, and whether it covers the cursor.
+        """
+        s = self.session
+        if covering:
+            i = covering.index(s.current_id) + step if s.current_id in covering else 0
+            return covering[i % len(covering)], True
+        ordered = sorted(s.annotations.values(), key=lambda a: (a.start, a.end))
+        if not ordered:
+            return None, False
+        later = [a for a in ordered if (a.start > cursor if step > 0 else a.end <= cursor)]
+        target = (later[0] if step > 0 else later[-1]) if later else ordered[0 if step > 0 else -1]
+        return target.id, False
+
+    def role_target(self, spans_under: list[list[int]]) -> int | None:
+        """What a role digit links: the selected span unless it is the event itself, else the
+        first span under the selection's ends or the cursor (``spans_under``) that is not."""
+        s = self.session
+        if s.current_id is not None and s.current_id != s.active_event_id:
+            return s.current_id
+        for ids in spans_under:
+            for ann_id in ids:
+                if ann_id != s.active_event_id:
+                    return ann_id
+        return None
+
     # ---------------------------------------------------------------------------- attributes
 
     def edit_attributes(self, annotation_id: int, values: dict[str, Any]) -> None:
@@ -258,6 +288,20 @@ class Coding:
             s.notice.emit("Marked done.", False)
             return True
         return False
+
+    def finish(self, *, advance: bool) -> str | None:
+        """Mark the document done and, if ``advance``, open the next unfinished one; what to
+        tell the coder, or None when marking done was refused (the span lacking a required
+        field is selected)."""
+        if not self.mark_done():
+            return None
+        if not advance:
+            return "Marked done. Ctrl+] opens the next document."
+        target = self.session.next_unfinished()
+        if target is None:
+            return "Marked done. Every document is done."
+        self.session.open_document(target)
+        return "Marked done; here is the next unfinished document."
 
     def reopen(self) -> None:
         s = self.session

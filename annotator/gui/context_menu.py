@@ -3,16 +3,22 @@ a relation ("subset_of → …": then click the target span)."""
 
 from __future__ import annotations
 
-import html
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
-from .actions import ActionRegistry
+from .coding import Coding
+from .session import Session
 
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+
+class CodingSurface(Protocol):
+    """What the span menu needs of the coding window (which opens it: no import back)."""
+
+    session: Session
+    coding: Coding
+
+    def jump_to(self, ann_id: int) -> None: ...
 
 
 def _short(text: str, n: int = 30) -> str:
@@ -20,12 +26,12 @@ def _short(text: str, n: int = 30) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def span_menu(w: MainWindow, ids: list[int]) -> QMenu | None:
+def span_menu(w: CodingSurface, parent: QWidget, ids: list[int]) -> QMenu | None:
     s, coding = w.session, w.coding
     spans = [s.annotations[i] for i in ids if i in s.annotations]
     if not spans:
         return None
-    menu = QMenu(w)
+    menu = QMenu(parent)
     menu.setObjectName("spanMenu")
     event = s.annotations.get(s.active_event_id) if s.active_event_id is not None else None
     event_label = s.codebook.label(event.label) if event is not None else None
@@ -54,15 +60,3 @@ def span_menu(w: MainWindow, ids: list[int]) -> QMenu | None:
                 relabel.addAction(lab.name, partial(coding.relabel, ann.id, lab.name))
         menu.addAction("Delete", partial(coding.delete, ann.id))
     return menu
-
-
-def keys_html(registry: ActionRegistry) -> str:
-    rows = []
-    for spec in registry.specs():
-        keys = registry.qaction(spec.id).shortcuts()
-        if not keys:
-            continue
-        shown = ", ".join(k.toString(k.SequenceFormat.NativeText) for k in keys)
-        title = spec.title.replace("&", "")
-        rows.append(f"<tr><td><b>{html.escape(shown)}</b></td><td>{html.escape(title)}</td></tr>")
-    return "<table cellspacing=4>" + "".join(rows) + "</table>"

@@ -94,7 +94,6 @@ class SpanFormats:
         # ``pending[n]`` stays 1 until block n is highlighted (when it is first painted).
         self.deferring = False
         self.pending = bytearray()
-        self.calls = 0
         self._colors: dict[str, QColor] = {}
         self._formats: dict[FormatKey, QTextCharFormat] = {}
 
@@ -177,14 +176,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self.spans = SpanFormats()
 
-    @property
-    def highlight_calls(self) -> int:
-        """highlightBlock calls so far (deferred ones included); tests and benchmarks read it."""
-        return self.spans.calls
-
     def highlightBlock(self, text: str) -> None:
         spans = self.spans
-        spans.calls += 1
         if spans.deferring:
             return
         number = self.currentBlock().blockNumber()

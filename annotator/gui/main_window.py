@@ -10,7 +10,6 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QToolBar,
     QVBoxLayout,
@@ -18,14 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.store import queries
-from annotator.store.engine import Project, ProjectError
-from annotator.store.setup import create_demo, create_project
+from annotator.store.engine import ProjectError
+from annotator.store.setup import create_demo, create_project, default_project_path
 
 from .actions import ActionRegistry
 from .coding import Coding
 from .dialogs import ask_coder, ask_new_project, ask_open_project
-from .docks import add_dock
+from .docks import add_dock, add_panel_toggles
 from .document_header import DocumentHeader
+from .document_view import DocumentView
 from .panels.annotation_table import AnnotationTable
 from .panels.attribute_form import AttributeForm
 from .panels.codebook_help import CodebookHelp
@@ -38,14 +38,12 @@ from .session import Session
 from .settings import Preferences
 from .status_bar import StatusBar
 from .style import STYLE_SHEET
-from .window_actions import label_actions, recent_actions, role_actions, window_actions
+from .window_actions import ACTIONS, label_actions, recent_actions, role_actions
 
 
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, prefs: Preferences) -> None:
         super().__init__()
-        from .document_view import DocumentView  # written alongside; imported when built
-
         self.setObjectName("mainWindow")
         self.setStyleSheet(STYLE_SHEET)
         self.session = session
@@ -96,8 +94,8 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
 
         # ---- actions → menus, toolbar
-        self.actions_ = ActionRegistry(self, self.view)
-        self.actions_.add(window_actions(self))
+        self.actions_ = ActionRegistry(self, self.view, prefs.shortcuts)
+        self.actions_.add(ACTIONS)
         self.toolbar = QToolBar("Main")
         self.toolbar.setObjectName("toolbar.main")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -132,9 +130,7 @@ class MainWindow(QMainWindow):
         s.undo_group.activeStackChanged.connect(lambda _s: self.actions_.refresh())
         v.spanClicked.connect(self._span_clicked)
         v.contextMenuForSpans.connect(self._context_menu)
-        zoomed = getattr(v, "zoomChanged", None)  # Ctrl+wheel in the article
-        if zoomed is not None:
-            zoomed.connect(self._zoomed)
+        v.zoomChanged.connect(self._zoomed)  # Ctrl+wheel in the article
         self.label_palette.labelChosen.connect(self.code_selection)
         self.form.attributesEdited.connect(self.coding.edit_attributes)
         self.form.noteEdited.connect(self.coding.edit_note)
@@ -145,14 +141,16 @@ class MainWindow(QMainWindow):
         self.find_bar.hitsChanged.connect(v.set_search_hits)
         self.find_bar.hitChosen.connect(self._show_hit)
         self.find_bar.closed.connect(v.setFocus)
+        self.form.leaveRequested.connect(v.setFocus)
 
     def _codebook_changed(self) -> None:
         cb = self.session.codebook
         self.label_palette.set_codebook(cb)
         self.form.set_codebook(cb)
         self.view.set_label_colors({lab.name: lab.color for lab in cb.labels})
-        self.actions_.replace("label.", label_actions(self, cb))
-        self.actions_.replace("link.", role_actions(self, cb))
+        self.actions_.replace("label.", label_actions(cb))
+        self.actions_.replace("link.", role_actions(cb))
+        self._show_label_keys()
         self._rebuild_menus()
         if self.help is not None:
             self.help.close()
@@ -161,16 +159,12 @@ class MainWindow(QMainWindow):
 
     def _rebuild_menus(self) -> None:
         self.actions_.build_menus(self.menuBar())
-        panels = self.menuBar().findChild(QMenu, "menu.View")
-        if panels is not None:  # the docks' own show/hide toggles, kept in step by Qt
-            panels.addSeparator()
-            for dock in self.docks.values():
-                panels.addAction(dock.toggleViewAction())
+        add_panel_toggles(self.menuBar(), self.docks.values())
         self.actions_.build_toolbar(self.toolbar)
         self.actions_.refresh()
 
     def _recent_changed(self) -> None:
-        self.actions_.replace("file.recent.", recent_actions(self, self.prefs.recent_projects))
+        self.actions_.replace("file.recent.", recent_actions(self.prefs.recent_projects))
         self._rebuild_menus()
 
     def _update_titles(self) -> None:
@@ -203,6 +197,7 @@ class MainWindow(QMainWindow):
         if self._header_shows != shown:  # restyling is slow: only when the status changed
             self._header_shows = shown
             self._show_header()
+            self._show_form()  # read-only while done
         self.actions_.refresh()
 
     def _show_header(self) -> None:
@@ -250,7 +245,8 @@ class MainWindow(QMainWindow):
         ann = s.annotations.get(s.current_id) if s.current_id is not None else None
         words = s.text_of(ann) if ann is not None else ""
         missing = s.missing.get(ann.id, ()) if ann is not None else ()
-        self.form.show_annotation(ann, words, missing)
+        locked = "Marked done: reopen it to edit (Ctrl+Shift+Enter)." if s.status == "done" else ""
+        self.form.show_annotation(ann, words, missing, locked)
 
     def _link_mode(self, relation: str) -> None:
         self.actions_.refresh()
@@ -277,24 +273,30 @@ class MainWindow(QMainWindow):
             self.view.select_cp(end_cp, end_cp)  # drop the selection, keep the place
         self.view.setFocus()
 
+    def toggle_form_focus(self) -> None:
+        """F2: into the selected span's attribute form; again (or Esc there): back."""
+        if self.form.has_focus_inside():
+            self.form.commit_pending()
+            self.view.setFocus()
+            return
+        if not self.docks["attributes"].isVisible():
+            self.docks["attributes"].show()
+        if not self.form.focus_first():
+            self.status.notice("Select a span to edit its attributes.", True)
+
     def delete_current(self) -> None:
         self.coding.delete(self.session.current_id)
 
     def cycle(self, step: int) -> None:
-        """Tab: the next span covering the cursor; with none there, the next span in the text."""
-        s = self.session
-        at = self.view.annotations_at(self.view.cursor_cp())
-        if at:
-            i = at.index(s.current_id) + step if s.current_id in at else 0
-            s.select(at[i % len(at)])
-            return
-        ordered = sorted(s.annotations.values(), key=lambda a: (a.start, a.end))
-        if not ordered:
-            return
+        """Tab / Shift+Tab: which span comes next is the coding layer's rule."""
         cursor = self.view.cursor_cp()
-        later = [a for a in ordered if (a.start > cursor if step > 0 else a.end <= cursor)]
-        target = (later[0] if step > 0 else later[-1]) if later else ordered[0 if step > 0 else -1]
-        self.jump_to(target.id)
+        target, covering = self.coding.cycle_target(self.view.annotations_at(cursor), cursor, step)
+        if target is None:
+            return
+        if covering:
+            self.session.select(target)
+        else:
+            self.jump_to(target)
 
     def escape(self) -> None:
         if self.session.link_mode is not None:
@@ -305,19 +307,10 @@ class MainWindow(QMainWindow):
     def move_boundary(self, which: str, direction: int, by_word: bool) -> None:
         self.coding.move_boundary(which, direction, by_word)
 
-    def _role_target(self) -> int | None:
-        s = self.session
-        if s.current_id is not None and s.current_id != s.active_event_id:
-            return s.current_id
-        start, end = self.view.selection_cp()
-        for cp in {start, end, self.view.cursor_cp()}:
-            for ann_id in self.view.annotations_at(cp):
-                if ann_id != s.active_event_id:
-                    return ann_id
-        return None
-
     def link_role(self, index: int) -> None:
-        self.coding.link_role(index, self._role_target())
+        start, end = self.view.selection_cp()
+        under = [self.view.annotations_at(cp) for cp in (start, end, self.view.cursor_cp())]
+        self.coding.link_role(index, self.coding.role_target(under))
 
     def jump_to(self, ann_id: int) -> None:
         ann = self.session.annotations.get(ann_id)
@@ -335,25 +328,18 @@ class MainWindow(QMainWindow):
     def _context_menu(self, ids: list[int], pos: QPoint) -> None:
         from .context_menu import span_menu
 
-        menu = span_menu(self, ids)
+        menu = span_menu(self, self, ids)
         if menu is not None:
             menu.exec(pos)
 
     def mark_done(self) -> None:
-        if not self.coding.mark_done():
+        said = self.coding.finish(advance=self.prefs.advance_after_done)
+        if said is None:  # refused: show the span that lacks a required field
             if self.session.current_id is not None:
                 self.jump_to(self.session.current_id)
                 self._show_form()
             return
-        if not self.prefs.advance_after_done:
-            self.status.notice("Marked done. Ctrl+] opens the next document.", False)
-            return
-        target = self.session.next_unfinished()
-        if target is None:
-            self.status.notice("Marked done. Every document is done.", False)
-            return
-        self.session.open_document(target)
-        self.status.notice("Marked done; here is the next unfinished document.", False)
+        self.status.notice(said, False)
 
     def toggle_advance(self) -> None:
         self.prefs.advance_after_done = not self.prefs.advance_after_done
@@ -380,15 +366,13 @@ class MainWindow(QMainWindow):
 
     def switch_project(self, path: str) -> bool:
         try:
-            project = Project.open(path)
-            project.codebook  # noqa: B018 - fail here, not halfway through the switch
+            self.session.switch_to(path)
         except ProjectError as exc:
             self.status.notice(str(exc), True)
             if path in self.prefs.recent_projects:
                 self.prefs.forget_recent(path)
                 self._recent_changed()
             return False
-        self.session.switch_project(project)
         self.prefs.add_recent(str(Path(path)))
         self._recent_changed()
         return True
@@ -410,9 +394,7 @@ class MainWindow(QMainWindow):
         self.switch_project(path)
 
     def open_demo(self) -> None:
-        from .app import demo_project_path
-
-        path = demo_project_path()
+        path = default_project_path()
         if not path.exists():
             create_demo(path).close()
         self.switch_project(str(path))
@@ -444,21 +426,16 @@ class MainWindow(QMainWindow):
         from .review import open_review_window
 
         project, me = self.session.project, self.session.coder
-        if not services.may_review(project, me):
-            names = ", ".join(services.reviewers(project))
-            self.status.notice(f"Only reviewers ({names}) may open review mode.", True)
+        access, text = self.session.review_access()
+        if access == "refused":
+            self.status.notice(text, True)
             return
-        if not services.reviewers(project):
-            answer = QMessageBox.question(
-                self,
-                "Review mode",
-                f"Review mode shows every coder's annotations side by side. Coders who still "
-                f"code blind must not open it.\n\nOpen review mode as {me}?",
-            )
+        if access == "confirm":
+            answer = QMessageBox.question(self, "Review mode", text)
             if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
-            window = open_review_window(project, me, self)
+            window = open_review_window(project, me, self, self.prefs)
         except services.ServiceError as exc:
             self.status.notice(str(exc), True)
             return
@@ -476,9 +453,18 @@ class MainWindow(QMainWindow):
             self.help.show_label(lab.name)
 
     def show_keys(self) -> None:
-        from .context_menu import keys_html
+        """The shortcut editor: every action's keys, changeable, saved in the settings."""
+        from .shortcuts_dialog import edit_shortcuts
 
-        QMessageBox.information(self, "Keyboard shortcuts", keys_html(self.actions_))
+        edit_shortcuts(self, self.actions_, self.prefs, self._show_label_keys)
+
+    def _show_label_keys(self) -> None:
+        """The palette shows each label's key in force (the user may have changed it)."""
+        keys = {}
+        for lab in self.session.codebook.labels:
+            in_force = self.actions_.shortcuts(f"label.{lab.name}")
+            keys[lab.name] = in_force[0].toString() if in_force else ""
+        self.label_palette.show_keys(keys)
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -17,8 +17,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from annotator.core.change import Change
 from annotator.core.codebook import Codebook, Label
 from annotator.core.records import Annotation, Document, Link
-from annotator.store import queries
-from annotator.store.engine import Project
+from annotator.store import queries, services
+from annotator.store.engine import Project, ProjectError
 from annotator.store.queries import DocumentSummary
 
 from .undo import UndoStacks
@@ -73,6 +73,29 @@ class Session(QObject):
             old.close()
         self.projectChanged.emit()
         self.reload_documents()
+
+    def switch_to(self, path: str) -> None:
+        """Open the project at ``path`` in place of this one (ProjectError: nothing changed)."""
+        project = Project.open(path)
+        try:
+            project.codebook  # noqa: B018 - fail here, not halfway through the switch
+        except ProjectError:
+            project.close()
+            raise
+        self.switch_project(project)
+
+    def review_access(self) -> tuple[str, str]:
+        """May this coder open review mode? ("open", ""), ("confirm", the question to ask:
+        no reviewers are named) or ("refused", why)."""
+        names = services.reviewers(self.project)
+        if not services.may_review(self.project, self.coder):
+            return "refused", f"Only reviewers ({', '.join(names)}) may open review mode."
+        if not names:
+            return "confirm", (
+                "Review mode shows every coder's annotations side by side. Coders who still "
+                f"code blind must not open it.\n\nOpen review mode as {self.coder}?"
+            )
+        return "open", ""
 
     def switch_coder(self, coder: str) -> None:
         self.aboutToLeave.emit()

@@ -86,19 +86,49 @@ class Preferences:
     def zoom(self, steps: int) -> None:
         self._set("view/zoom", steps)
 
+    # ----------------------------------------------------------------------------- shortcuts
+
+    @property
+    def shortcuts(self) -> dict[str, list[str]]:
+        """The user's own keys: action id → key sequences in portable text ("Ctrl+Alt+,");
+        an empty list means the action has no key. Actions not listed keep their defaults."""
+        out: dict[str, list[str]] = {}
+        self.qsettings.beginGroup("shortcuts")
+        try:
+            for action_id in self.qsettings.childKeys():
+                value = self.qsettings.value(action_id, [])
+                if isinstance(value, str):  # a one-element list comes back as a string
+                    value = [value]
+                if not isinstance(value, (list, tuple)):  # an empty list: no key
+                    value = []
+                out[action_id] = [str(k) for k in value if k]
+        finally:
+            self.qsettings.endGroup()
+        return out
+
+    @shortcuts.setter
+    def shortcuts(self, custom: dict[str, list[str]]) -> None:
+        self.qsettings.remove("shortcuts")
+        for action_id, keys in custom.items():
+            self.qsettings.setValue(f"shortcuts/{action_id}", list(keys))
+        self.qsettings.sync()
+
     # -------------------------------------------------------------------------------- layout
 
-    def window_layout(self) -> tuple[QByteArray | None, QByteArray | None]:
-        geometry = self.qsettings.value("window/geometry")
-        state = self.qsettings.value("window/state")
+    def window_layout(self, which: str = "window") -> tuple[QByteArray | None, QByteArray | None]:
+        """Saved geometry and panel state of the coding window (or ``"review"``)."""
+        geometry = self.qsettings.value(f"{which}/geometry")
+        state = self.qsettings.value(f"{which}/state")
         return (
             geometry if isinstance(geometry, QByteArray) else None,
             state if isinstance(state, QByteArray) else None,
         )
 
-    def save_window_layout(self, geometry: QByteArray, state: QByteArray) -> None:
-        self.qsettings.setValue("window/geometry", geometry)
-        self.qsettings.setValue("window/state", state)
+    def save_window_layout(
+        self, geometry: QByteArray, state: QByteArray, which: str = "window"
+    ) -> None:
+        self.qsettings.setValue(f"{which}/geometry", geometry)
+        self.qsettings.setValue(f"{which}/state", state)
         self.qsettings.sync()
 
     def forget_window_layout(self) -> None:

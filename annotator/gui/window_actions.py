@@ -1,271 +1,159 @@
-"""The coding window's declared actions. Menus, toolbar and shortcuts are generated from these.
+"""The coding window's declared actions, as module-level records; menus, toolbar, shortcuts and
+the shortcut editor are generated from them. ``run`` receives the window when triggered.
 
 Keys follow the coder's flow: label keys (from the codebook) code the selection, digits fill
-the active event's roles, Tab walks overlapping spans, Alt+arrows move a boundary (Ctrl: by
-word; Shift: the end instead of the start). Next/previous document are Ctrl+] / Ctrl+[ and
-Ctrl+PgDown / Ctrl+PgUp: plain PgDown must keep scrolling the article.
+the active event's roles, Tab walks overlapping spans, F2 goes into the attribute form. A
+span's start moves with Alt+[ / Alt+], its end with Alt+, / Alt+. (add Ctrl: by a word) — not
+Ctrl+Alt+arrows or Alt+Shift+arrows, which common Linux window managers take for workspaces.
+Next/previous document are Ctrl+] / Ctrl+[ and Ctrl+PgDown / Ctrl+PgUp: plain PgDown must keep
+scrolling the article. Every key can be changed in Help → Keyboard Shortcuts.
 """
 
 from __future__ import annotations
 
-from functools import partial
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtGui import QKeySequence
 
 from annotator.core.codebook import Codebook
 
-from .actions import Action
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
+from .actions import Action, Condition
 
 Std = QKeySequence.StandardKey
 MAX_ROLE_KEYS = 9
 
-
-def window_actions(w: MainWindow) -> list[Action]:
-    s = w.session
-
-    def has_doc() -> bool:
-        return s.document is not None
-
-    def has_span() -> bool:
-        return s.current_id is not None
-
-    def can_mark_done() -> bool:
-        return has_doc() and s.status != "done"
-
-    group = s.undo_group
-    return [
-        # File
-        Action("file.open", "&Open Project…", w.open_project, "File", (Std.Open,), section="p"),
-        Action("file.new", "&New Project…", w.new_project, "File", (Std.New,), section="p"),
-        Action("file.demo", "Open &Demo Project", w.open_demo, "File", section="p"),
-        Action(
-            "file.coder", "Switch &Coder…", w.switch_coder, "File", ("Ctrl+Shift+U",), section="c"
-        ),
-        Action(
-            "file.export",
-            "&Export…",
-            w.export,
-            "File",
-            ("Ctrl+E",),
-            enabled=lambda: s.project is not None,
-            section="x",
-        ),
-        Action(
-            "review.open",
-            "&Review Mode…",
-            w.open_review,
-            "File",
-            ("Ctrl+Shift+R",),
-            enabled=lambda: s.project is not None,
-            section="x",
-        ),
-        Action("file.quit", "&Quit", w.close, "File", (Std.Quit,), section="q"),
-        # Edit
-        Action(
-            "edit.undo",
-            "&Undo",
-            group.undo,
-            "Edit",
-            (Std.Undo,),
-            enabled=group.canUndo,
-            section="u",
-        ),
-        Action(
-            "edit.redo",
-            "&Redo",
-            group.redo,
-            "Edit",
-            ("Ctrl+Shift+Z", "Ctrl+Y"),
-            enabled=group.canRedo,
-            section="u",
-        ),
-        Action(
-            "edit.find",
-            "&Find in Article…",
-            w.find_bar.open_bar,
-            "Edit",
-            (Std.Find,),
-            enabled=has_doc,
-            section="f",
-        ),
-        Action(
-            "edit.delete",
-            "&Delete Span",
-            w.delete_current,
-            "Edit",
-            ("Delete", "Backspace"),
-            enabled=has_span,
-            scope="view",
-            section="d",
-        ),
-        # Code
-        Action(
-            "code.next_span",
-            "Next Span at Cursor",
-            lambda: w.cycle(1),
-            "Code",
-            ("Tab",),
-            enabled=has_doc,
-            scope="view",
-            section="sel",
-        ),
-        Action(
-            "code.prev_span",
-            "Previous Span at Cursor",
-            lambda: w.cycle(-1),
-            "Code",
-            ("Shift+Tab",),
-            enabled=has_doc,
-            scope="view",
-            section="sel",
-        ),
-        Action(
-            "code.deselect",
-            "Clear Selection",
-            w.escape,
-            "Code",
-            ("Esc",),
-            scope="view",
-            section="sel",
-        ),
-        *boundary_actions(w),
-        Action(
-            "code.snap",
-            "Snap Spans to &Whole Words",
-            w.toggle_snap,
-            "Code",
-            checked=lambda: w.coding.snap,
-            section="opt",
-        ),
-        # Document
-        Action(
-            "doc.prev",
-            "&Previous Document",
-            lambda: w.go_document(-1),
-            "Document",
-            ("Ctrl+[", "Ctrl+PgUp"),
-            enabled=lambda: s.neighbour(-1) is not None,
-            section="n",
-            toolbar=True,
-            icon="SP_MediaSeekBackward",
-        ),
-        Action(
-            "doc.next",
-            "&Next Document",
-            lambda: w.go_document(1),
-            "Document",
-            ("Ctrl+]", "Ctrl+PgDown"),
-            enabled=lambda: s.neighbour(1) is not None,
-            section="n",
-            toolbar=True,
-            icon="SP_MediaSeekForward",
-        ),
-        Action(
-            "doc.done",
-            "Mark &Done",
-            w.mark_done,
-            "Document",
-            ("Ctrl+Return", "Ctrl+Enter"),
-            enabled=can_mark_done,
-            section="s",
-            toolbar=True,
-            icon="SP_DialogApplyButton",
-            tip="Mark this document done (Ctrl+Enter)",
-        ),
-        Action(
-            "doc.advance",
-            "Open the Next Unfinished Document after &Done",
-            w.toggle_advance,
-            "Document",
-            checked=lambda: w.prefs.advance_after_done,
-            section="opt",
-        ),
-        Action(
-            "doc.reopen",
-            "&Reopen",
-            w.coding.reopen,
-            "Document",
-            ("Ctrl+Shift+Return",),
-            enabled=lambda: s.status == "done",
-            section="s",
-        ),
-        # View
-        Action(
-            "view.zoom_in",
-            "Zoom &In",
-            lambda: w.zoom(1),
-            "View",
-            (Std.ZoomIn, "Ctrl+="),
-            section="z",
-        ),
-        Action(
-            "view.zoom_out", "Zoom &Out", lambda: w.zoom(-1), "View", (Std.ZoomOut,), section="z"
-        ),
-        Action(
-            "view.zoom_reset", "&Actual Size", lambda: w.zoom(0), "View", ("Ctrl+0",), section="z"
-        ),
-        Action("view.reset_layout", "&Reset Panel Layout", w.reset_layout, "View", section="l"),
-        # Help
-        Action(
-            "help.codebook",
-            "&Codebook",
-            w.show_codebook,
-            "Help",
-            (Std.HelpContents, "F1"),
-            toolbar=True,
-            icon="SP_MessageBoxQuestion",
-            tip="Every label's guideline, attributes and examples (F1)",
-        ),
-        Action("help.keys", "&Keyboard Shortcuts", w.show_keys, "Help"),
-        Action("help.about", "&About Annotator", w.show_about, "Help"),
-    ]
+# ------------------------------------------------------------------------------ conditions
 
 
-def boundary_actions(w: MainWindow) -> list[Action]:
-    out = []
-    for which, shift in (("start", ""), ("end", "Shift+")):
-        for direction, arrow, word in ((-1, "Left", "left"), (1, "Right", "right")):
-            out.append(
-                Action(
-                    f"code.{which}_{word}",
-                    f"Move {which.capitalize()} {word.capitalize()}",
-                    partial(w.move_boundary, which, direction, False),
-                    "Code/Boundaries",
-                    (f"Alt+{shift}{arrow}",),
-                    enabled=lambda: w.session.current_id is not None,
-                    scope="view",
-                    section="b",
-                )
-            )
-            out.append(
-                Action(
-                    f"code.{which}_{word}_word",
-                    f"Move {which.capitalize()} {word.capitalize()} by Word",
-                    partial(w.move_boundary, which, direction, True),
-                    "Code/Boundaries",
-                    (f"Ctrl+Alt+{shift}{arrow}",),
-                    enabled=lambda: w.session.current_id is not None,
-                    scope="view",
-                    section="b",
-                )
-            )
-    return out
+def _has_doc(w: Any) -> bool:  # w: the coding window (MainWindow)
+    return w.session.document is not None
 
 
-def label_actions(w: MainWindow, codebook: Codebook) -> list[Action]:
+HAS_PROJECT = Condition("a project is open", lambda w: w.session.project is not None)
+HAS_DOCUMENT = Condition("a document is open", _has_doc)
+HAS_SPAN = Condition("a span is selected", lambda w: w.session.current_id is not None)
+CAN_MARK_DONE = Condition(
+    "the document is not done yet", lambda w: _has_doc(w) and w.session.status != "done"
+)
+IS_DONE = Condition("the document is done", lambda w: w.session.status == "done")
+CAN_UNDO = Condition("there is something to undo", lambda w: w.session.undo_group.canUndo())
+CAN_REDO = Condition("there is something to redo", lambda w: w.session.undo_group.canRedo())
+HAS_PREVIOUS = Condition("a previous document", lambda w: w.session.neighbour(-1) is not None)
+HAS_NEXT = Condition("a next document", lambda w: w.session.neighbour(1) is not None)
+HAS_EVENT = Condition("an EVENT is selected", lambda w: w.session.active_event_id is not None)
+LINKING = Condition("a relation awaits its target", lambda w: w.session.link_mode is not None)
+SNAPS = Condition("spans snap to whole words", lambda w: w.coding.snap)
+ADVANCES = Condition("done opens the next document", lambda w: w.prefs.advance_after_done)
+
+
+def _calls(method: str, *args: object) -> Callable[[Any], object]:
+    """``run`` for a record made from data: the window's ``method`` with these arguments."""
+    return lambda w: getattr(w, method)(*args)
+
+
+def _boundary(which: str, direction: int, by_word: bool, key: str) -> Action:
+    way = "Left" if direction < 0 else "Right"
+    word = " by Word" if by_word else ""
+    return Action(
+        f"code.{which}_{way.lower()}{'_word' if by_word else ''}",
+        f"Move {which.capitalize()} {way}{word}",
+        lambda w: w.move_boundary(which, direction, by_word),
+        "Code/Boundaries",
+        (("Ctrl+Alt+" if by_word else "Alt+") + key,),
+        when=HAS_SPAN,
+        scope="view",
+        section="b",
+    )
+
+
+# fmt: off
+ACTIONS: tuple[Action, ...] = (
+    # File
+    Action("file.open", "&Open Project…", lambda w: w.open_project(), "File", (Std.Open,),
+           section="p"),
+    Action("file.new", "&New Project…", lambda w: w.new_project(), "File", (Std.New,),
+           section="p"),
+    Action("file.demo", "Open &Demo Project", lambda w: w.open_demo(), "File", section="p"),
+    Action("file.coder", "Switch &Coder…", lambda w: w.switch_coder(), "File",
+           ("Ctrl+Shift+U",), section="c"),
+    Action("file.export", "&Export…", lambda w: w.export(), "File", ("Ctrl+E",),
+           when=HAS_PROJECT, section="x"),
+    Action("review.open", "&Review Mode…", lambda w: w.open_review(), "File",
+           ("Ctrl+Shift+R",), when=HAS_PROJECT, section="x"),
+    Action("file.quit", "&Quit", lambda w: w.close(), "File", (Std.Quit,), section="q"),
+    # Edit
+    Action("edit.undo", "&Undo", lambda w: w.session.undo_group.undo(), "Edit", (Std.Undo,),
+           when=CAN_UNDO, section="u"),
+    Action("edit.redo", "&Redo", lambda w: w.session.undo_group.redo(), "Edit",
+           ("Ctrl+Shift+Z", "Ctrl+Y"), when=CAN_REDO, section="u"),
+    Action("edit.find", "&Find in Article…", lambda w: w.find_bar.open_bar(), "Edit",
+           (Std.Find,), when=HAS_DOCUMENT, section="f"),
+    Action("edit.delete", "&Delete Span", lambda w: w.delete_current(), "Edit",
+           ("Delete", "Backspace"), when=HAS_SPAN, scope="view", section="d"),
+    # Code
+    Action("code.next_span", "Next Span at Cursor", lambda w: w.cycle(1), "Code", ("Tab",),
+           when=HAS_DOCUMENT, scope="view", section="sel"),
+    Action("code.prev_span", "Previous Span at Cursor", lambda w: w.cycle(-1), "Code",
+           ("Shift+Tab",), when=HAS_DOCUMENT, scope="view", section="sel"),
+    Action("code.deselect", "Clear Selection", lambda w: w.escape(), "Code", ("Esc",),
+           scope="view", section="sel"),
+    Action("code.attributes", "Edit &Attributes", lambda w: w.toggle_form_focus(), "Code",
+           ("F2",), when=HAS_DOCUMENT, section="form",
+           tip="Into the selected span's attribute form (Tab walks its fields); F2 or Esc: back"),
+    _boundary("start", -1, False, "["),
+    _boundary("start", 1, False, "]"),
+    _boundary("start", -1, True, "["),
+    _boundary("start", 1, True, "]"),
+    _boundary("end", -1, False, ","),
+    _boundary("end", 1, False, "."),
+    _boundary("end", -1, True, ","),
+    _boundary("end", 1, True, "."),
+    Action("code.snap", "Snap Spans to &Whole Words", lambda w: w.toggle_snap(), "Code",
+           checked=SNAPS, section="opt"),
+    # Document
+    Action("doc.prev", "&Previous Document", lambda w: w.go_document(-1), "Document",
+           ("Ctrl+[", "Ctrl+PgUp"), when=HAS_PREVIOUS, section="n", toolbar=True,
+           icon="SP_MediaSeekBackward"),
+    Action("doc.next", "&Next Document", lambda w: w.go_document(1), "Document",
+           ("Ctrl+]", "Ctrl+PgDown"), when=HAS_NEXT, section="n", toolbar=True,
+           icon="SP_MediaSeekForward"),
+    Action("doc.done", "Mark &Done", lambda w: w.mark_done(), "Document",
+           ("Ctrl+Return", "Ctrl+Enter"), when=CAN_MARK_DONE, section="s", toolbar=True,
+           icon="SP_DialogApplyButton", tip="Mark this document done (Ctrl+Enter)"),
+    Action("doc.advance", "Open the Next Unfinished Document after &Done",
+           lambda w: w.toggle_advance(), "Document", checked=ADVANCES, section="opt"),
+    Action("doc.reopen", "&Reopen", lambda w: w.coding.reopen(), "Document",
+           ("Ctrl+Shift+Return",), when=IS_DONE, section="s"),
+    # View
+    Action("view.zoom_in", "Zoom &In", lambda w: w.zoom(1), "View", (Std.ZoomIn, "Ctrl+="),
+           section="z"),
+    Action("view.zoom_out", "Zoom &Out", lambda w: w.zoom(-1), "View", (Std.ZoomOut,),
+           section="z"),
+    Action("view.zoom_reset", "&Actual Size", lambda w: w.zoom(0), "View", ("Ctrl+0",),
+           section="z"),
+    Action("view.reset_layout", "&Reset Panel Layout", lambda w: w.reset_layout(), "View",
+           section="l"),
+    # Help
+    Action("help.codebook", "&Codebook", lambda w: w.show_codebook(), "Help",
+           (Std.HelpContents, "F1"), toolbar=True, icon="SP_MessageBoxQuestion",
+           tip="Every label's guideline, attributes and examples (F1)"),
+    Action("help.keys", "&Keyboard Shortcuts…", lambda w: w.show_keys(), "Help"),
+    Action("help.about", "&About Annotator", lambda w: w.show_about(), "Help"),
+)
+# fmt: on
+
+
+def label_actions(codebook: Codebook) -> list[Action]:
     """One action per label: its key codes the selection (or relabels the selected span)."""
     return [
         Action(
             f"label.{lab.name}",
             lab.name,
-            partial(w.code_selection, lab.name),
+            _calls("code_selection", lab.name),
             "Code",
             (lab.key,) if lab.key else (),
-            enabled=lambda: w.session.document is not None,
+            when=HAS_DOCUMENT,
             scope="view",
             section="labels",
             tip=lab.description.strip()[:200],
@@ -274,7 +162,7 @@ def label_actions(w: MainWindow, codebook: Codebook) -> list[Action]:
     ]
 
 
-def role_actions(w: MainWindow, codebook: Codebook) -> list[Action]:
+def role_actions(codebook: Codebook) -> list[Action]:
     """Digit n links the selected span as the n-th role of the active event."""
     framed = [lab for lab in codebook.labels if lab.roles]
     n_roles = min(max((len(lab.roles) for lab in framed), default=0), MAX_ROLE_KEYS)
@@ -286,10 +174,10 @@ def role_actions(w: MainWindow, codebook: Codebook) -> list[Action]:
             Action(
                 f"link.role{i + 1}",
                 title,
-                partial(w.link_role, i),
+                _calls("link_role", i),
                 "Link",
                 (str(i + 1),),
-                enabled=lambda: w.session.active_event_id is not None,
+                when=HAS_EVENT,
                 scope="view",
                 section="roles",
             )
@@ -298,21 +186,21 @@ def role_actions(w: MainWindow, codebook: Codebook) -> list[Action]:
         Action(
             "link.cancel",
             "Cancel Linking",
-            w.session.cancel_link_mode,
+            lambda w: w.session.cancel_link_mode(),
             "Link",
-            enabled=lambda: w.session.link_mode is not None,
+            when=LINKING,
             section="mode",
         )
     )
     return out
 
 
-def recent_actions(w: MainWindow, paths: list[str]) -> list[Action]:
+def recent_actions(paths: list[str]) -> list[Action]:
     return [
         Action(
             f"file.recent.{i}",
             f"&{i + 1} {p}",
-            partial(w.switch_project, p),
+            _calls("switch_project", p),
             "File/Recent Projects",
             section="p",
         )

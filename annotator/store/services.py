@@ -525,7 +525,13 @@ def _open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
     stale (see docs/team.md): review, ``info`` and ``--done-only`` treat it as not done until
     a reviewer marks it done again.
     """
-    row = s.get(DocumentStatus, (document_id, coder_row_id))
+    # Locked (on PostgreSQL) so a "done" marked meanwhile by another writer is seen.
+    row = s.get(
+        DocumentStatus,
+        (document_id, coder_row_id),
+        with_for_update=True,
+        populate_existing=True,
+    )
     if row is not None and row.status == "done":
         coder = s.get(CoderRow, coder_row_id)
         name = coder.name if coder is not None else "this coder"
@@ -539,7 +545,9 @@ def _open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
     gold_id = s.exec(select(CoderRow.id).where(CoderRow.name == GOLD)).first()
     if gold_id is None or gold_id == coder_row_id:
         return
-    gold = s.get(DocumentStatus, (document_id, gold_id))
+    gold = s.get(
+        DocumentStatus, (document_id, gold_id), with_for_update=True, populate_existing=True
+    )
     if gold is not None and gold.status == "done":
         gold.status = STALE
         gold.updated_at = now()

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import window_support
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QLabel, QLineEdit, QSpinBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+)
 from pytestqt.qtbot import QtBot
 from window_support import (
     OFFSCREEN_NOISE,
@@ -229,3 +237,41 @@ def test_marking_done_opens_the_next_unfinished_document(qtbot: QtBot, window: M
     assert "Every document is done" in window.status.message.text()
     window.actions_.trigger("doc.advance")
     assert window.prefs.advance_after_done is False
+
+
+def test_f2_goes_into_the_form_typing_filters_a_choice_and_esc_comes_back(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    open_seed(window)
+    ann = code(qtbot, window, "more than 600", "c")
+    qtbot.keyClick(window.view, Qt.Key.Key_F2)
+    kind = widget(window, "kind")
+    assert QApplication.focusWidget() in (kind, kind.lineEdit())
+    qtbot.keyClicks(QApplication.focusWidget(), "kil")
+    assert not kind.view().isVisible()  # typing filtered; no popup of every value
+    popup = kind.completer().popup()
+    shown = [popup.model().index(r, 0).data() for r in range(popup.model().rowCount())]
+    assert shown and all("kil" in text for text in shown)
+    assert len(shown) < kind.count() - 1
+    qtbot.keyClicks(QApplication.focusWidget(), "led")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert stored(window, ann.id)["kind"] == "killed"
+    # Tab walks on to the next field; a space there types, it opens nothing
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    victim = widget(window, "victim")
+    assert QApplication.focusWidget() in (victim, victim.lineEdit())
+    qtbot.keyClicks(QApplication.focusWidget(), "civ")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    assert not victim.view().isVisible()
+    # Esc: back in the article, the span still selected; nothing half-typed was stored
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.view
+    assert window.session.current_id == ann.id
+    assert "victim" not in stored(window, ann.id)
+    qtbot.keyClick(window.view, Qt.Key.Key_F2)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F2)
+    assert QApplication.focusWidget() is window.view
+    # the table shows the values in the codebook's order, not the order they were filled
+    row = window.table.model.ids.index(ann.id)
+    cell = window.table.model.index(row, 4).data()
+    assert cell == "killed · 600 · more than"

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from window_support import (
     OFFSCREEN_NOISE,
+    click_cp,
     click_span,
     code,
     cp_point,
@@ -46,8 +47,7 @@ def test_label_key_creates_a_span_snapped_to_words(qtbot: QtBot, window: MainWin
 def test_selection_is_trimmed_of_spaces_and_punctuation(qtbot: QtBot, window: MainWindow) -> None:
     open_seed(window)
     text = window.session.document.text
-    start = text.index(" Idlib,")
-    window.view.select_cp(start, start + len(" Idlib,"))
+    select_words(window, " Idlib,", exact=True)
     press(qtbot, window, "l")
     (ann,) = db_annotations(window)
     assert text[ann.start : ann.end] == "Idlib"
@@ -55,11 +55,11 @@ def test_selection_is_trimmed_of_spaces_and_punctuation(qtbot: QtBot, window: Ma
 
 def test_snapping_can_be_turned_off(qtbot: QtBot, window: MainWindow) -> None:
     open_seed(window)
-    window.actions_.trigger("code.snap")
+    snap = next(a for a in window.menuBar().actions() if a.text() == "&Code").menu()
+    next(a for a in snap.actions() if a.objectName() == "code.snap").trigger()
     assert window.prefs.snap_to_words is False
     text = window.session.document.text
-    start = text.index("Sochi deal")
-    window.view.select_cp(start + 1, start + 4)
+    select_words(window, "och", after="Sochi deal", exact=True)
     press(qtbot, window, "e")
     (ann,) = db_annotations(window)
     assert text[ann.start : ann.end] == "och"
@@ -77,7 +77,7 @@ def test_key_without_selection_explains_instead_of_failing(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     open_seed(window)
-    window.view.select_cp(5, 5)
+    click_cp(qtbot, window, 5)  # a click: no selection
     press(qtbot, window, "a")
     assert db_annotations(window) == []
     assert "Select some text" in window.status.message.text()
@@ -101,8 +101,8 @@ def test_delete_key_removes_and_undo_brings_back_span_and_links(
     open_seed(window)
     actor = code(qtbot, window, "Syrian regime", "a", occurrence=2)
     event = code(qtbot, window, "attack", "e", occurrence=0)
-    window.coding.link(event.id, "actor1", actor.id)
-    click_span(qtbot, window, actor)
+    click_span(qtbot, window, actor)  # the new EVENT is the frame: 1 links the actor
+    press(qtbot, window, "1")
     assert window.session.current_id == actor.id
     press(qtbot, window, Qt.Key.Key_Delete)
     assert [a.id for a in db_annotations(window)] == [event.id]
@@ -116,14 +116,14 @@ def test_delete_key_removes_and_undo_brings_back_span_and_links(
 def test_boundary_keys_move_start_and_end(qtbot: QtBot, window: MainWindow) -> None:
     open_seed(window)
     ann = code(qtbot, window, "Russian Air Force", "a")
-    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier | Mod.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_BracketRight, Mod.AltModifier | Mod.ControlModifier)
     assert words_of(window, ann.id) == "Air Force"
-    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier)
+    press(qtbot, window, Qt.Key.Key_BracketRight, Mod.AltModifier)
     assert words_of(window, ann.id) == "ir Force"
-    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier)
-    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier | Mod.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_BracketLeft, Mod.AltModifier)
+    press(qtbot, window, Qt.Key.Key_Comma, Mod.AltModifier | Mod.ControlModifier)
     assert words_of(window, ann.id) == "Air"
-    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier)
+    press(qtbot, window, Qt.Key.Key_Comma, Mod.AltModifier)
     assert words_of(window, ann.id) == "Ai"
     # consecutive moves of one boundary merge into one undo step
     press(qtbot, window, Qt.Key.Key_Z, Mod.ControlModifier)
@@ -137,13 +137,13 @@ def test_moving_a_boundary_by_a_word_never_leaves_whitespace_inside(
 ) -> None:
     open_seed(window)
     both = code(qtbot, window, "Turkey and Russia", "a")
-    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier | Mod.ShiftModifier | Mod.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_Comma, Mod.AltModifier | Mod.ControlModifier)
     assert words_of(window, both.id) == "Turkey and"
     by = code(qtbot, window, "by Turkey", "a")
-    press(qtbot, window, Qt.Key.Key_Right, Mod.AltModifier | Mod.ControlModifier)
+    press(qtbot, window, Qt.Key.Key_BracketRight, Mod.AltModifier | Mod.ControlModifier)
     assert words_of(window, by.id) == "Turkey"
     # a character move onto a space goes on to the next visible character
-    press(qtbot, window, Qt.Key.Key_Left, Mod.AltModifier)
+    press(qtbot, window, Qt.Key.Key_BracketLeft, Mod.AltModifier)
     assert words_of(window, by.id) == "y Turkey"
     for ann in db_annotations(window):
         words = words_of(window, ann.id)
@@ -154,8 +154,9 @@ def test_tab_cycles_through_overlapping_spans(qtbot: QtBot, window: MainWindow) 
     open_seed(window)
     outer = code(qtbot, window, "15 civilians", "a")
     inner = code(qtbot, window, "15", "c", after="killed 15")
-    window.view.select_cp(inner.start, inner.start)
-    window.session.select(None)
+    click_cp(qtbot, window, inner.start)  # the cursor into "15" (its span gets selected)
+    press(qtbot, window, Qt.Key.Key_Escape)  # nothing selected; the cursor stays there
+    assert window.session.current_id is None
     press(qtbot, window, Qt.Key.Key_Tab)
     first = window.session.current_id
     press(qtbot, window, Qt.Key.Key_Tab)
@@ -169,7 +170,8 @@ def test_click_selects_the_innermost_span(qtbot: QtBot, window: MainWindow) -> N
     open_seed(window)
     code(qtbot, window, "15 civilians", "a")
     inner = code(qtbot, window, "15", "c", after="killed 15")
-    window.session.select(None)
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert window.session.current_id is None
     click_span(qtbot, window, inner)
     assert window.session.current_id == inner.id
     assert window.form.annotation_id == inner.id
@@ -188,6 +190,23 @@ def test_find_highlights_and_enter_steps(qtbot: QtBot, window: MainWindow) -> No
     assert window.view.selection_cp() == second
     qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
     assert not window.find_bar.isVisible()
+    # back in the article with the found words selected: a label key codes them
+    assert window.view.hasFocus()
+    assert window.view.selection_cp() == second
+    press(qtbot, window, "l")
+    (place,) = db_annotations(window)
+    assert (place.label, place.start, place.end) == ("LOCATION", *second)
+
+
+def test_esc_right_after_typing_selects_the_first_hit(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    qtbot.keyClick(window, Qt.Key.Key_F, Mod.ControlModifier)
+    qtbot.keyClicks(window.find_bar.field, "sochi")
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
+    text = window.session.document.text  # type: ignore[union-attr]
+    start = text.index("Sochi")
+    assert window.view.hasFocus()
+    assert window.view.selection_cp() == (start, start + 5)
 
 
 def test_table_click_jumps_to_the_span(qtbot: QtBot, window: MainWindow) -> None:
@@ -299,6 +318,12 @@ def test_a_done_document_refuses_edits_until_reopened(qtbot: QtBot, window: Main
     assert len(db_annotations(window)) == 1
     assert "reopen it first" in window.status.message.text()
     assert window.status.message.property("error") is True
+    # the done document's attribute form is read-only and says why
+    (ann,) = db_annotations(window)
+    click_span(qtbot, window, ann)
+    assert not window.form.field("category").widget.isEnabled()  # type: ignore[union-attr]
+    assert "reopen it" in window.form.header.text()
     qtbot.keyClick(window, Qt.Key.Key_Return, Mod.ControlModifier | Mod.ShiftModifier)  # reopen
+    assert window.form.field("category").widget.isEnabled()  # type: ignore[union-attr]
     code(qtbot, window, "Turkey and Russia", "a")
     assert len(db_annotations(window)) == 2

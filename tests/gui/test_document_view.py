@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QHelpEvent,
     QPalette,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
 )
@@ -22,7 +23,6 @@ from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation
 from annotator.gui import document_view
 from annotator.gui.document_view import DocumentView
-from annotator.gui.highlighter import CURRENT_TINT, TINT, tint
 
 TEXT = (
     "Strike on 🏥 hospital kills 15 civilians 😢 in Idlib.\n"
@@ -98,6 +98,17 @@ def format_at(view: DocumentView, cp: int) -> QTextCharFormat | None:
         if fr.start <= rel < fr.start + fr.length:
             return QTextCharFormat(fr.format)  # a copy: the range list is a temporary
     return None
+
+
+# Colours pinned as literals (the codebook's label colours mixed by hand with the background),
+# not computed by the code under test.
+LOCATION_TINT = "#cde3ca"  # 30 % LOCATION #59a14f on white
+
+
+def near(color: QColor, expected: str) -> bool:
+    """Equal to the literal colour within one step per channel (16-bit rounding)."""
+    want = QColor(expected)
+    return all(abs(a - b) <= 1 for a, b in zip(color.getRgb()[:3], want.getRgb()[:3], strict=True))
 
 
 def label_color(codebook: Codebook, label: str) -> QColor:
@@ -287,25 +298,23 @@ def test_cursor_just_after_a_span_still_cycles_it(view: DocumentView) -> None:
 
 
 def test_background_is_a_tint_of_the_label_colour(view: DocumentView, codebook: Codebook) -> None:
-    base = view.highlighter.spans.base
     fmt = format_at(view, find("Idlib")[0])
     assert fmt is not None
-    assert fmt.background().color() == tint(label_color(codebook, "LOCATION"), base, TINT)
+    assert near(fmt.background().color(), LOCATION_TINT)
     # Arabic and text after astral characters: the format sits on the right characters.
     fmt = format_at(view, find("إدلب")[0] + 1)
     assert fmt is not None
-    assert fmt.background().color() == tint(label_color(codebook, "LOCATION"), base, TINT)
+    assert near(fmt.background().color(), LOCATION_TINT)
     assert format_at(view, find("Strike")[0]) is None
     assert format_at(view, PLACE.end) is None  # the "." after Idlib is plain
 
 
 def test_nested_spans_underline_the_next_one_out(view: DocumentView, codebook: Codebook) -> None:
-    base = view.highlighter.spans.base
     fmt = format_at(view, find("civilians")[0])
     assert fmt is not None
-    assert fmt.background().color() == tint(label_color(codebook, "CASUALTY"), base, TINT)
+    assert near(fmt.background().color(), "#f6cdcd")  # 30 % CASUALTY #e15759 on white
     assert fmt.underlineStyle() == QTextCharFormat.UnderlineStyle.SingleUnderline
-    assert fmt.underlineColor() == label_color(codebook, "EVENT")
+    assert fmt.underlineColor().name() == "#f28e2b"  # EVENT
     # Three deep: the third span is drawn by the view, not the format.
     assert view.highlighter.spans.decoration((NUMBER.id, CASUALTY.id, EVENT.id)).extra == (
         EVENT.id,
@@ -315,16 +324,15 @@ def test_nested_spans_underline_the_next_one_out(view: DocumentView, codebook: C
 def test_current_span_and_role_fillers_look_different(
     view: DocumentView, codebook: Codebook
 ) -> None:
-    base = view.highlighter.spans.base
     view.set_current(PLACE.id)
     fmt = format_at(view, find("Idlib")[0])
     assert fmt is not None
-    assert fmt.background().color() == tint(label_color(codebook, "LOCATION"), base, CURRENT_TINT)
+    assert near(fmt.background().color(), "#a4cb9e")  # 55 % LOCATION #59a14f on white
     view.set_role_fillers([CASUALTY.id, PLACE.id])
     fmt = format_at(view, find("civilians")[0])
     assert fmt is not None
     assert fmt.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
-    assert fmt.underlineColor() == label_color(codebook, "CASUALTY")
+    assert fmt.underlineColor().name() == "#e15759"  # CASUALTY
     view.set_role_fillers([])
     fmt = format_at(view, find("civilians")[0])
     assert fmt is not None
@@ -332,36 +340,51 @@ def test_current_span_and_role_fillers_look_different(
     view.set_current(None)
     fmt = format_at(view, find("Idlib")[0])
     assert fmt is not None
-    assert fmt.background().color() == tint(label_color(codebook, "LOCATION"), base, TINT)
+    assert near(fmt.background().color(), LOCATION_TINT)
+
+
+def count_rehighlights(view: DocumentView) -> list[int]:
+    """The numbers of the blocks the view re-highlights from now on (a wrapper on the
+    highlighter's rehighlightBlock: nothing is counted in production code)."""
+    done: list[int] = []
+    highlighter = view.highlighter
+    original = highlighter.rehighlightBlock
+
+    def counting(block: QTextBlock) -> None:
+        done.append(block.blockNumber())
+        original(block)
+
+    highlighter.rehighlightBlock = counting  # type: ignore[method-assign]
+    return done
 
 
 def test_add_and_remove_rehighlight_only_the_blocks_they_touch(
     view: DocumentView, codebook: Codebook
 ) -> None:
-    calls = view.highlighter.highlight_calls
+    done = count_rehighlights(view)
+    calls = len(done)
     span = ann(20, "DATE", find("dawn"))
     view.add_or_update(span)
-    assert view.highlighter.highlight_calls - calls == 1
+    assert len(done) - calls == 1
     assert view.annotations_at(span.start) == [20]
     fmt = format_at(view, span.start)
     assert fmt is not None
-    base = view.highlighter.spans.base
-    assert fmt.background().color() == tint(label_color(codebook, "DATE"), base, TINT)
+    assert near(fmt.background().color(), "#d6e9e8")  # 30 % DATE #76b7b2 on white
 
-    calls = view.highlighter.highlight_calls
+    calls = len(done)
     moved = ann(20, "ACTOR", find("Strike"))  # another block: both are repainted
     view.add_or_update(moved)
-    assert view.highlighter.highlight_calls - calls == 2
+    assert len(done) - calls == 2
     assert format_at(view, span.start) is None
     assert format_at(view, moved.start) is not None
 
-    calls = view.highlighter.highlight_calls
+    calls = len(done)
     view.remove(20)
-    assert view.highlighter.highlight_calls - calls == 1
+    assert len(done) - calls == 1
     assert format_at(view, moved.start) is None
     assert view.annotations_at(moved.start) == []
     view.remove(20)  # twice: nothing to do
-    assert view.highlighter.highlight_calls - calls == 1
+    assert len(done) - calls == 1
 
 
 def test_removing_the_current_span_clears_it(view: DocumentView) -> None:
@@ -377,7 +400,7 @@ def test_label_colours_can_be_overridden(view: DocumentView) -> None:
     view.viewport().grab()
     fmt = format_at(view, find("Idlib")[0])
     assert fmt is not None
-    assert fmt.background().color() == tint(QColor("#000000"), view.highlighter.spans.base, TINT)
+    assert near(fmt.background().color(), "#b3b3b3")  # 30 % black on white
 
 
 def test_a_dark_palette_retints_the_spans(view: DocumentView, codebook: Codebook) -> None:
@@ -387,8 +410,7 @@ def test_a_dark_palette_retints_the_spans(view: DocumentView, codebook: Codebook
     view.viewport().grab()
     fmt = format_at(view, find("Idlib")[0])
     assert fmt is not None
-    dark = tint(label_color(codebook, "LOCATION"), QColor("#202020"), TINT)
-    assert fmt.background().color() == dark
+    assert near(fmt.background().color(), "#31472e")  # 30 % LOCATION #59a14f on #202020
 
 
 def test_unknown_labels_get_a_neutral_colour(qtbot: QtBot, codebook: Codebook) -> None:
@@ -399,7 +421,7 @@ def test_unknown_labels_get_a_neutral_colour(qtbot: QtBot, codebook: Codebook) -
     view.viewport().grab()
     fmt = format_at(view, 0)
     assert fmt is not None
-    assert fmt.background().color() == tint(QColor("#8c8c8c"), view.highlighter.spans.base, TINT)
+    assert near(fmt.background().color(), "#dddddd")  # 30 % neutral #8c8c8c on white
 
 
 def test_search_hits_are_extra_selections_on_the_right_characters(view: DocumentView) -> None:
@@ -430,11 +452,12 @@ def test_far_blocks_are_highlighted_when_they_come_into_view(
     view = DocumentView()
     qtbot.addWidget(view)
     view.resize(600, 300)
+    done = count_rehighlights(view)
     view.set_document(text, [ann(2, "ACTOR", (0, 9)), target], codebook)
     view.show()
     qtbot.waitExposed(view)
     view.viewport().grab()
-    assert view.highlighter.highlight_calls < 800 + 60  # one cheap deferred pass + a screenful
+    assert 0 < len(done) < 60  # a screenful of 800 blocks
     block = view.document().findBlock(view._offsets.to_utf16(far))
     assert block.layout().formats() == []  # not painted yet
     view.scroll_to_cp(target.start)
@@ -444,11 +467,11 @@ def test_far_blocks_are_highlighted_when_they_come_into_view(
     assert [f.start for f in block.layout().formats()] == [view._offsets.to_utf16(target.start)
                                                           - block.position()]  # fmt: skip
     # A change in a block never painted is left for its first paint.
-    calls = view.highlighter.highlight_calls
+    calls = len(done)
     view.add_or_update(
         ann(3, "ACTOR", (text.index("Paragraph 200 "), text.index("Paragraph 200 ") + 9))
     )
-    assert view.highlighter.highlight_calls == calls
+    assert len(done) == calls
 
 
 def test_set_current_scrolls_the_span_into_view(qtbot: QtBot, codebook: Codebook) -> None:
@@ -517,7 +540,7 @@ def test_offscreen_render(view: DocumentView, codebook: Codebook) -> None:
     cursor.setPosition(view._offsets.to_utf16(find("Idlib")[0] + 2))
     top = view.cursorRect(cursor).top() + 1
     pixel = view.viewport().grab().toImage().pixelColor(pos.x(), top)
-    expected = tint(label_color(codebook, "LOCATION"), view.highlighter.spans.base, TINT)
+    expected = QColor(LOCATION_TINT)
     assert abs(pixel.red() - expected.red()) <= 2
     assert abs(pixel.green() - expected.green()) <= 2
     assert abs(pixel.blue() - expected.blue()) <= 2

@@ -58,7 +58,8 @@ def test_role_maximum_is_refused_with_a_message(qtbot: QtBot, window: MainWindow
     first = code(qtbot, window, "Syrian regime", "a", after=ANCHOR)
     second = code(qtbot, window, "Russia", "a", after=ANCHOR)
     event = code(qtbot, window, "attack", "e", after=ANCHOR)
-    window.coding.link(event.id, "actor1", first.id)
+    click_span(qtbot, window, first)
+    press(qtbot, window, "1")
     click_span(qtbot, window, second)
     press(qtbot, window, "1")
     assert roles(window) == {(event.id, "actor1", first.id)}
@@ -72,7 +73,8 @@ def test_wrong_target_label_is_refused(qtbot: QtBot, window: MainWindow) -> None
     open_seed(window)
     event = code(qtbot, window, "attack", "e", after=ANCHOR)
     date = code(qtbot, window, "Sunday", "d", after=ANCHOR)
-    window.session.set_active_event(event.id)
+    click_span(qtbot, window, event)
+    click_span(qtbot, window, date)
     press(qtbot, window, "1")  # actor1 takes an ACTOR, not a DATE
     assert roles(window) == set()
     assert "ACTOR" in window.status.message.text()

@@ -404,3 +404,21 @@ def test_gold_made_before_a_coder_changed_their_work_shows_stale(qtbot: QtBot, w
         assert not window.actions_.qaction("review.done").isChecked()
     finally:
         window.close()
+
+
+def test_a_click_on_a_coders_span_chooses_its_disagreement(
+    qtbot: QtBot, window: ReviewWindow, work: Work
+) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    from annotator.gui.offsets import OffsetMap
+
+    view = window.layers["alice"].view
+    start, _ = work.at("Sunday", "regime came on")
+    view.scroll_to_cp(start)
+    QApplication.processEvents()
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(OffsetMap(work.text).to_utf16(start + 2))
+    point = view.cursorRect(cursor).center()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert current(window) == ("missing_span", "Sunday")

@@ -7,14 +7,25 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QTableWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QTableWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from annotator.gui.elided_label import ElidedLabel
+from annotator.gui.review import open_review_window
 from annotator.store.setup import create_project
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_review import build_review, code_two_coders
+from window_support import build_window, make_project, temp_prefs
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 TITLE = "Russia admits support for Syrian regime attacks in Idlib despite Sochi deal"
@@ -57,3 +68,68 @@ def test_the_review_header_and_agreement_tables_fit(qtbot: QtBot, tmp_path: Path
     assert TITLE in window.doc_header.toolTip()
     window.close()
     project.close()
+
+
+def close_button(dock: QDockWidget) -> QAbstractButton:
+    button = dock.findChild(QAbstractButton, "qt_dockwidget_closebutton")
+    assert button is not None
+    return button
+
+
+def view_toggle(window: QMainWindow, title: str) -> QAction:
+    view = window.menuBar().findChild(QMenu, "menu.View")
+    assert view is not None
+    return next(a for a in view.actions() if a.text().replace("&", "") == title)
+
+
+def test_review_opens_large_remembers_its_size_and_panels_come_back(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    project = create_project(tmp_path / "layout.annot")
+    code_two_coders(project)
+    prefs = temp_prefs(tmp_path)
+    window = open_review_window(project, "carol", prefs=prefs)
+    qtbot.addWidget(window)
+    screen = window.screen().availableGeometry()
+    # as large as the screen allows (the offscreen screen is smaller than the default size)
+    assert window.width() >= min(1600, screen.width() * 9 // 10)
+    assert window.height() >= min(950, screen.height() * 9 // 10)
+    assert window.width() <= screen.width() and window.height() <= screen.height()
+    window.show()
+    # a closed panel comes back from the View menu, one toggle per panel
+    for title, dock in (
+        ("Documents", window.docks["documents"]),
+        ("Agreement", window.docks["agreement"]),
+    ):
+        qtbot.mouseClick(close_button(dock), Qt.MouseButton.LeftButton)
+        assert not dock.isVisible()
+        toggle = view_toggle(window, title)
+        assert not toggle.isChecked()
+        toggle.trigger()
+        assert dock.isVisible()
+    window.resize(700, 650)
+    window.close()
+    again = open_review_window(project, "carol", prefs=prefs)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (700, 650)
+    again.close()
+    project.close()
+
+
+def test_coding_window_panels_come_back_from_the_view_menu(qtbot: QtBot, tmp_path: Path) -> None:
+    window = build_window(qtbot, make_project(tmp_path), temp_prefs(tmp_path))
+    titles = {
+        "documents": "Documents",
+        "palette": "Codebook",
+        "attributes": "Attributes",
+        "event": "Event Frame",
+        "annotations": "Annotations",
+    }
+    for name, title in titles.items():
+        dock = window.docks[name]
+        qtbot.mouseClick(close_button(dock), Qt.MouseButton.LeftButton)
+        assert not dock.isVisible()
+        view_toggle(window, title).trigger()
+        assert dock.isVisible()
+    window.close()
+    window.session.project.close()

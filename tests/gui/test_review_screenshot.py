@@ -20,6 +20,7 @@ from annotator.store.setup import create_project
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1]))  # conftest, when run as a script
 from test_review import build_review, code_two_coders
+from window_support import assert_not_blank
 
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 SIZE = (1500, 900)
@@ -53,6 +54,7 @@ def test_the_review_window_renders(qtbot: QtBot, tmp_path: Path) -> None:
     image = render(lambda p: build_review(qtbot, p), tmp_path, tmp_path / "review.png")
     assert (image.width(), image.height()) == SIZE
     assert (tmp_path / "review.png").stat().st_size > 20_000
+    assert_not_blank(image, ("#f6cdcd",))  # a CASUALTY span: 30 % #e15759 on white
 
 
 if __name__ == "__main__":  # pragma: no cover - writes the README screenshot

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QColor, QImage, QTextCursor
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -93,20 +93,45 @@ def open_seed(window: MainWindow) -> None:
 def select_words(
     window: MainWindow, words: str, occurrence: int = 0, *, after: str = "", exact: bool = False
 ) -> tuple[int, int]:
-    """Select ``words`` (the first after ``after``) in the article, sloppily (one character
-    short on each side unless ``exact``), as a coder dragging the mouse would; returns the
-    exact code point range."""
+    """Select ``words`` (the first after ``after``) in the article with a real mouse drag,
+    sloppily (one character short on each side unless ``exact``), as a coder would; returns
+    the exact code point range."""
     text = window.session.document.text  # type: ignore[union-attr]
     start = text.index(after) - 1 if after else -1
     for _ in range(occurrence + 1):
         start = text.index(words, start + 1)
+    window.view.scroll_to_cp(start)
+    QApplication.processEvents()
     end = start + len(words)
     if exact or len(words) < 4:
-        window.view.select_cp(start, end)
+        drag(window, caret_point(window, start, 1), caret_point(window, end, -1))
     else:
-        window.view.select_cp(start + 1, end - 1)
+        drag(window, cp_point(window, start + 1), cp_point(window, end - 1))
     window.view.setFocus()
     return start, end
+
+
+def caret_point(window: MainWindow, cp: int, nudge: int) -> QPoint:
+    """Viewport coordinates just right (``nudge`` 1) or left (-1) of the caret position
+    ``cp``: a press there hits exactly that position."""
+    view = window.view
+    text = window.session.document.text  # type: ignore[union-attr]
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(OffsetMap(text).to_utf16(cp))
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.center().x() + nudge, rect.center().y())
+
+
+def drag(window: MainWindow, start: QPoint, end: QPoint) -> None:
+    """A real mouse drag in the article from ``start`` to ``end`` (viewport coordinates)."""
+    from PySide6.QtTest import QTest
+
+    viewport = window.view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    middle = QPoint((start.x() + end.x()) // 2, (start.y() + end.y()) // 2)
+    QTest.mouseMove(viewport, middle)
+    QTest.mouseMove(viewport, end)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
 
 
 def press(
@@ -162,3 +187,26 @@ def click_cp(
 
 def click_span(qtbot: QtBot, window: MainWindow, annotation: Annotation) -> None:
     click_cp(qtbot, window, annotation.start + (annotation.end - annotation.start) // 2)
+
+
+def assert_not_blank(image: QImage, tints: tuple[str, ...] = ()) -> None:
+    """A rendered window shows something: many colours, no one colour over most of it, and
+    each of ``tints`` (literal colours, e.g. a label's span background) somewhere."""
+    assert not image.isNull()
+    seen: dict[int, int] = {}
+    step = 3
+    for y in range(0, image.height(), step):
+        for x in range(0, image.width(), step):
+            rgb = image.pixel(x, y) & 0xFFFFFF
+            seen[rgb] = seen.get(rgb, 0) + 1
+    total = sum(seen.values())
+    assert len(seen) >= 50, f"only {len(seen)} colours: a blank window?"
+    assert max(seen.values()) < 0.8 * total, "one colour covers most of the window"
+    for literal in tints:
+        want = QColor(literal)
+        assert any(
+            abs(((rgb >> 16) & 255) - want.red()) <= 2
+            and abs(((rgb >> 8) & 255) - want.green()) <= 2
+            and abs((rgb & 255) - want.blue()) <= 2
+            for rgb in seen
+        ), f"{literal} is nowhere in the window"

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
 
+from annotator.core.codebook import Label
 from annotator.core.records import Annotation
 
 from ..session import Session
@@ -28,11 +29,20 @@ COLUMNS = ("Label", "Text", "Start", "End", "Attributes")
 Index = QModelIndex | QPersistentModelIndex
 
 
-def summary(annotation: Annotation) -> str:
+def in_codebook_order(annotation: Annotation, label: Label | None) -> list[tuple[str, Any]]:
+    """The span's attributes in the order its label declares them (unknown ones last), not
+    in the order they happened to be filled."""
+    attrs = annotation.attributes
+    declared = [a.name for a in label.attributes] if label is not None else []
+    names = [n for n in declared if n in attrs] + [n for n in attrs if n not in declared]
+    return [(n, attrs[n]) for n in names]
+
+
+def summary(annotation: Annotation, label: Label | None = None) -> str:
     """The few attribute values worth seeing in a list, in codebook order."""
     values = [
         _shown(k, v)
-        for k, v in annotation.attributes.items()
+        for k, v in in_codebook_order(annotation, label)
         if v not in (None, "", []) and k not in ("low", "high", "vague_term", "end")
     ]
     note = " ✎" if annotation.note else ""
@@ -105,23 +115,22 @@ class AnnotationModel(QAbstractTableModel):
         if ann is None:
             return None
         col = index.column()
+        lab = self.session.codebook.label(ann.label)
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 ann.label,
                 self.session.text_of(ann).replace("\n", " "),
                 ann.start,
                 ann.end,
-                summary(ann),
+                summary(ann, lab),
             )[col]
         if role == Qt.ItemDataRole.UserRole:  # sort key
-            return (ann.label, self.session.text_of(ann).lower(), ann.start, ann.end, summary(ann))[
-                col
-            ]
+            text = self.session.text_of(ann).lower()
+            return (ann.label, text, ann.start, ann.end, summary(ann, lab))[col]
         if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            lab = self.session.codebook.label(ann.label)
             return QColor(lab.color) if lab else None
         if role == Qt.ItemDataRole.ToolTipRole and col == 4:
-            return "\n".join(f"{k}: {v}" for k, v in ann.attributes.items()) or None
+            return "\n".join(f"{k}: {v}" for k, v in in_codebook_order(ann, lab)) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -12,11 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
@@ -116,6 +118,34 @@ class Field:
         self._commit(self.value())
 
 
+def _type_to_filter(combo: QComboBox, field: Field) -> None:
+    """Typing in a choice field filters its values (any part of a value matches) instead of
+    opening the popup on a space; Enter or leaving the field takes the value whose text was
+    typed, anything else goes back to the stored value. Up/Down still step through them."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    completer = combo.completer()
+    edit = combo.lineEdit()
+    assert completer is not None and edit is not None  # an editable combo has both
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    edit.setPlaceholderText(EMPTY)
+
+    def typed() -> None:
+        text = edit.text().strip()
+        i = 0 if text in ("", EMPTY) else combo.findText(text, Qt.MatchFlag.MatchFixedString)
+        if i < 0:  # not a value: show the stored one again
+            combo.setCurrentIndex(max(combo.currentIndex(), 0))
+            edit.setText(combo.currentText())
+            return
+        if i != combo.currentIndex() or edit.text() != combo.itemText(i):
+            combo.setCurrentIndex(i)
+            field.commit()
+
+    edit.editingFinished.connect(typed)
+
+
 def _wrap(text: str) -> str:
     return f"<div style='max-width: 380px'>{text.strip()}</div>"
 
@@ -165,6 +195,7 @@ class LabelForm(QWidget):
             combo.setMinimumContentsLength(12)
             field = Field(a, combo, commit)
             field.fill_choices(None)
+            _type_to_filter(combo, field)
             combo.activated.connect(lambda _i: field.commit())
             return field
         if a.type in ("integer", "number"):
@@ -245,6 +276,7 @@ class AttributeForm(QWidget):
     attributesEdited = Signal(int, dict)  # annotation id, {name: value or None}
     noteEdited = Signal(int, str)
     formCreated = Signal(object)  # a LabelForm, built the first time its label is shown
+    leaveRequested = Signal()  # Esc in a field: back to the article
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -295,6 +327,28 @@ class AttributeForm(QWidget):
             self.formCreated.emit(form)
         return self.forms.get(label)
 
+    def has_focus_inside(self) -> bool:
+        focused = QApplication.focusWidget()
+        return focused is not None and self.isAncestorOf(focused)
+
+    def focus_first(self) -> bool:
+        """Put the keyboard in the first field of the shown span (Tab walks on); False when
+        no span is shown."""
+        form = self.stack.currentWidget()
+        if not isinstance(form, LabelForm):
+            return False
+        first = next(iter(form.fields.values()), None)
+        target = first.widget if first is not None else self.note
+        target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.commit_pending()
+            self.leaveRequested.emit()
+            return
+        super().keyPressEvent(event)
+
     def commit_pending(self) -> None:
         """Commit text typed into a field or the note but not yet confirmed (Enter or focus out).
 
@@ -314,8 +368,14 @@ class AttributeForm(QWidget):
             self.noteEdited.emit(self.annotation_id, self.note.text().strip())
 
     def show_annotation(
-        self, annotation: Annotation | None, words: str, missing: tuple[str, ...] = ()
+        self,
+        annotation: Annotation | None,
+        words: str,
+        missing: tuple[str, ...] = (),
+        locked: str = "",
     ) -> None:
+        """Show ``annotation``'s fields; with ``locked`` (why: the document is marked done)
+        they are read-only and the header says so."""
         self.annotation_id = annotation.id if annotation is not None else None
         form = self.form_for(annotation.label) if annotation is not None else None
         if annotation is None or form is None:
@@ -334,10 +394,12 @@ class AttributeForm(QWidget):
             f"&nbsp;{annotation.label}&nbsp;</span>&nbsp; <b>“{_escape(shown)}”</b>"
             f"<br><span style='color:#777'>{annotation.start}–{annotation.end}"
             f" · {annotation.uid}</span>"
+            + (f"<br><span style='color:#b3261e'>{_escape(locked)}</span>" if locked else "")
         )
         form.show_annotation(annotation, missing)
+        form.setEnabled(not locked)
         self.stack.setCurrentWidget(form)
-        self.note.setEnabled(True)
+        self.note.setEnabled(not locked)
         if not self.note.hasFocus():
             self.note.blockSignals(True)
             self.note.setText(annotation.note)

@@ -78,6 +78,10 @@ class FindBar(QWidget):
         self._search(self.field.text())
 
     def close_bar(self) -> None:
+        """Esc: back to the article with the found words selected (the first hit when the
+        coder typed and did not step), ready for a label key."""
+        if self.index < 0 and self.hits:
+            self.step(1)
         self.hide()
         self.hits = []
         self.hitsChanged.emit([])

@@ -64,6 +64,15 @@ class LabelPalette(QWidget):
         self._layout.addWidget(hint, rows, 0, 1, columns)
         self._layout.setRowStretch(rows + 1, 1)
 
+    def show_keys(self, keys: dict[str, str]) -> None:
+        """The key in force for each label (the codebook's, or the user's own)."""
+        for name, key in keys.items():
+            button = self.buttons.get(name)
+            cap = button.findChild(QLabel, "keyCap") if button is not None else None
+            if cap is not None:
+                cap.setText(key_cap(key))
+                cap.setVisible(bool(key))
+
     def _button(self, label: Label) -> QPushButton:
         button = QPushButton()
         button.setAccessibleName(label.name)
@@ -75,17 +84,17 @@ class LabelPalette(QWidget):
         name.setStyleSheet(f"color: {fg}; font-weight: 600; background: transparent;")
         inner.addWidget(name)
         inner.addStretch(1)
-        if label.key:
-            key = QLabel(key_cap(label.key))
-            key.setObjectName("keyCap")
-            key.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            key.setFixedWidth(20)
-            key.setStyleSheet(
-                f"color: {fg}; background: rgba(255,255,255,0.28); border-radius: 3px;"
-                " font-family: monospace; font-weight: 700;"
-            )
-            inner.addWidget(key)
-        for child in (name, *([key] if label.key else [])):
+        key = QLabel(key_cap(label.key) if label.key else "")
+        key.setObjectName("keyCap")
+        key.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        key.setMinimumWidth(20)
+        key.setStyleSheet(
+            f"color: {fg}; background: rgba(255,255,255,0.28); border-radius: 3px;"
+            " font-family: monospace; font-weight: 700; padding: 0 3px;"
+        )
+        key.setVisible(bool(label.key))
+        inner.addWidget(key)
+        for child in (name, key):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         button.setMinimumHeight(28)
         button.setToolTip(label_tooltip(label))

@@ -12,7 +12,7 @@ from annotator.core.agreement import agreement_report
 from annotator.store.review import Selection, agreement_input, select_documents
 from annotator.store.services import ServiceError
 
-from .panels import AgreementDashboard
+from .dashboard import AgreementDashboard
 from .session import ReviewSession
 
 

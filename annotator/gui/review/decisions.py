@@ -14,7 +14,7 @@ from annotator.core.records import Annotation
 from annotator.store.review_state import source_of
 
 from . import commands as cmd
-from .panels import Row
+from .disagreements import Row
 from .session import ReviewSession
 
 

@@ -14,7 +14,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,11 +30,26 @@ from PySide6.QtWidgets import (
 
 from annotator.core.codebook import Codebook, Label
 from annotator.core.records import Annotation, Link
+from annotator.gui.actions import ActionRegistry
 
 from . import commands as cmd
+from .layer_view import LayerView
+from .session import ReviewSession
 
-if TYPE_CHECKING:
-    from .window import ReviewWindow
+
+class ReviewSurface(Protocol):
+    """What gold linking needs of the review window (which builds it: no import back)."""
+
+    session: ReviewSession
+    gold: LayerView  # the gold layer: its view marks the role fillers
+    gold_current: int | None
+    event_frame: EventFrame
+    actions_: ActionRegistry
+
+    def select_gold(self, ann_id: int) -> None: ...
+
+    def delete_gold(self, ann_id: int | None = None) -> None: ...
+
 
 MAX_ROLE_KEYS = 9
 
@@ -151,7 +166,7 @@ class EventFrame(QWidget):
 class GoldLinking:
     """The window's gold-linking state (active event, relation being drawn) and its actions."""
 
-    def __init__(self, window: ReviewWindow) -> None:
+    def __init__(self, window: ReviewSurface) -> None:
         self.w = window
         self.event_id: int | None = None  # the active gold event
         self.link_mode: tuple[str, int] | None = None  # (relation, source gold span)
@@ -331,7 +346,7 @@ class GoldLinking:
         spans = [gold[i] for i in ids if i in gold]
         if not spans:
             return None
-        menu = QMenu(self.w)
+        menu = QMenu(self.w.event_frame)  # inside the window, styled as it is
         menu.setObjectName("goldSpanMenu")
         event = gold.get(self.event_id) if self.event_id is not None else None
         label = self.event_label()

@@ -16,7 +16,7 @@ from annotator.core.records import GOLD
 from annotator.store.review_state import DocumentReview, Unit
 
 from .actions import MAX_CODER_KEYS
-from .panels import GOLD_COLOR, LayerView, coder_color
+from .layer_view import GOLD_COLOR, LayerView, coder_color
 
 SIDE_BY_SIDE_MAX = 3  # more coders than this open one at a time (unless the reviewer chose)
 

@@ -16,7 +16,12 @@ from annotator.core.change import Change
 from annotator.core.codebook import Codebook
 from annotator.store import review_state
 from annotator.store.engine import Project
-from annotator.store.review_state import AdjudicationProgress, DocumentReview, ReviewDocument
+from annotator.store.review_state import (
+    AdjudicationProgress,
+    DocumentReview,
+    ReviewDocument,
+    Unit,
+)
 
 from ..undo import UndoStacks
 
@@ -108,6 +113,15 @@ class ReviewSession(QObject):
 
     def fail(self, message: str) -> None:
         self.notice.emit(message, True)
+
+    def unit_of(self, annotation_id: int) -> Unit | None:
+        """The unit a coder's span belongs to (None: no document, or not a coder's span)."""
+        if self.review is None or annotation_id < 0:
+            return None
+        for unit in self.review.units:
+            if any(a.id == annotation_id for a in unit.spans.values()):
+                return unit
+        return None
 
     def say(self, message: str) -> None:
         self.notice.emit(message, False)

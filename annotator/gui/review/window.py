@@ -29,26 +29,39 @@ from PySide6.QtWidgets import (
 from annotator.core.change import Change
 from annotator.core.records import GOLD, Annotation
 from annotator.gui.actions import ActionRegistry
-from annotator.gui.docks import add_dock
+from annotator.gui.docks import add_dock, add_panel_toggles
 from annotator.gui.elided_label import ElidedLabel
 from annotator.gui.panels.attribute_form import AttributeForm
+from annotator.gui.settings import Preferences
 from annotator.gui.status_bar import StatusBar
 from annotator.gui.style import STYLE_SHEET
 from annotator.store.engine import Project
 from annotator.store.services import ServiceError
 
-from .actions import MAX_CODER_KEYS, link_actions, review_actions
+from .actions import ACTIONS, MAX_CODER_KEYS, link_actions
 from .agreement import show_document_agreement, show_project_agreement
+from .dashboard import AgreementDashboard
 from .decisions import Decisions
+from .disagreements import DisagreementList
+from .document_chooser import DocumentChooser
 from .event_frame import EventFrame, GoldLinking
 from .layers import Layers, default_one_at_a_time
-from .panels import AgreementDashboard, DisagreementList, DocumentChooser
 from .session import ReviewSession
+
+# Wide enough for two coders' columns and gold side by side with both dock columns, each
+# column about 60 characters wide; smaller screens get most of what they have.
+DEFAULT_SIZE = (1680, 1000)
 
 
 class ReviewWindow(QMainWindow):
-    def __init__(self, session: ReviewSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: ReviewSession,
+        parent: QWidget | None = None,
+        prefs: Preferences | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.prefs = prefs
         self.setObjectName("reviewWindow")
         self.setStyleSheet(STYLE_SHEET)
         self.session = session
@@ -134,21 +147,37 @@ class ReviewWindow(QMainWindow):
         self.label_choice.setToolTip("Label of a gold span drawn by hand")
         for lab in session.codebook.labels:
             self.label_choice.addItem(lab.name)
-        self.actions_ = ActionRegistry(self, self.gold.view)
-        self.actions_.add(review_actions(self))
-        self.actions_.add(link_actions(self))
+        self.actions_ = ActionRegistry(self, self.gold.view, prefs.shortcuts if prefs else None)
+        self.actions_.add(ACTIONS)
+        self.actions_.add(link_actions(session.codebook))
         self.toolbar = QToolBar("Review")
         self.toolbar.setObjectName("toolbar.review")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(self.toolbar)
         self.actions_.build_menus(self.menuBar())
+        add_panel_toggles(self.menuBar(), self.docks.values())
         self.actions_.build_toolbar(self.toolbar)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(QLabel(" Gold label "))
         self.toolbar.addWidget(self.label_choice)
         self.toolbar.addAction(self.actions_.qaction("review.add_gold"))
         self._wire()
+        self._restore_layout()
+
+    def _restore_layout(self) -> None:
+        geometry, state = self.prefs.window_layout("review") if self.prefs else (None, None)
+        if geometry is not None and self.restoreGeometry(geometry):
+            if state is not None:
+                self.restoreState(state)
+            self._docks_sized = state is not None
+            return
+        width, height = DEFAULT_SIZE
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            width = min(width, screen.width() * 19 // 20)
+            height = min(height, screen.height() * 19 // 20)
+        self.resize(width, height)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = add_dock(self, title, widget, area, floatable=False)
@@ -314,14 +343,9 @@ class ReviewWindow(QMainWindow):
         self.actions_.refresh()
 
     def _coder_clicked(self, ann_id: int) -> None:
-        review = self.session.review
-        if review is None or ann_id < 0:
-            return
-        for unit in review.units:
-            if any(a.id == ann_id for a in unit.spans.values()):
-                if not self.list.select_matching(unit.key):
-                    self.status.notice("The coders agree on this span.", False)
-                return
+        unit = self.session.unit_of(ann_id)
+        if unit is not None and not self.list.select_matching(unit.key):
+            self.status.notice("The coders agree on this span.", False)
 
     # ------------------------------------------------------------------------- adjudicating
 
@@ -428,6 +452,13 @@ class ReviewWindow(QMainWindow):
 
     # ---------------------------------------------------------------------------- agreement
 
+    def show_keys(self) -> None:
+        """The shortcut editor on the review window's actions (saved with the coding
+        window's, each under its own action ids)."""
+        from annotator.gui.shortcuts_dialog import edit_shortcuts
+
+        edit_shortcuts(self, self.actions_, self.prefs)
+
     def _document_agreement(self) -> None:
         show_document_agreement(self.session, self.dashboard)
 
@@ -461,6 +492,8 @@ class ReviewWindow(QMainWindow):
             )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.prefs is not None:
+            self.prefs.save_window_layout(self.saveGeometry(), self.saveState(), "review")
         # The project belongs to whoever opened the window (the coding window shares it).
         app = QApplication.instance()
         if isinstance(app, QApplication) and self._watching_focus:
@@ -470,7 +503,10 @@ class ReviewWindow(QMainWindow):
 
 
 def open_review_window(
-    project: Project, reviewer: str, parent: QWidget | None = None
+    project: Project,
+    reviewer: str,
+    parent: QWidget | None = None,
+    prefs: Preferences | None = None,
 ) -> ReviewWindow:
     """Review mode on ``project`` for ``reviewer``: opens the first document still open.
 
@@ -479,7 +515,7 @@ def open_review_window(
     if reviewer.strip() in ("", GOLD):
         raise ServiceError(f"{reviewer!r} cannot review: name a reviewer other than {GOLD!r}")
     session = ReviewSession(project, reviewer.strip())
-    window = ReviewWindow(session, parent)
+    window = ReviewWindow(session, parent, prefs)
     session.reload_documents()
     if session.documents:
         first = next(
