@@ -28,7 +28,9 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     selection = select_documents(
         project, _names(args.coders), _names(args.documents), scope=args.scope
     )
-    data = agreement_input(project, selection, _names(args.labels))
+    data = agreement_input(
+        project, selection, _names(args.labels), suggestions=not args.without_suggestions
+    )
     report: dict[str, Any] = agreement_report(data)
     report["document_rule"] = selection.rule
     if args.disagreements:
@@ -73,6 +75,11 @@ def register(sub: Any) -> None:
         "done: marked done by all; all: every document",
     )
     ag.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    ag.add_argument(
+        "--without-suggestions",
+        action="store_true",
+        help="leave out spans the coders accepted as suggestions",
+    )
     ag.add_argument(
         "--disagreements", metavar="FILE.csv", help="also write one row per disagreement"
     )

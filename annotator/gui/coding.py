@@ -12,6 +12,7 @@ from annotator.core.dates import resolve_date
 from annotator.core.fatalities import scope_hint
 from annotator.core.numbers import read_quantity
 from annotator.core.spans import snap_to_words, trim
+from annotator.core.suggestions import Suggestion
 from annotator.store import queries
 
 from .commands import (
@@ -107,6 +108,29 @@ class Coding:
             return None
         s.select(command.annotation_id)
         return command.annotation_id
+
+    def accept_suggestions(self, items: list[Suggestion]) -> bool:
+        """Suggested spans into the coder's layer: one undo step however many."""
+        s = self.session
+        doc = s.document
+        if doc is None or not items:
+            return False
+        stack = s.stack(doc.id)
+        if len(items) > 1:
+            stack.beginMacro(f"Accept {len(items)} suggestions")
+        try:
+            for item in items:
+                command = CreateSpan(
+                    s, doc.id, item.label, item.start, item.end, item.attributes, suggested=True
+                )
+                if not s.push(command):
+                    return False
+        finally:
+            if len(items) > 1:
+                stack.endMacro()
+        n = len(items)
+        s.notice.emit(f"Accepted {n} suggested span{'s' if n != 1 else ''}.", False)
+        return True
 
     def delete(self, annotation_id: int | None) -> None:
         s = self.session

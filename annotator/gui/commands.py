@@ -46,11 +46,13 @@ class CreateSpan(ServiceCommand):
         start: int,
         end: int,
         attributes: dict[str, Any] | None = None,
+        suggested: bool = False,
     ) -> None:
         super().__init__(session, f"Add {label}")
         self.document_id = document_id
         self.label, self.start, self.end = label, start, end
         self.attributes = dict(attributes or {})
+        self.suggested = suggested
         self.annotation_id: int | None = None
         self.link_ids: tuple[int, ...] = ()
 
@@ -65,6 +67,7 @@ class CreateSpan(ServiceCommand):
                     self.start,
                     self.end,
                     self.attributes,
+                    suggested=self.suggested,
                 )
             )
             self.annotation_id = change.created_id

@@ -48,6 +48,7 @@ from annotator.gui.offsets import OffsetMap
 
 MoveMode = QTextCursor.MoveMode
 SEARCH_HIT_COLOR = "#ffd43b"
+SUGGESTION_COLOR = "#6a3d9a"  # dashed outlines of suggested spans
 MAX_SEARCH_HITS = 2000  # extra selections are repainted one by one: keep them few
 READING_MEASURE = 95  # widest text column, in average characters, before side margins grow
 MIN_POINT_SIZE, MAX_POINT_SIZE = 6.0, 40.0
@@ -88,6 +89,8 @@ class DocumentView(QPlainTextEdit):
         self._color_overrides: dict[str, str] = {}
         self._current: int | None = None
         self._fillers: frozenset[int] = frozenset()
+        self._suggestions: list[tuple[int, int]] = []  # suggested spans (code points)
+        self._suggestion_current = 0
         self._last_selection = (0, 0)
         self._press_pos: QPoint | None = None
         self._highlighter = SpanHighlighter(self.document())
@@ -109,6 +112,7 @@ class DocumentView(QPlainTextEdit):
         self._codebook_colors = {label.name: label.color for label in codebook.labels}
         self._current = None
         self._fillers = frozenset()
+        self._suggestions = []
         look = self._look
         look.index = self._index
         look.offsets = self._offsets
@@ -182,6 +186,13 @@ class DocumentView(QPlainTextEdit):
 
     def current(self) -> int | None:
         return self._current
+
+    def set_suggestions(self, ranges: Sequence[tuple[int, int]], current: int = 0) -> None:
+        """Suggested spans, not yet in the layer: dashed outlines (the current one bolder)."""
+        old = list(self._suggestions)
+        self._suggestions = list(ranges)
+        self._suggestion_current = current
+        self._repaint_ranges(old + self._suggestions)
 
     def set_role_fillers(self, ids: Sequence[int]) -> None:
         """Mark the spans linked to the selected event (a wavy underline in their colour)."""
@@ -511,7 +522,7 @@ class DocumentView(QPlainTextEdit):
         # Blocks are highlighted the first time they are painted (see set_document).
         self._highlighter.highlight_pending(b for b, _ in self._visible_blocks(event.rect()))
         super().paintEvent(event)
-        if not len(self._index):
+        if not len(self._index) and not self._suggestions:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -538,14 +549,24 @@ class DocumentView(QPlainTextEdit):
             if current is not None and current.start < end and current.end > start:
                 pen = QPen(hl.color(current.label).darker(130), 1.6)
                 self._outline(painter, pen, block, origin, current)
+            for i, (s_start, s_end) in enumerate(self._suggestions):
+                if s_start < end and s_end > start:
+                    width = 2.2 if i == self._suggestion_current else 1.2
+                    pen = QPen(QColor(SUGGESTION_COLOR), width, Qt.PenStyle.DashLine)
+                    self._outline_range(painter, pen, block, origin, s_start, s_end)
         painter.end()
 
     def _outline(
         self, painter: QPainter, pen: QPen, block: QTextBlock, origin: QPointF, ann: Annotation
     ) -> None:
+        self._outline_range(painter, pen, block, origin, ann.start, ann.end)
+
+    def _outline_range(
+        self, painter: QPainter, pen: QPen, block: QTextBlock, origin: QPointF, start: int, end: int
+    ) -> None:
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for rect, _ in self._fragments(block, origin, ann.start, ann.end):
+        for rect, _ in self._fragments(block, origin, start, end):
             painter.drawRoundedRect(rect.adjusted(-1.0, 0.5, 1.0, -0.5), 3.0, 3.0)
 
     def _fragments(

@@ -38,6 +38,7 @@ from .session import Session
 from .settings import Preferences
 from .status_bar import StatusBar
 from .style import STYLE_SHEET
+from .suggestions import Suggestions
 from .window_actions import ACTIONS, label_actions, recent_actions, role_actions
 
 
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
 
         # ---- centre: find bar over the article
         self.view = DocumentView()
+        self.suggestions = Suggestions(session, self.coding, self.view)
         self.view.setObjectName("documentView")
         self.find_bar = FindBar()
         self.doc_header = DocumentHeader()
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.label_palette = LabelPalette()
         self.form = AttributeForm()
         self.references = ReferenceFields(self.form, session)  # actor and place completion
+        self.references.referenceChosen.connect(self.suggestions.after_reference)
         session.aboutToLeave.connect(self.form.commit_pending)
         self.event_panel = EventPanel(session)
         self.table = AnnotationTable(session)
@@ -127,6 +130,7 @@ class MainWindow(QMainWindow):
         s.notice.connect(self.status.notice)
         s.saved.connect(self.status.saved)
         s.undo_group.indexChanged.connect(lambda _i: self.actions_.refresh())
+        self.suggestions.changed.connect(self.actions_.refresh)
         s.undo_group.activeStackChanged.connect(lambda _s: self.actions_.refresh())
         v.spanClicked.connect(self._span_clicked)
         v.contextMenuForSpans.connect(self._context_menu)

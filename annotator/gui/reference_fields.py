@@ -54,6 +54,8 @@ class _Relay(QObject):
 class ReferenceFields(QObject):
     """Attaches completers to the form's ``actor`` and ``geonames_id`` fields."""
 
+    referenceChosen = Signal(int)  # the span just linked to a registry actor or a place
+
     def __init__(self, form: AttributeForm, session: Session) -> None:
         super().__init__(form)
         self.form = form
@@ -192,3 +194,4 @@ class ReferenceFields(QObject):
         QTimer.singleShot(0, show)
         if self.form.annotation_id is not None:
             self.form.attributesEdited.emit(self.form.annotation_id, values)
+            self.referenceChosen.emit(self.form.annotation_id)

@@ -45,6 +45,7 @@ HAS_EVENT = Condition("an EVENT is selected", lambda w: w.session.active_event_i
 LINKING = Condition("a relation awaits its target", lambda w: w.session.link_mode is not None)
 SNAPS = Condition("spans snap to whole words", lambda w: w.coding.snap)
 ADVANCES = Condition("done opens the next document", lambda w: w.prefs.advance_after_done)
+SUGGESTING = Condition("suggested spans wait for a decision", lambda w: w.suggestions.pending)
 
 
 def _calls(method: str, *args: object) -> Callable[[Any], object]:
@@ -109,6 +110,16 @@ ACTIONS: tuple[Action, ...] = (
     _boundary("end", 1, False, "."),
     _boundary("end", -1, True, ","),
     _boundary("end", 1, True, "."),
+    Action("code.tag_all", "&Tag All Occurrences", lambda w: w.suggestions.tag_all(), "Code",
+           ("Ctrl+Shift+A",), when=HAS_SPAN, section="suggest",
+           tip="Suggest the selected span's other occurrences (nothing is written yet)"),
+    Action("code.accept_suggestion", "&Accept Suggestion", lambda w: w.suggestions.accept(),
+           "Code", ("Alt+Y",), when=SUGGESTING, section="suggest"),
+    Action("code.reject_suggestion", "&Reject Suggestion", lambda w: w.suggestions.reject(),
+           "Code", ("Alt+N",), when=SUGGESTING, section="suggest"),
+    Action("code.accept_all_suggestions", "Accept A&ll Suggestions",
+           lambda w: w.suggestions.accept_all(), "Code", ("Alt+Shift+Y",), when=SUGGESTING,
+           section="suggest"),
     Action("code.snap", "Snap Spans to &Whole Words", lambda w: w.toggle_snap(), "Code",
            checked=SNAPS, section="opt"),
     # Document

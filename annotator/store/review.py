@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from annotator.core.agreement import AgreementInput
+from annotator.core.agreement.model import AnnotationTable
 from annotator.core.records import GOLD
 from annotator.store import queries
 from annotator.store.coding_reader import read_coding
@@ -96,9 +97,36 @@ def select_documents(
     return Selection(chosen, kept, rule)
 
 
+def accepted_suggestions(project: Project, document_ids: Sequence[int]) -> set[int]:
+    """Annotations that entered a layer as accepted suggestions (docs/dataset.md)."""
+    from annotator.store.tables import AuditEntry
+
+    out: set[int] = set()
+    ids = list(document_ids)
+    with project.read() as s:
+        for start in range(0, len(ids), 900):
+            out.update(
+                i
+                for i in s.exec(
+                    select(AuditEntry.entity_id).where(
+                        AuditEntry.action == "accept_suggestion",
+                        col(AuditEntry.document_id).in_(ids[start : start + 900]),
+                    )
+                ).all()
+                if i is not None
+            )
+    return out
+
+
 def agreement_input(
-    project: Project, selection: Selection, labels: Sequence[str] | None = None
+    project: Project,
+    selection: Selection,
+    labels: Sequence[str] | None = None,
+    *,
+    suggestions: bool = True,
 ) -> AgreementInput:
+    """What the agreement engine compares; ``suggestions=False`` leaves out spans the coders
+    accepted as suggestions (and the links that touch them)."""
     cb = project.codebook
     if labels is not None:
         for label in labels:
@@ -107,6 +135,14 @@ def agreement_input(
                     f"unknown label {label!r} (codebook has {', '.join(cb.label_names)})"
                 )
     documents, annotations, links = read_coding(project, selection.document_ids, selection.coders)
+    if not suggestions:
+        left_out = accepted_suggestions(project, selection.document_ids)
+        if left_out:
+            keep = [i for i, a in enumerate(annotations.column("id")) if a not in left_out]
+            annotations = AnnotationTable(
+                [[column[i] for i in keep] for column in annotations.columns()]
+            )
+            links = [k for k in links if k.from_id not in left_out and k.to_id not in left_out]
     return AgreementInput(
         documents=documents,
         annotations=annotations,

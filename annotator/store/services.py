@@ -189,7 +189,10 @@ def create_annotation(
     source_uid: str = "",
     *,
     actor: str | None = None,
+    suggested: bool = False,
 ) -> Change:
+    """A new span. ``suggested``: the coder accepted a suggested span (other mentions of a
+    linked name); audited as ``accept_suggestion`` so agreement can leave such spans out."""
     check_layer(project, coder, actor)
     cb = project.codebook
     if cb.label(label) is None:
@@ -217,9 +220,8 @@ def create_annotation(
         s.flush()
         assert row.id is not None
         _open_for_edit(s, document_id, row.coder_id)
-        _audit_edit(
-            s, coder, actor, "create_annotation", document_id, "annotation", row.id, label=label
-        )
+        action = "accept_suggestion" if suggested else "create_annotation"
+        _audit_edit(s, coder, actor, action, document_id, "annotation", row.id, label=label)
         return Change("create_annotation", document_id, (row.id,), spans=((start, end),))
 
 

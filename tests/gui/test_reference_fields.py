@@ -6,7 +6,7 @@ import window_support
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
-from window_support import OFFSCREEN_NOISE, code, open_seed
+from window_support import OFFSCREEN_NOISE, code, open_seed, press
 
 from annotator.gui.main_window import MainWindow
 from annotator.store import queries, registry
@@ -72,3 +72,58 @@ def test_place_field_completes_from_the_gazetteer(qtbot: QtBot, window: MainWind
     assert rows[0] == "Kafr Zaytā (Hama, SY) · PPL · 168620"
     assert stored(window, zita.id)["geonames_id"] == "168620"
     assert stored(window, zita.id)["geo_precision"] == 1  # a populated place
+
+
+def test_other_mentions_are_suggested_and_accepted_by_keys(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from sqlmodel import select
+
+    from annotator.store.tables import AuditEntry
+
+    open_seed(window)
+    text = window.session.document.text  # type: ignore[union-attr]
+    regime = code(qtbot, window, "Syrian regime", "a", after=ANCHOR)
+    type_and_pick(qtbot, line(window, "actor"), "syrian regime")
+    pending = window.suggestions.items
+    # the registry's spellings of the Syrian forces elsewhere in the article, nothing written yet
+    expected = (
+        sum(text.count(w) for w in ("Syrian regime", "Assad regime", "Syrian army")) - 1
+    )  # the span just coded
+    assert len(pending) >= expected > 3
+    assert len(window.session.annotations) == 1
+    window.view.setFocus()
+    first = pending[0]
+    press(qtbot, window, "Y", Qt.KeyboardModifier.AltModifier)
+    accepted = [a for a in window.session.annotations.values() if a.start == first.start]
+    assert (
+        len(accepted) == 1 and accepted[0].attributes["actor"] == "Military Forces of Syria (2000-)"
+    )
+    left = len(window.suggestions.items)
+    press(qtbot, window, "N", Qt.KeyboardModifier.AltModifier)  # not this one
+    assert len(window.suggestions.items) == left - 1
+    press(qtbot, window, "Y", Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.suggestions.items == []
+    assert len(window.session.annotations) == 1 + 1 + (left - 1)
+    with window.session.project.read() as s:
+        actions = s.exec(select(AuditEntry.action)).all()
+    assert actions.count("accept_suggestion") == 1 + (left - 1)
+    # accepting them all was one step: one undo takes all of them back
+    press(qtbot, window, "Z", Qt.KeyboardModifier.ControlModifier)
+    assert len(window.session.annotations) == 2
+    assert regime.id in window.session.annotations
+
+
+def test_tag_all_occurrences_of_a_span(qtbot: QtBot, window: MainWindow) -> None:
+    open_seed(window)
+    text = window.session.document.text  # type: ignore[union-attr]
+    idlib = code(qtbot, window, "Idlib", "l", after="The attack")
+    window.session.select(idlib.id)
+    window.view.setFocus()
+    press(
+        qtbot, window, "A", Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert len(window.suggestions.items) == text.count("Idlib") - 1
+    press(qtbot, window, "Y", Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    spans = [a for a in window.session.annotations.values() if a.label == "LOCATION"]
+    assert len(spans) == text.count("Idlib")

@@ -82,6 +82,10 @@ class AnnotationTable(Sequence[Annotation]):
         """One field of every annotation, in order ("id", "coder", "start", ...)."""
         return self._columns[_FIELDS.index(name)]
 
+    def columns(self) -> list[Sequence[Any]]:
+        """Every column, in `Annotation` field order."""
+        return list(self._columns)
+
     def __len__(self) -> int:
         return self._size
 
