@@ -67,6 +67,31 @@ def cmd_actors_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_actors_approval(args: argparse.Namespace) -> int:
+    project = Project.open(args.project)
+    who = _who(args)
+    if not may_review(project, who):
+        raise ServiceError(f"{who!r} is not a reviewer of this project; only reviewers decide")
+    registry.set_requires_approval(project, args.state == "on", who)
+    print(
+        "actors added while coding now wait for a reviewer's approval"
+        if args.state == "on"
+        else "actors added while coding join the registry at once"
+    )
+    return 0
+
+
+def cmd_actors_approve(args: argparse.Namespace) -> int:
+    project = Project.open(args.project)
+    who = _who(args)
+    if not may_review(project, who):
+        raise ServiceError(f"{who!r} is not a reviewer of this project; only reviewers approve")
+    for name in args.names:
+        registry.approve_actor(project, name, who)
+    print(f"approved {len(args.names)} actor(s)")
+    return 0
+
+
 # ------------------------------------------------------------------------------- places
 
 
@@ -130,7 +155,9 @@ def cmd_places_search(args: argparse.Namespace) -> int:
 def register(sub: Any) -> None:
     a = sub.add_parser("actors", help="the project's registry of canonical actors")
     a.add_argument("project")
-    asub = a.add_subparsers(dest="actors_command", metavar="import|list|merge", required=True)
+    asub = a.add_subparsers(
+        dest="actors_command", metavar="import|list|merge|approval|approve", required=True
+    )
     imp = asub.add_parser("import", help="add or update actors from a CSV")
     imp.add_argument("file", help="CSV: name,type,country,aliases,ids (aliases ';'-separated)")
     imp.add_argument("--as", dest="as_", metavar="NAME", help="who does it (default: login)")
@@ -143,6 +170,14 @@ def register(sub: Any) -> None:
     mg.add_argument("drop", metavar="B")
     mg.add_argument("--as", dest="as_", metavar="NAME", help="who does it (default: login)")
     mg.set_defaults(func=cmd_actors_merge)
+    ap = asub.add_parser("approval", help="must actors added while coding be approved?")
+    ap.add_argument("state", choices=("on", "off"))
+    ap.add_argument("--as", dest="as_", metavar="NAME", help="who does it (default: login)")
+    ap.set_defaults(func=cmd_actors_approval)
+    ok = asub.add_parser("approve", help="approve actors added while coding")
+    ok.add_argument("names", nargs="+", metavar="NAME")
+    ok.add_argument("--as", dest="as_", metavar="NAME", help="who does it (default: login)")
+    ok.set_defaults(func=cmd_actors_approve)
 
     p = sub.add_parser("places", help="the gazetteer: the project's places and the built-in one")
     p.add_argument("project")

@@ -134,3 +134,32 @@ def test_cli_places_search_and_import(cache: Path, tmp_path: Path) -> None:
     )
     found = orjson.loads(run("places", project, "search", "Tal Hadya", "--format", "json").stdout)
     assert found[0]["geonames_id"] == "v-9"
+
+
+def test_cli_actor_approval(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "annotator.cli", *args], capture_output=True, text=True, env=env
+        )
+
+    project = str(tmp_path / "p.annot")
+    assert run("init", project).returncode == 0
+    assert run("reviewers", project, "--add", "carol").returncode == 0
+    refused = run("actors", project, "approval", "on", "--as", "alice")
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        "annotator: error: 'alice' is not a reviewer of this project; only reviewers decide"
+    )
+    assert run("actors", project, "approval", "on", "--as", "carol").returncode == 0
+    opened = Project.open(project)
+    from annotator.core.registry import Actor
+    from annotator.store import registry
+
+    assert registry.add_actor(opened, Actor("Syria Civil Defence"), "alice") is False
+    opened.close()
+    listed = run("actors", project, "list")
+    assert "Syria Civil Defence  -  -  [awaiting approval]" in listed.stdout
+    assert run("actors", project, "approve", "Syria Civil Defence", "--as", "carol").returncode == 0
+    assert "awaiting" not in run("actors", project, "list").stdout
