@@ -55,13 +55,17 @@ def cmd_actors_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_actors_merge(args: argparse.Namespace) -> int:
-    project = Project.open(args.project)
+def _reviewer(project: Project, args: argparse.Namespace, what: str) -> str:
+    """Who acts; refused unless they may review this project."""
     who = _who(args)
     if not may_review(project, who):
-        raise ServiceError(
-            f"{who!r} is not a reviewer of this project; only reviewers merge actors"
-        )
+        raise ServiceError(f"{who!r} is not a reviewer of this project; only reviewers {what}")
+    return who
+
+
+def cmd_actors_merge(args: argparse.Namespace) -> int:
+    project = Project.open(args.project)
+    who = _reviewer(project, args, "merge actors")
     moved = registry.merge_actors(project, args.keep, args.drop, who)
     print(f"merged {args.drop!r} into {args.keep!r}; {moved} span(s) now name {args.keep!r}")
     return 0
@@ -69,9 +73,7 @@ def cmd_actors_merge(args: argparse.Namespace) -> int:
 
 def cmd_actors_approval(args: argparse.Namespace) -> int:
     project = Project.open(args.project)
-    who = _who(args)
-    if not may_review(project, who):
-        raise ServiceError(f"{who!r} is not a reviewer of this project; only reviewers decide")
+    who = _reviewer(project, args, "decide")
     registry.set_requires_approval(project, args.state == "on", who)
     print(
         "actors added while coding now wait for a reviewer's approval"
@@ -83,9 +85,7 @@ def cmd_actors_approval(args: argparse.Namespace) -> int:
 
 def cmd_actors_approve(args: argparse.Namespace) -> int:
     project = Project.open(args.project)
-    who = _who(args)
-    if not may_review(project, who):
-        raise ServiceError(f"{who!r} is not a reviewer of this project; only reviewers approve")
+    who = _reviewer(project, args, "approve")
     for name in args.names:
         registry.approve_actor(project, name, who)
     print(f"approved {len(args.names)} actor(s)")

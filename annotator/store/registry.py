@@ -63,6 +63,20 @@ def actor_rows(project: Project) -> list[dict[str, Any]]:
         ]
 
 
+def _new_row(actor: Actor, who: str, *, approved: bool) -> ActorRow:
+    return ActorRow(
+        name=actor.name,
+        type=actor.type,
+        country=actor.country,
+        aliases=list(actor.aliases),
+        ids=dict(actor.ids),
+        start=actor.start,
+        end=actor.end,
+        approved=approved,
+        created_by=who,
+    )
+
+
 def completer(project: Project) -> ActorCompleter:
     return ActorCompleter(actors(project))
 
@@ -89,16 +103,7 @@ def import_actors(project: Project, new: Sequence[Actor], who: str) -> tuple[int
                         f"actor {actor.name!r}: alias {alias!r} already names {owner!r}"
                     )
             if row is None:
-                row = ActorRow(
-                    name=actor.name,
-                    type=actor.type,
-                    country=actor.country,
-                    aliases=list(actor.aliases),
-                    ids=dict(actor.ids),
-                    start=actor.start,
-                    end=actor.end,
-                    created_by=who,
-                )
+                row = _new_row(actor, who, approved=True)
                 existing[actor.name.casefold()] = row
                 added += 1
             else:
@@ -136,19 +141,7 @@ def add_actor(project: Project, actor: Actor, who: str, *, approved: bool | None
     with project.write() as s:
         if s.exec(select(ActorRow.id).where(ActorRow.name == actor.name)).first() is not None:
             raise ServiceError(f"actor {actor.name!r} is already in the registry")
-        s.add(
-            ActorRow(
-                name=actor.name,
-                type=actor.type,
-                country=actor.country,
-                aliases=list(actor.aliases),
-                ids=dict(actor.ids),
-                start=actor.start,
-                end=actor.end,
-                approved=ok,
-                created_by=who,
-            )
-        )
+        s.add(_new_row(actor, who, approved=ok))
         audit(s, who, "actor_add", None, "actor", None, name=actor.name, approved=ok)
     return ok
 
