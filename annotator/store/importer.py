@@ -74,10 +74,11 @@ def import_paths(
     report = ImportReport()
     staged = stage(collect(paths, options.format), options, codebook, report, progress)
     known = _Known.read(project)
-    rows = sqlite_rows(staged) if project.is_sqlite else None
+    skipped, fresh = plan(staged, known)
+    rows = sqlite_rows(fresh) if project.is_sqlite else None
     with project.write() as s:
         writer = _Writer(s, codebook.version, report, known, rows)
-        writer.write(staged)
+        writer.write(skipped, fresh)
         writer.finish()
     return report
 
@@ -121,14 +122,34 @@ SQLITE_INSERT = (
 )
 
 
-def sqlite_rows(staged: Sequence[PendingDocument]) -> dict[str, tuple[Any, ...]]:
-    """Each document's row for ``SQLITE_INSERT`` but its external id (decided under the lock),
-    by content hash: built before the write lock is taken, as the columns' own types store them."""
+def plan(
+    staged: Sequence[PendingDocument], known: _Known
+) -> tuple[list[tuple[PendingDocument, int]], list[PendingDocument]]:
+    """Before the lock: the documents already in the project (with their ids) and the new
+    ones, each given a free external id. What another import adds meanwhile is caught by the
+    database's uniqueness when the new ones are inserted (``_Writer._resolve``)."""
+    skipped: list[tuple[PendingDocument, int]] = []
+    fresh: list[PendingDocument] = []
+    for doc in staged:
+        existing = known.sha.get(doc.sha)
+        if existing is not None:
+            skipped.append((doc, existing))
+            continue
+        doc.ext_id = _unique_ext_id(doc, known.ext_ids)
+        known.ext_ids.add(doc.ext_id)
+        fresh.append(doc)
+    return skipped, fresh
+
+
+def sqlite_rows(fresh: Sequence[PendingDocument]) -> list[tuple[Any, ...]]:
+    """Each new document's row for ``SQLITE_INSERT``, built before the write lock is taken, as
+    the columns' own types store them."""
     meta = DOCUMENT_TABLE.c.meta.type.bind_processor(sqlite.dialect())
     assert meta is not None
     created = now().strftime("%Y-%m-%d %H:%M:%S.%f")  # SQLAlchemy's DateTime on SQLite
-    return {
-        d.sha: (
+    return [
+        (
+            d.ext_id,
             d.sha,
             d.title,
             d.source,
@@ -140,8 +161,8 @@ def sqlite_rows(staged: Sequence[PendingDocument]) -> dict[str, tuple[Any, ...]]
             len(d.text),
             created,
         )
-        for d in staged
-    }
+        for d in fresh
+    ]
 
 
 class _Known:
@@ -194,7 +215,7 @@ class _Writer:
         codebook_version: int,
         report: ImportReport,
         known: _Known,
-        sqlite_rows: dict[str, tuple[Any, ...]] | None = None,
+        sqlite_rows: list[tuple[Any, ...]] | None = None,
     ) -> None:
         self.s = session
         self.version = codebook_version
@@ -216,18 +237,17 @@ class _Writer:
             self.coders[name] = coder_id(self.s, name, create=False)
         return self.coders[name]
 
-    def write(self, staged: Sequence[PendingDocument]) -> None:
-        fresh: list[PendingDocument] = []
-        for doc in staged:
-            existing = self.known.sha.get(doc.sha)
-            if existing is not None:
-                self._skip(doc, existing)
-                continue
-            doc.ext_id = _unique_ext_id(doc, self.known.ext_ids)
-            self.known.ext_ids.add(doc.ext_id)
-            fresh.append(doc)
-        for start in range(0, len(fresh), BATCH):
-            self._insert(fresh[start : start + BATCH])
+    def write(
+        self, skipped: Sequence[tuple[PendingDocument, int]], fresh: list[PendingDocument]
+    ) -> None:
+        for doc, document_id in skipped:
+            self._skip(doc, document_id)
+        if self.sqlite_rows is not None:
+            self._insert_sqlite(fresh, self.sqlite_rows)
+        else:
+            for start in range(0, len(fresh), BATCH):
+                batch = fresh[start : start + BATCH]
+                self._added(batch, self._insert_returning(batch))
 
     def _skip(self, doc: PendingDocument, document_id: int) -> None:
         self.report.skipped += 1
@@ -235,11 +255,9 @@ class _Writer:
         if doc.annotations and self._merge(doc, document_id):
             self.report.merged += 1
 
-    def _insert(self, batch: list[PendingDocument]) -> None:
-        if self.sqlite_rows is not None:
-            added = self._insert_sqlite(batch, self.sqlite_rows)
-        else:
-            added = self._insert_returning(batch)
+    def _added(self, batch: list[PendingDocument], added: dict[str, int]) -> None:
+        """Book the documents of ``batch`` that were inserted (``added``: hash -> id), write
+        their annotations, and resolve the others."""
         lost = [d for d in batch if d.sha not in added]
         if lost:
             self._resolve(lost)
@@ -269,19 +287,31 @@ class _Writer:
         ]
         return {sha: int(i) for i, sha in self.s.connection().execute(self.insert, rows)}
 
-    def _insert_sqlite(
-        self, batch: list[PendingDocument], prepared: dict[str, tuple[Any, ...]]
-    ) -> dict[str, int]:
-        """The driver's own executemany of rows prepared before the lock was taken. This
-        transaction holds SQLite's write lock, so the rows past the largest id are ours."""
+    def _insert_sqlite(self, fresh: list[PendingDocument], rows: list[tuple[Any, ...]]) -> None:
+        """One driver executemany of rows prepared before the lock was taken. This transaction
+        holds SQLite's write lock, so the rows past the largest id are this import's."""
         cursor = self.s.connection().connection.cursor()  # the driver's own: no row objects
         try:
             before = cursor.execute("SELECT coalesce(max(id), 0) FROM document").fetchone()[0]
-            cursor.executemany(SQLITE_INSERT, [(d.ext_id, *prepared[d.sha]) for d in batch])
+            # The two unique indexes take rows in random order: a page cache large enough to
+            # hold them spares re-reading pages (SQLite's default is 2 MB).
+            cursor.execute("PRAGMA cache_size = -65536")
+            cursor.executemany(SQLITE_INSERT, rows)
+            if cursor.rowcount == len(fresh) and not any(d.annotations for d in fresh):
+                self.report.added += len(fresh)  # the common case: no ids needed
+                return
             cursor.execute("SELECT sha256, id FROM document WHERE id > ?", (before,))
-            return dict(cursor.fetchall())
+            added = dict(cursor.fetchall())
         finally:
             cursor.close()
+        self._added(fresh, added)
+
+    def _insert(self, batch: list[PendingDocument]) -> None:
+        """Insert ``batch`` again (after ``_resolve`` gave them other external ids)."""
+        if self.sqlite_rows is not None:
+            self._insert_sqlite(batch, sqlite_rows(batch))
+        else:
+            self._added(batch, self._insert_returning(batch))
 
     def _resolve(self, lost: list[PendingDocument]) -> None:
         """Documents another import added while this one was staging: skipped if their text is
