@@ -57,13 +57,19 @@ def code_two_coders(project: Project) -> Work:
         )
         actor = add("actor", "ACTOR", work.at("Syrian regime", killed), category="state_forces")
         fifteen = "15 civilians" if coder == "alice" else "15"
-        casualty = add("fifteen", "CASUALTY", work.at(fifteen, killed), kind="killed", best=15)
+        casualty = add(
+            "fifteen", "CASUALTY", work.at(fifteen, killed), kind="killed", best=15,
+            count_scope="event",
+        )  # fmt: skip
         idlib = "LOCATION" if coder == "alice" else "ACTOR"
         add("idlib", idlib, work.at("Idlib", "northwestern"))
         if coder == "alice":
             add("sunday", "DATE", work.at("Sunday", "regime came on"))
         best = 600 if coder == "alice" else 6000
-        add("six_hundred", "CASUALTY", work.at("more than 600"), kind="killed", best=best)
+        add(
+            "six_hundred", "CASUALTY", work.at("more than 600"), kind="killed", best=best,
+            count_scope="cumulative",
+        )  # fmt: skip
         services.create_link(project, coder, event, "actor1", actor)
         services.create_link(project, coder, event, "casualties", casualty)
     return work
@@ -110,7 +116,7 @@ def test_accept_copies_the_span_with_provenance_and_audit(project: Project, work
     [g] = gold(project, work)
     assert change.annotations == (g.id,)
     assert (g.coder, g.label, work.text[g.start : g.end]) == (GOLD, "CASUALTY", "15")
-    assert g.attributes == {"kind": "killed", "best": 15}
+    assert g.attributes == {"kind": "killed", "best": 15, "count_scope": "event"}
     assert g.source_uid == source(project, bob_15)
     with project.read() as s:
         entry = s.exec(select(AuditEntry).where(AuditEntry.action == adj.ACCEPT)).one()
@@ -221,7 +227,7 @@ def test_progress_counts_accepted_edited_and_rejected_units(project: Project, wo
         "CASUALTY",
         start,
         end,
-        {"kind": "killed", "best": 600},
+        {"kind": "killed", "best": 600, "count_scope": "cumulative"},
         actor="carol",
     )
     assert adj.progress(project, work.doc) == adj.AdjudicationProgress(6, 5, 4, 3)
