@@ -71,7 +71,13 @@ def coded(team_db: Team, tmp_path: Path) -> Iterator[Coded]:  # noqa: F811
         assert event is not None
         start, end = _span(project, shared, "15")
         casualty = services.create_annotation(
-            project, name, shared, "CASUALTY", start, end, {"kind": "killed", "best": 15}
+            project,
+            name,
+            shared,
+            "CASUALTY",
+            start,
+            end,
+            {"kind": "killed", "best": 15, "count_scope": "event"},
         ).created_id
         assert casualty is not None
         services.create_link(project, name, event, "casualties", casualty)
