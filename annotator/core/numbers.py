@@ -227,6 +227,7 @@ _FIXED: list[tuple[tuple[str, ...], int]] = [
 ]
 # "no casualties", "no civilians were killed": "no" before a noun is zero, but not the "no" of
 # "no more than" (a hedge, read first) nor of these.
+_FIXED_FIRST = frozenset(phrase[0] for phrase, _ in _FIXED)
 _NOT_ZERO_AFTER_NO = frozenset({"longer", "later", "sooner", "doubt", "matter"})
 _PLURALS_AFTER_NO = frozenset({"more", "fewer", "less", "further", "other"})
 # Ages: "a 15-year-old", "15 years old", "aged 15", "age 15".
@@ -263,6 +264,7 @@ _FRACTIONS: dict[tuple[str, ...], tuple[int, int]] = {
     ("three", "quarters"): (3, 4),
     ("three-quarters",): (3, 4),
 }
+_FRACTION_FIRST = frozenset(phrase[0] for phrase in _FRACTIONS)
 _PART_WORDS = frozenset({"most", "majority", "some", "many", "several", "few", "dozens"})
 _OF_TOTAL = frozenset({"the", "those", "these", "its", "their"})
 # "rose from 25 to 31", "was revised from 12 to 9": the later figure is the count.
@@ -327,9 +329,10 @@ def _number_at(words: list[str], at: int, *, stop_at_and: bool) -> tuple[int, in
     """The longest run of words from `at` that reads as one number: (end index, value)."""
     if at >= len(words):
         return None
-    for phrase, fixed in _FIXED:
-        if _starts_with(words, at, phrase):
-            return at + len(phrase), fixed
+    if words[at] in _FIXED_FIRST:
+        for phrase, fixed in _FIXED:
+            if _starts_with(words, at, phrase):
+                return at + len(phrase), fixed
     if words[at] == "no" and at + 1 < len(words):
         following = words[at + 1]
         if following.isalpha() and following not in _NOT_ZERO_AFTER_NO | _PLURALS_AFTER_NO:
@@ -407,9 +410,10 @@ def _part_at(words: list[str], at: int) -> tuple[int, Quantity] | None:
     share: tuple[int, int] | None = None
     term = ""
     length = 0
-    for phrase, fraction in _FRACTIONS.items():
-        if _starts_with(words, at, phrase) and len(phrase) > length:
-            share, length = fraction, len(phrase)
+    if words[at] in _FRACTION_FIRST:
+        for phrase, fraction in _FRACTIONS.items():
+            if _starts_with(words, at, phrase) and len(phrase) > length:
+                share, length = fraction, len(phrase)
     if share is None and words[at] in _PART_WORDS:
         term, length = words[at], 1
     elif share is None and at + 1 < len(words) and words[at + 1] in ("%", "percent"):

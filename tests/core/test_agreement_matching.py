@@ -102,10 +102,11 @@ def test_max_matching_is_maximum_then_heaviest(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(30))
 def test_tangles_beyond_twelve_spans_are_matched_optimally(seed: int) -> None:
-    """Tangles of 13 to 40 spans a side, two labels: the same optimum as an independent
-    solver working level by level (the old greedy path missed it in about 1 case in 9)."""
+    """Tangles of 13 to 70 spans a side (small ones solved in Python, those over
+    `SMALL_GROUP` by scipy), two labels: the same optimum as an independent solver working
+    level by level (the old greedy path missed it in about 1 case in 9)."""
     rng = np.random.default_rng(1000 + seed)
-    n = int(rng.integers(13, 41))
+    n = int(rng.integers(13, 41)) if seed % 2 else int(rng.integers(45, 71))
     a = _random_spans(rng, n, 3 * n)
     b = _random_spans(rng, n + int(rng.integers(0, 5)), 3 * n)
     label_a = rng.integers(0, 2, a[0].size)
@@ -135,6 +136,34 @@ def test_greedy_would_pair_different_labels_in_a_large_tangle() -> None:
     pairs = sorted(zip(ia[chosen].tolist(), ib[chosen].tolist(), strict=True))
     assert pairs[:2] == [(0, 2), (1, 0)]
     assert _score(chosen, same, overlap) == (14, 14, 1 + 2 + 12 * 3)
+
+
+def test_a_tied_tangle_keeps_the_earliest_pairs() -> None:
+    """Three spans a side, seven equally good edges: two perfect matchings tie on every level.
+    The one holding the earliest pair (0, 0) wins, given the edges in any order (without the
+    tie level, the Hungarian method returned (0, 1), (1, 2), (2, 0))."""
+    edges = [(0, 0), (0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1)]
+    for shuffle in range(3):
+        order = np.random.default_rng(shuffle).permutation(len(edges))
+        ia = np.array([edges[k][0] for k in order])
+        ib = np.array([edges[k][1] for k in order])
+        chosen = max_matching(ia, ib, np.full(7, 3), np.ones(7, dtype=bool))
+        pairs = sorted(zip(ia[chosen].tolist(), ib[chosen].tolist(), strict=True))
+        assert pairs == [(0, 0), (1, 2), (2, 1)]
+
+
+def test_a_tied_square_keeps_the_earliest_pair() -> None:
+    """Two spans a side, four equally good edges (solved on arrays, not by the Hungarian
+    method): the pairing holding (0, 0) wins, in any edge order; a better crossed pairing
+    still wins over it."""
+    for ia, ib in (([1, 1, 0, 0], [1, 0, 1, 0]), ([0, 0, 1, 1], [0, 1, 0, 1])):
+        chosen = max_matching(np.array(ia), np.array(ib), np.full(4, 4), np.ones(4, dtype=bool))
+        a, b = np.array(ia)[chosen].tolist(), np.array(ib)[chosen].tolist()
+        pairs = sorted(zip(a, b, strict=True))
+        assert pairs == [(0, 0), (1, 1)]
+    ia, ib = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    chosen = max_matching(ia, ib, np.array([4, 5, 5, 4]), np.ones(4, dtype=bool))
+    assert sorted(zip(ia[chosen].tolist(), ib[chosen].tolist(), strict=True)) == [(0, 1), (1, 0)]
 
 
 def test_ties_are_broken_by_the_order_given() -> None:

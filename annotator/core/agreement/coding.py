@@ -150,8 +150,11 @@ def attribute_matrix(
     if attribute not in placed.used:  # most of a codebook's attributes are rarely filled
         return data, []
     said = [values.get(attribute) for values in placed.attributes]
-    where = [k for k, raw in enumerate(said) if raw is not None]
-    raws = [said[k] for k in where]
+    if None in said:
+        where = [k for k, raw in enumerate(said) if raw is not None]
+        raws = [said[k] for k in where]
+    else:  # the usual case: every span of the label carries the attribute
+        where, raws = list(range(len(said))), said
     codes: dict[Hashable, int] = {}
     names: list[str] = []
 
@@ -169,16 +172,18 @@ def attribute_matrix(
         return codes[value]
 
     # Spans repeat a handful of distinct values: each is coded once, in order of first
-    # appearance (keyed by type too, so True and 1 stay apart).
-    keys = [(raw.__class__, raw) for raw in raws]
+    # appearance. Values are their own keys unless booleans are among them (True == 1), then
+    # keyed with their type.
+    kinds = set(map(type, raws))
+    keys: list[Any] = raws if bool not in kinds else [(raw.__class__, raw) for raw in raws]
     try:
-        distinct: dict[tuple[type, Any], float] = dict.fromkeys(keys, np.nan)
+        distinct: dict[Any, float] = dict.fromkeys(keys, np.nan)
     except TypeError:  # an unhashable value (a multi_choice list): code them one by one
         coded = np.array([code(raw) for raw in raws], dtype=np.float64)
     else:
         for key in distinct:
-            distinct[key] = code(key[1])
-        coded = np.array([distinct[key] for key in keys], dtype=np.float64)
+            distinct[key] = code(key if keys is raws else key[1])
+        coded = np.fromiter(map(distinct.__getitem__, keys), dtype=np.float64, count=len(keys))
     at = np.asarray(where, dtype=np.int64)
     data[placed.rows[at], placed.cols[at]] = coded
     return data, names

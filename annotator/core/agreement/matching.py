@@ -7,19 +7,26 @@ different documents never overlap). Two steps:
 * `max_matching` picks the best matching under one rule, for any size of tangle (see
   docs/agreement.md, "Alignment"): as many pairs as possible; among those, as many preferred
   pairs (same label) as possible; among those, the largest total weight (characters of
-  overlap). Pairs that only overlap each other are matched directly (the common case); all
-  tangled edges go to one exact assignment solve (scipy's sparse Jonker-Volgenant), whose
-  costs encode the three levels so that each strictly outranks the next.
+  overlap). Pairs that only overlap each other are matched directly (the common case); the
+  tangled edges fall into independent groups, each solved exactly as an assignment problem
+  whose values encode the three levels so that each strictly outranks the next: a star (one
+  span on one side) takes its best edge, small groups go to an integer Hungarian method
+  (`assignment`), large ones to scipy's sparse Jonker-Volgenant solver.
 
-Ties left after the three levels are broken by position: the solver sees the spans in the
-order they are given (the agreement engine gives them by document, start, end, label, coder and
-creation order), and it is deterministic, so the same data always gives the same matching.
+Ties left after the three levels are broken by a fixed procedure (docs/agreement.md): the
+solvers see the spans in the order they are given (the agreement engine gives them by document,
+start, end, label, coder and creation order), a star takes the first of its equally good
+edges, a tangle of up to `SMALL_GROUP` spans a side the matching holding the earliest pairs
+(an exact fourth level), and scipy's solver, for larger ones, is deterministic: the same data
+always gives the same matching.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+
+from annotator.core.agreement.assignment import SMALL_GROUP, best_assignment, components
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -92,11 +99,6 @@ def _solve(ia: IntArray, ib: IntArray, weight: IntArray, preferred: BoolArray) -
     rule. A star (one span on one side) simply takes its most valuable edge; other groups are
     solved as assignment problems, batched (see `_assign`).
     """
-    # scipy.sparse costs a fifth of a second to import: only agreement pays for it, not every
-    # command and window that imports this package.
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     rows, r = np.unique(ia, return_inverse=True)
     cols, c = np.unique(ib, return_inverse=True)
     r, c = r.astype(np.int64), c.astype(np.int64)
@@ -111,9 +113,8 @@ def _solve(ia: IntArray, ib: IntArray, weight: IntArray, preferred: BoolArray) -
     w = weight[edges].astype(np.int64)
     p = preferred[edges].astype(np.int64)
 
-    nodes = coo_matrix((np.ones(r.size), (r, n_r + c)), shape=(n_r + n_c, n_r + n_c))
-    n_groups, group_of = connected_components(nodes, directed=False)
-    group = group_of[r].astype(np.int64)
+    n_groups, group_of = components(r, c, n_r, n_c)
+    group = group_of[r]
     pairs_max = np.minimum(
         np.bincount(group_of[:n_r], minlength=n_groups),
         np.bincount(group_of[n_r:], minlength=n_groups),
@@ -135,9 +136,82 @@ def _solve(ia: IntArray, ib: IntArray, weight: IntArray, preferred: BoolArray) -
     lead[1:] = group[by_group][1:] != group[by_group][:-1]
     star = pairs_max[group] == 1
     best = by_group[lead & star[by_group]]
-    rest = np.flatnonzero(~star)
-    solved = rest[_assign(r[rest], c[rest], group[rest], value[rest])] if rest.size else rest
-    return np.sort(edges[np.concatenate([best, solved])]).astype(np.int64)
+    size = np.maximum(
+        np.bincount(group_of[:n_r], minlength=n_groups),
+        np.bincount(group_of[n_r:], minlength=n_groups),
+    )[group]
+    square = np.flatnonzero(~star & (size == 2))
+    small = np.flatnonzero(~star & (size > 2) & (size <= SMALL_GROUP))
+    large = np.flatnonzero(~star & (size > SMALL_GROUP))
+    chosen = [
+        best,
+        square[_assign_square(r[square], c[square], group[square], value[square])],
+        small[_assign_small(r[small], c[small], group[small], value[small])],
+    ]
+    if large.size:
+        chosen.append(large[_assign(r[large], c[large], group[large], value[large])])
+    return np.sort(edges[np.concatenate(chosen)]).astype(np.int64)
+
+
+def _assign_square(r: IntArray, c: IntArray, group: IntArray, value: IntArray) -> IntArray:
+    """Positions of the best edges in groups of two spans a side (most tangles), at once.
+
+    Such a group has three or four edges and one or two ways to pair both sides: (first row,
+    first column) with (second, second), or the crossed pair. The more valuable wins; on a tie
+    the first, which holds the earliest pair (the tie rule of `_assign_small`)."""
+    if r.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, g = np.unique(group, return_inverse=True)
+    n = int(g.max()) + 1
+    first_r = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    first_c = first_r.copy()
+    np.minimum.at(first_r, g, r)
+    np.minimum.at(first_c, g, c)
+    slot = (r != first_r[g]) * 2 + (c != first_c[g])  # 0: (r0, c0), 1: (r0, c1), 2, 3
+    worth = np.zeros((n, 4), dtype=np.int64)
+    edge = np.full((n, 4), -1, dtype=np.int64)
+    worth[g, slot] = value
+    edge[g, slot] = np.arange(r.size, dtype=np.int64)
+    straight = (edge[:, 0] >= 0) & (edge[:, 3] >= 0)
+    crossed = (edge[:, 1] >= 0) & (edge[:, 2] >= 0)
+    keep = straight & (~crossed | (worth[:, 0] + worth[:, 3] >= worth[:, 1] + worth[:, 2]))
+    picked = np.where(keep[:, None], edge[:, [0, 3]], edge[:, [1, 2]])
+    return picked.ravel()
+
+
+def _assign_small(r: IntArray, c: IntArray, group: IntArray, value: IntArray) -> IntArray:
+    """Positions of the edges in a maximum-value matching of small groups, one at a time."""
+    if r.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    by_group = np.argsort(group, kind="stable")
+    bounds = np.flatnonzero(np.diff(group[by_group])) + 1
+    rows, cols, values = r.tolist(), c.tolist(), value.tolist()
+    chosen: list[int] = []
+    for members in np.split(by_group, bounds):
+        edges = members.tolist()
+        mine_r = sorted({rows[k] for k in edges})
+        mine_c = sorted({cols[k] for k in edges})
+        flip = len(mine_r) > len(mine_c)  # the solver wants rows <= columns
+        if flip:
+            mine_r, mine_c = mine_c, mine_r
+        at_r = {x: i for i, x in enumerate(mine_r)}
+        at_c = {x: j for j, x in enumerate(mine_c)}
+        matrix = [[0] * len(mine_c) for _ in mine_r]
+        edge_at: dict[tuple[int, int], int] = {}
+        # The tie-break level (docs/agreement.md): edge number n of the group in (row, column)
+        # order is worth 2**(last - n), less than any step of the levels above, so among
+        # equally good matchings the one holding the earliest pair possible wins, then the
+        # next earliest, and so on. Python integers keep this exact at any size.
+        ranked = sorted(edges, key=lambda k: (rows[k], cols[k]))
+        last = len(ranked) - 1
+        for n, k in enumerate(ranked):
+            i, j = (at_r[cols[k]], at_c[rows[k]]) if flip else (at_r[rows[k]], at_c[cols[k]])
+            matrix[i][j] = (values[k] << len(ranked)) + (1 << (last - n))
+            edge_at[(i, j)] = k
+        for i, j in enumerate(best_assignment(matrix)):
+            if j >= 0:
+                chosen.append(edge_at[(i, j)])
+    return np.array(chosen, dtype=np.int64)
 
 
 ROWS_PER_SOLVE = 256
@@ -152,7 +226,8 @@ def _assign(r: IntArray, c: IntArray, group: IntArray, value: IntArray) -> IntAr
     contiguous block of each. Every row also gets a private dummy column worth nothing, so a
     full assignment of the batch's rows always exists; rows left on their dummy are unmatched.
     """
-    from scipy.sparse import csr_matrix  # imported here: see `_solve`
+    # scipy.sparse costs a fifth of a second to import: only a large tangle pays for it.
+    from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
     row_id = np.unique(group * (int(r.max()) + 1) + r, return_inverse=True)[1].astype(np.int64)
