@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from store.test_project_files import mount_point  # noqa: F401 (the fixture)
 from window_support import (
@@ -41,6 +42,10 @@ def test_coding_in_a_read_only_project_is_refused_in_the_status_bar(
         assert window.status.message.property("error") is True
         assert "opened read-only (folder is read-only)" in window.status.message.text()
         assert db_annotations(window) == []
+        window.status.notice("", False)
+        press(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # done
+        assert "opened read-only" in window.status.message.text()
+        assert window.session.status != "done"
     finally:
         window.close()
         window.session.project.close()
