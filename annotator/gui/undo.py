@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoGroup, QUndoStack
 from sqlalchemy.exc import SQLAlchemyError
 
+from annotator.store.engine import ProjectError, describe_database_error
 from annotator.store.services import ServiceError
 
 
@@ -43,8 +44,11 @@ class ServiceCommandBase(QUndoCommand):
     def _safely(self, work: Callable[[], None]) -> None:
         try:
             work()
-        except (ServiceError, SQLAlchemyError) as exc:
+        except (ServiceError, ProjectError) as exc:  # ProjectError: opened read-only
             self._reporter.fail(f"{self.text()}: {exc}")
+            self.setObsolete(True)
+        except SQLAlchemyError as exc:
+            self._reporter.fail(f"{self.text()}: {describe_database_error(exc)}")
             self.setObsolete(True)
 
     def do(self) -> None:  # pragma: no cover - abstract
@@ -88,11 +92,11 @@ class UndoStacks:
         try:
             if first_run is not None:
                 first_run()
-        except ServiceError as exc:
+        except (ServiceError, ProjectError) as exc:  # ProjectError: opened read-only
             self._fail(str(exc))
             return False
         except SQLAlchemyError as exc:  # e.g. the disk is full: say so, keep the window alive
-            self._fail(f"Not saved: the database refused the change ({exc.__class__.__name__}).")
+            self._fail(f"Not saved: {describe_database_error(exc)}.")
             return False
         if document_id is not None:
             self.stack(document_id).push(command)

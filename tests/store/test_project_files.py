@@ -18,7 +18,7 @@ from sqlmodel import select
 from annotator.store import project_file, queries, services
 from annotator.store.engine import Project, ProjectError, mask_password
 from annotator.store.importer import import_paths
-from annotator.store.setup import create_demo, create_project
+from annotator.store.setup import create_demo, create_project, seed_paths
 from annotator.store.tables import CodebookVersion
 
 from conftest import SEED
@@ -235,10 +235,11 @@ def test_a_first_start_killed_half_way_is_finished_on_the_next(tmp_path: Path) -
     empty.touch()  # the first start died before SQLite wrote anything
     ensure_default_project(empty)
     project = Project.open(empty)
-    assert queries.info(project)["documents"] == 1  # the demo article is there
+    demo = queries.info(project)
+    assert demo["documents"] == len(seed_paths()) > 0  # the demo articles are there
     project.close()
     ensure_default_project(empty)  # a finished project is left as it is
-    assert queries.info(Project.open(empty))["documents"] == 1
+    assert queries.info(Project.open(empty)) == demo
 
 
 def test_a_disk_with_no_room_at_all_still_opens_the_project_for_reading(
@@ -283,3 +284,29 @@ def test_init_in_a_read_only_folder_says_so(mount_point: Path) -> None:
     subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
     with pytest.raises(ProjectError, match="cannot create the project: folder is read-only"):
         create_project(mount_point / "p.annot")
+
+
+def test_the_full_check_finds_rows_that_point_nowhere(tmp_path: Path) -> None:
+    path = tmp_path / "p.annot"
+    project = create_demo(path)
+    doc = queries.document_ids(project)[0]
+    ann = services.create_annotation(project, "alice", doc, "ACTOR", 0, 5).created_id
+    project.close()
+    db = sqlite3.connect(path)  # foreign keys off, as in a tool that ignores them
+    db.execute("UPDATE annotation SET document_id = 999999 WHERE id = ?", (ann,))
+    db.commit()
+    db.close()
+    assert project_file.look(path).state == "project"  # the quick check does not look at this
+    assert project_file.integrity_problems(path) == [
+        f"annotation row {ann}: refers to a missing document row"
+    ]
+
+
+def test_export_works_from_a_read_only_folder(tmp_path: Path, mount_point: Path) -> None:
+    from annotator.cli import main
+
+    create_demo(mount_point / "p.annot").close()
+    subprocess.run(["mount", "-o", "remount,ro", str(mount_point)], check=True)
+    out = tmp_path / "out.jsonl"
+    assert main(["export", str(mount_point / "p.annot"), "--format", "jsonl", "-o", str(out)]) == 0
+    assert out.read_bytes().count(b"\n") == len(seed_paths())
