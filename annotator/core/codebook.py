@@ -1,6 +1,6 @@
 """The coding schema: labels, their attributes, event roles and relations.
 
-A codebook is read from YAML (format in SPEC §3.3, JSON Schema in ``schema/``) and validated
+A codebook is read from YAML (format in docs/codebook.md, JSON Schema in ``schema/``) and validated
 here, so that every fault is reported with the path of the offending field, e.g.
 ``labels[2].attributes[0].values: duplicate 'killed'``.
 """

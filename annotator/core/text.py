@@ -1,7 +1,7 @@
 """Text as stored: decoding, the one normalisation import applies, and offset remapping.
 
 A document's text is stored once and never changes. Import turns ``\\r\\n`` and ``\\r`` into
-``\\n`` and strips a leading BOM, nothing else (SPEC §3.2); offsets given against the original
+``\\n`` and strips a leading BOM, nothing else (docs/formats.md, "Text and offsets"); offsets given against the original
 text are remapped through that normalisation so they keep pointing at the same characters.
 """
 

@@ -1,4 +1,4 @@
-"""Add or delete one span through the real coding window (SPEC §5: < 16 ms).
+"""Add or delete one span through the real coding window (README, "Benchmarks": < 16 ms).
 
 Run:  QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_coding.py [--tries N]
 

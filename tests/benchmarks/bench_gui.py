@@ -1,4 +1,4 @@
-"""Document view benchmark (SPEC §5): open a 1 MB article with 10,000 spans, add/delete a span.
+"""Document view benchmark (README, "Benchmarks"): open a 1 MB article with 10,000 spans, add/delete a span.
 
 Run:  QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_gui.py [--sqlite]
 

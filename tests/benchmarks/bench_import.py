@@ -95,7 +95,7 @@ def main() -> int:
             floor_runs.append(time.perf_counter() - t0)
             db.close()
 
-            # Floor 2 (SPEC §5's "same work by the raw libraries"): read the same JSONL with
+            # Floor 2 (the README's Benchmarks: "the same work by the raw libraries"): read the same JSONL with
             # json, hash with hashlib, insert with sqlite3 executemany.
             raw_project = create_project(folder / f"raw{k}.annot")
             raw_project.close()

@@ -1,4 +1,4 @@
-"""Start to a usable window (SPEC §5: < 1 s), in fresh processes.
+"""Start to a usable window (README, "Benchmarks": < 1 s), in fresh processes.
 
 Ours: a new Python process imports the app, opens the demo project, builds the coding window
 on its first document and shows it; the time runs until the event loop has painted it.

@@ -1,7 +1,7 @@
 """Run every benchmark script in this folder, one process each, and print their figures.
 
 Usage: python tests/benchmarks/run.py [name ...]   (names: import, export, agreement, gui, ...)
-Each script prints its figure next to a floor measured in the same run; see SPEC §5.
+Each script prints its figure next to a floor measured in the same run; see README, "Benchmarks".
 """
 
 from __future__ import annotations

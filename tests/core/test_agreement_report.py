@@ -1,4 +1,4 @@
-"""The agreement report through the public API: shape (SPEC §3.7), figures, edge cases."""
+"""The agreement report through the public API: shape (docs/agreement.md), figures, edge cases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The DATE resolver (SPEC §4.2), on the seed article and the wordings around it."""
+"""The DATE resolver (docs/numbers-and-dates.md), on the seed article and the wordings around it."""
 
 from __future__ import annotations
 

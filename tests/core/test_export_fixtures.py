@@ -176,7 +176,7 @@ class SeedExample:
 
 
 def seed_example() -> SeedExample:
-    """SPEC §3.5's worked example on the seed article, coded by alice.
+    """docs/fatalities.md's worked example on the seed article, coded by alice.
 
     EVENT "attack" with casualties "15" (killed civilians, 15, event scope), "two" (children)
     and "three" (women) both subset_of "15", and the cumulative "more than 600" (not counted);

@@ -1,4 +1,4 @@
-"""The casualty number reader: every row of SPEC §4.1 and the seed article's spans."""
+"""The casualty number reader: every row of docs/numbers-and-dates.md and the seed article's spans."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Inter-annotator agreement: span F1, unitizing alpha, label/attribute coefficients, events.
 
 Pure Python and numpy; no Qt, no SQL. The store turns rows into records (`annotator.core
-.records`), builds an `AgreementInput` and calls `agreement_report` (SPEC §3.7) or
+.records`), builds an `AgreementInput` and calls `agreement_report` (docs/agreement.md) or
 `disagreements` (review mode, one row per difference).
 """
 

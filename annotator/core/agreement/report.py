@@ -1,4 +1,4 @@
-"""The agreement report: every figure of SPEC §3.7 in one JSON-ready dict.
+"""The agreement report: every figure of docs/agreement.md in one JSON-ready dict.
 
 Conventions, everywhere in the report:
 - an undefined coefficient is `None` (JSON null); its reason sits in the `reasons` map of the
@@ -170,7 +170,7 @@ def _role_f1(matched: dict[str, int], n_a: dict[str, int], n_b: dict[str, int]) 
 
 
 def agreement_report(data: AgreementInput) -> dict[str, Any]:
-    """Inter-annotator agreement of the input's coders, as a JSON-ready dict (SPEC §3.7)."""
+    """Inter-annotator agreement of the input's coders, as a JSON-ready dict (docs/agreement.md)."""
     prepared = prepare(data)
     coders = prepared.coders
     spans = prepared.spans

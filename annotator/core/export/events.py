@@ -1,4 +1,4 @@
-"""events.csv: one row per EVENT span (per coder), in the style of ACLED/UCDP (SPEC §3.5).
+"""events.csv: one row per EVENT span (per coder), in the style of ACLED/UCDP (docs/fatalities.md).
 
 Columns: ``document_id, event_id, coder, trigger_text, trigger_start, trigger_end``; every
 attribute of EVENT (plain names, ``EVENT.name`` if one clashes with another column); for each

@@ -1,4 +1,4 @@
-"""JSONL export: one object per document in the interchange shape of SPEC §3.4.
+"""JSONL export: one object per document in the interchange shape of docs/formats.md, "JSONL".
 
 The shape is the import shape plus ``codebook`` and ``version`` on each annotation (and
 ``source``, ``"coder:uid"``, on a gold annotation taken from a coder), so export -> import into a
