@@ -1,4 +1,5 @@
-"""Resolve a DATE span to ISO start / end dates and ACLED's time precision (docs/numbers-and-dates.md).
+"""Resolve a DATE span to ISO start / end dates and ACLED's time precision
+(docs/numbers-and-dates.md).
 
 Relative expressions are read against the document's publication date and prefer the past: a
 news article reports what has happened. Choices worth knowing:

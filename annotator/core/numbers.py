@@ -1,4 +1,5 @@
-"""Read a casualty span's words into best / low / high / qualifier / vague_term (docs/numbers-and-dates.md).
+"""Read a casualty span's words into best / low / high / qualifier / vague_term
+(docs/numbers-and-dates.md).
 
 The span is what the coder selected ("more than 600", "at least two dozen", "hundreds of
 thousands"), perhaps with a victim noun left on it ("15 civilians"). The reader finds the first

@@ -7,7 +7,8 @@ elementary interval between two boundaries, the set of ids covering it), so a qu
 plus a walk over the intervals it returns: O(log n + k). Adding or removing one span touches only
 the intervals that span covers.
 
-All offsets are code points into the stored text, start inclusive, end exclusive (docs/formats.md, "Text and offsets").
+All offsets are code points into the stored text, start inclusive, end exclusive
+(docs/formats.md, "Text and offsets").
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Text as stored: decoding, the one normalisation import applies, and offset remapping.
 
 A document's text is stored once and never changes. Import turns ``\\r\\n`` and ``\\r`` into
-``\\n`` and strips a leading BOM, nothing else (docs/formats.md, "Text and offsets"); offsets given against the original
-text are remapped through that normalisation so they keep pointing at the same characters.
+``\\n`` and strips a leading BOM, nothing else (docs/formats.md, "Text and offsets"); offsets
+given against the original text are remapped through that normalisation so they keep pointing
+at the same characters.
 """
 
 from __future__ import annotations

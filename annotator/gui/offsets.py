@@ -1,4 +1,5 @@
-"""Code points ↔ Qt positions: the one place the GUI converts offsets (docs/formats.md, "Text and offsets").
+"""Code points ↔ Qt positions: the one place the GUI converts offsets (docs/formats.md, "Text
+and offsets").
 
 Stored offsets are Python ``str`` indices (code points). Qt counts UTF-16 code units, so every
 character above U+FFFF (emoji, some CJK, historic scripts) takes two Qt positions. Qt also

@@ -1,4 +1,5 @@
-"""brat standoff export (docs/formats.md, "brat"): ``.txt`` + ``.ann`` per document, and the configuration.
+"""brat standoff export (docs/formats.md, "brat"): ``.txt`` + ``.ann`` per document, and the
+configuration.
 
 Layout. brat has no notion of coders, so each coder gets their own set of files:
 
