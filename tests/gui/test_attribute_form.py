@@ -274,4 +274,4 @@ def test_f2_goes_into_the_form_typing_filters_a_choice_and_esc_comes_back(
     # the table shows the values in the codebook's order, not the order they were filled
     row = window.table.model.ids.index(ann.id)
     cell = window.table.model.index(row, 4).data()
-    assert cell == "killed · 600 · more than"
+    assert cell == "killed · 600 · more than · cumulative"
