@@ -5,8 +5,8 @@ Each window declares its ``Action`` records once, at module level (``window_acti
 ``review.actions.ACTIONS``); a record names what it runs as a function of the window, which the
 ``ActionRegistry`` injects when the action is triggered, and when it is possible as a declared
 ``Condition``. Actions that follow the codebook (label keys, role digits) or the recent projects
-are records made from that data. The menu bar is generated from the registry, in ``MENU_ORDER``
-and then in the order new menus first appear. Nothing else creates menu entries or shortcuts.
+are records made from that data. The menu bar is generated from the registry, in ``MENU_ORDER``,
+then in the order new menus first appear, Help last. Nothing else creates menu entries or shortcuts.
 The user's own shortcuts (the shortcut editor, saved in settings) replace a record's defaults.
 """
 
@@ -171,7 +171,8 @@ class ActionRegistry(QObject):
             top = spec.menu.split("/")[0]
             if top and top not in tops:
                 tops.append(top)
-        order = [m for m in MENU_ORDER if m in tops] + [m for m in tops if m not in MENU_ORDER]
+        order = [m for m in MENU_ORDER if m in tops and m != "Help"]
+        order += [m for m in tops if m not in MENU_ORDER] + (["Help"] if "Help" in tops else [])
         for top in order:
             menu = menubar.addMenu(f"&{top}")
             menu.setObjectName(f"menu.{top}")

@@ -550,13 +550,27 @@ def _open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
     gold = s.get(
         DocumentStatus, (document_id, gold_id), with_for_update=True, populate_existing=True
     )
-    if gold is not None and gold.status == "done":
-        gold.status = STALE
-        gold.updated_at = now()
-        s.add(gold)
-        coder = s.get(CoderRow, coder_row_id)
-        name = coder.name if coder is not None else ""
-        audit(s, name, "gold_stale", document_id, "document", document_id, layer=GOLD)
+    if gold is None or gold.status != "done":
+        return
+    coder = s.get(CoderRow, coder_row_id)
+    name = coder.name if coder is not None else ""
+    # Only a coder whose work the gold was made from: one who had worked on the document
+    # before gold was marked done (a coder starting on it afterwards changes nothing made).
+    worked_before = s.exec(
+        select(AuditEntry.id)
+        .where(
+            AuditEntry.document_id == document_id,
+            AuditEntry.coder == name,
+            col(AuditEntry.at) <= gold.updated_at,
+        )
+        .limit(1)
+    ).first()
+    if worked_before is None:
+        return
+    gold.status = STALE
+    gold.updated_at = now()
+    s.add(gold)
+    audit(s, name, "gold_stale", document_id, "document", document_id, layer=GOLD)
 
 
 def set_status(

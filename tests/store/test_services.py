@@ -290,6 +290,9 @@ def test_gold_goes_stale_when_a_coder_changes_their_work(project: Project, doc_i
     )
     services.set_status(project, GOLD, doc_id, "done", actor="carol")
     assert selected_documents(project, gold_done) == [doc_id]
+    # a coder who starts on the document after gold was made changes nothing it was made from
+    mark(project, doc_id, "ACTOR", "Turkey", coder="dave")
+    assert queries.status(project, GOLD, doc_id) == "done"
 
 
 def test_gold_is_written_only_by_a_reviewer(project: Project, doc_id: int) -> None:
