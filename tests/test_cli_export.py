@@ -185,3 +185,24 @@ def test_standard_output_is_only_for_jsonl(coded: Path, capsys: pytest.CaptureFi
     assert exit_.value.code == 1
     err = capsys.readouterr().err
     assert "-o - (standard output) is for jsonl" in err and len(err.strip().splitlines()) == 1
+
+
+def test_done_only_says_which_stale_gold_it_left_out(
+    coded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = Project.open(coded)
+    seed = queries.document_ids(project)[0]
+    services.set_status(project, "alice", seed, "done")
+    services.set_status(project, "gold", seed, "done", actor="lead")
+    services.set_status(project, "alice", seed, "in_progress")  # alice reopens and changes it
+    first = queries.annotations(project, seed, ["alice"])[0]
+    services.update_annotation(project, "alice", first.id, note="checked again")
+    project.close()
+    capsys.readouterr()
+    out = tmp_path / "gold.jsonl"
+    args = ["export", str(coded), "--format", "jsonl", "-o", str(out), "--coders", "gold"]
+    assert main([*args, "--done-only"]) == 0
+    err = capsys.readouterr().err
+    assert "left out 1 document(s) whose gold is stale" in err
+    assert "000_fb25855139c210c8" in err
+    assert out.read_text(encoding="utf-8") == ""

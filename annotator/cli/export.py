@@ -19,7 +19,7 @@ from annotator.core.export import (
     write_jsonl,
 )
 from annotator.store.engine import Project
-from annotator.store.exporting import ExportFilter, bundles, selected_documents
+from annotator.store.exporting import ExportFilter, bundles, selected_documents, stale_gold
 
 FORMATS = ("jsonl", "csv", "brat")
 
@@ -66,6 +66,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ExportError(f"{where}: cannot write ({exc.strerror or exc})") from None
     finally:
         close()
+    stale = stale_gold(project, flt)
+    if stale:
+        shown = ", ".join(stale[:5]) + (" …" if len(stale) > 5 else "")
+        print(
+            f"left out {len(stale)} document(s) whose gold is stale (a coder changed their work "
+            f"after it was adjudicated; review them again): {shown}",
+            file=sys.stderr,
+        )
     extra = f", {stats.events} event(s)" if args.format == "csv" else ""
     print(
         f"wrote {stats.documents} document(s), {stats.annotations} annotation(s), "

@@ -66,6 +66,25 @@ def selected_documents(project: Project, flt: ExportFilter) -> list[int]:
     return ids
 
 
+def stale_gold(project: Project, flt: ExportFilter) -> list[str]:
+    """External ids of the documents ``--done-only`` leaves out because their gold is stale (a
+    coder changed their work after it was adjudicated), among the documents the filter names."""
+    if not flt.done_only or (flt.coders is not None and GOLD not in flt.coders):
+        return []
+    from annotator.store.tables import CoderRow, DocumentStatus
+
+    with project.read() as s:
+        rows = s.exec(
+            select(DocumentRow.ext_id)
+            .join(DocumentStatus, col(DocumentStatus.document_id) == col(DocumentRow.id))
+            .join(CoderRow, col(CoderRow.id) == col(DocumentStatus.coder_id))
+            .where(CoderRow.name == GOLD, DocumentStatus.status == "stale")
+            .order_by(col(DocumentRow.ext_id))
+        ).all()
+    wanted = set(flt.documents) if flt.documents is not None else None
+    return [r for r in rows if wanted is None or r in wanted]
+
+
 def bundles(project: Project, flt: ExportFilter, ids: Sequence[int]) -> Iterator[DocumentBundle]:
     """The chosen documents with their annotations, links and (when gold is exported) the
     reviewer's decisions in force, read in short batches of plain rows."""
