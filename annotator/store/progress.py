@@ -163,3 +163,46 @@ def _state(
             return "stale"
         return "adjudicated"
     return "ready" if done == cids else "waiting"
+
+
+@dataclass(frozen=True)
+class PairAgreement:
+    coders: tuple[str, str]
+    documents: int
+    f1: float | None  # span F1, exact offsets and same label
+    kappa: float | None  # Cohen's kappa on aligned units
+
+
+def sample_agreement(project: Project) -> list[PairAgreement]:
+    """Agreement so far on the double-coded sample: per pair of coders, over the documents
+    assigned to both that both marked done (docs/agreement.md has the figures' definitions)."""
+    from annotator.core.agreement import agreement_report
+    from annotator.store.review import Selection, agreement_input
+
+    with project.read() as s:
+        names = {int(i): n for i, n in s.exec(select(CoderRow.id, CoderRow.name)).all() if i}
+        done = set(
+            s.exec(
+                select(DocumentStatus.document_id, DocumentStatus.coder_id).where(
+                    DocumentStatus.status == "done"
+                )
+            ).all()
+        )
+        assigned = s.exec(select(Assignment.document_id, Assignment.coder_id)).all()
+    by_doc: dict[int, list[str]] = {}
+    for doc, cid in assigned:
+        if (doc, cid) in done:
+            by_doc.setdefault(doc, []).append(names[cid])
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for doc, coders in sorted(by_doc.items()):
+        ordered = sorted(coders)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                pairs.setdefault((a, b), []).append(doc)
+    out = []
+    for pair, docs in sorted(pairs.items()):
+        selection = Selection(list(pair), docs, "assigned to both, both done")
+        report = agreement_report(agreement_input(project, selection))
+        row = report["pairs"][0]
+        out.append(PairAgreement(pair, len(docs), row["f1"]["exact_labeled"], row["cohen_kappa"]))
+    return out
