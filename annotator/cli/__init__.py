@@ -252,6 +252,13 @@ def cmd_reviewers(args: argparse.Namespace) -> int:
     from annotator.store import services
 
     project = _open(args.project)
+    from annotator.store.team import is_team
+
+    if is_team(project):
+        raise UsageError(
+            "on a team project reviewers are a role: "
+            "annotator users PROJECT add NAME --role reviewer (see docs/team.md)"
+        )
     names = set(services.reviewers(project))
     if args.add or args.remove:
         names = (names | set(args.add or [])) - set(args.remove or [])

@@ -272,6 +272,18 @@ def secure(conn: Connection, prefix: str) -> None:
         )
 
 
+def secure_after_upgrade(conn: Connection) -> None:
+    """After a schema upgrade of a team project: the same protection for every table, new
+    ones included (run by a manager, who may act as the owner)."""
+    if conn.dialect.name != "postgresql":
+        return
+    prefix = conn.execute(
+        text("SELECT value FROM project_setting WHERE key = :k"), {"k": PREFIX_KEY}
+    ).scalar_one_or_none()
+    if prefix:
+        secure(conn, str(prefix))
+
+
 # ---------------------------------------------------------------------------------- users
 
 
