@@ -72,6 +72,7 @@ def test_progress_reports_coders_and_review_states(
     services.set_status(project, "gold", d2, "done", actor="rev")
     services.set_status(project, "gold", d3, "done", actor="rev")
     services.set_status(project, "bob", d3, "in_progress")  # reopened after adjudication
+    services.create_annotation(project, "bob", d3, "ACTOR", 0, 3)  # and changed
     project.close()
     capsys.readouterr()
     assert main(["progress", path, "--format", "json"]) == 0
@@ -85,6 +86,8 @@ def test_progress_reports_coders_and_review_states(
     }
     ann = next(c for c in report["coders"] if c["coder"] == "ann")
     assert (ann["assigned"], ann["started"], ann["done"], ann["annotations"]) == (4, 4, 3, 1)
+    bob = next(c for c in report["coders"] if c["coder"] == "bob")
+    assert (bob["assigned"], bob["started"], bob["done"], bob["annotations"]) == (4, 3, 2, 1)
     assert ann["last_activity"] is not None
     assert [c["coder"] for c in report["coders"]] == ["ann", "bob"]
     assert main(["progress", path]) == 0

@@ -4,8 +4,8 @@ per document (coders done of assigned, review state). See docs/team.md.
 A document's coders are those assigned to it; a document nobody was assigned to counts the
 coders who worked on it (personal projects code without assignments). Review states:
 ``unassigned`` (no coder), ``waiting`` (a coder is not done), ``ready`` (every coder done, gold
-not), ``adjudicated`` (gold done after the coders) and ``stale`` (a coder changed their status
-after gold was done: the adjudication no longer covers what they hand in).
+not), ``adjudicated`` (gold done) and ``stale`` (a coder changed their work after gold was
+marked done, so the adjudication no longer covers it; docs/team.md).
 """
 
 from __future__ import annotations
@@ -156,11 +156,11 @@ def _state(
 ) -> str:
     if not cids:
         return "unassigned"
-    gold_status = status.get((doc, gold)) if gold is not None else None
-    if gold_status is not None and gold_status[0] == "done":
-        latest = max((status[(doc, c)][1] for c in cids if (doc, c) in status), default=None)
-        if done != cids or (latest is not None and latest > gold_status[1]):
-            return "stale"
+    found = status.get((doc, gold)) if gold is not None else None
+    gold_status = found[0] if found is not None else ""
+    if gold_status == "stale":
+        return "stale"
+    if gold_status == "done":
         return "adjudicated"
     return "ready" if done == cids else "waiting"
 

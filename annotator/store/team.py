@@ -231,10 +231,15 @@ def secure(conn: Connection, prefix: str) -> None:
 
     A table the policies do not describe is left to managers only: safe by default.
     """
-    from annotator.store.team_policies import GRANTS, policies
+    from annotator.store.team_policies import (
+        GOLD_STALE_FUNCTION,
+        GOLD_STALE_TABLES,
+        GRANTS,
+        policies,
+    )
 
     owner = quote_ident(group(prefix, "owner"))
-    groups = {role: quote_ident(group(prefix, role)) for role in ROLES}
+    groups = {role: quote_ident(group(prefix, role)) for role in (*ROLES, "owner")}
     names = [t.name for t in SQLModel.metadata.sorted_tables] + ["alembic_version"]
     for table in names:
         t = quote_ident(table)
@@ -270,6 +275,24 @@ def secure(conn: Connection, prefix: str) -> None:
         conn.execute(
             text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {groups[role]}")
         )
+    conn.execute(text(GOLD_STALE_FUNCTION))
+    for table in GOLD_STALE_TABLES:
+        conn.execute(text(f'DROP TRIGGER IF EXISTS annotator_gold_stale ON "{table}"'))
+        conn.execute(
+            text(
+                f'CREATE TRIGGER annotator_gold_stale AFTER INSERT OR UPDATE ON "{table}" '
+                "FOR EACH ROW EXECUTE FUNCTION annotator_gold_stale()"
+            )
+        )
+    functions = conn.execute(
+        text(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'public' AND p.proname LIKE 'annotator%'"
+        )
+    ).scalars()
+    for signature in list(functions):
+        conn.execute(text(f"ALTER FUNCTION {signature} OWNER TO {owner}"))
 
 
 def secure_after_upgrade(conn: Connection) -> None:
