@@ -114,15 +114,6 @@ def require_manager(project: Project, what: str) -> None:
         raise TeamError(f"{what}: only a manager of this team project may do that")
 
 
-def layer_name(project: Project, typed: str | None) -> str:
-    """The layer a session writes: the login on a team project, else the name chosen."""
-    if is_team(project):
-        return login(project)
-    if not typed:
-        raise ProjectError("no coder name given")
-    return typed
-
-
 # ---------------------------------------------------------------------------------- setup
 
 
