@@ -16,6 +16,7 @@ from window_support import OFFSCREEN_NOISE, SECOND_ARTICLE, build_window, code, 
 from annotator.cli import main
 from annotator.gui import team_login
 from annotator.gui.export_dialog import ExportDialog
+from annotator.gui.review import ReviewWindow
 from annotator.store import adjudication, queries, services
 from annotator.store.engine import Project
 
@@ -80,11 +81,27 @@ def test_coding_review_export_on_a_team_project(
             label = "LOCATION" if "Aleppo" in text else "ACTOR"
             word = "Aleppo" if label == "LOCATION" else "soldiers"
             services.create_annotation(as_bob, bob, doc, label, start, start + len(word))
-            services.set_status(as_bob, bob, doc, "done")
+            if label == "LOCATION":
+                services.set_status(as_bob, bob, doc, "done")  # Gao: later
 
-        # -- carol adjudicates: what both agree on, and alice's Gao
+        # -- carol's review mode (opened by key, as her server role allows) lists only the
+        #    document both coders finished
         as_carol = t.open_as(carol)
         assert team_login.team_review(as_carol) == (True, None)
+        url = t.url_as(carol)
+        window = build_window(qtbot, url, temp_prefs(tmp_path), carol)  # type: ignore[arg-type]
+        qtbot.keyClick(window.view, Qt.Key.Key_R, mod.ControlModifier | mod.ShiftModifier)
+        review = window.findChild(ReviewWindow)
+        assert review is not None, window.status.message.text()
+        assert review.documents.topLevelItemCount() == 1
+        assert "Aleppo" in review.documents.topLevelItem(0).text(0)
+        review.close()
+        window.close()
+        window.session.project.close()
+        gao_id = next(d for d in queries.document_ids(as_bob) if d not in review.session.documents)
+        services.set_status(as_bob, bob, gao_id, "done")
+
+        # -- carol adjudicates: what both agree on, and alice's Gao
         docs = {queries.document(as_carol, d).title: d for d in queries.document_ids(as_carol)}
         agreed = adjudication.accept_agreed(as_carol, carol, docs["Clashes in Aleppo"])
         assert len(agreed.annotations) == 1
