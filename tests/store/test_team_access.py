@@ -312,3 +312,41 @@ def test_the_actor_registry_hides_other_coders_proposals(coded: Coded) -> None:
             coded.bob,
         )
         refused(conn, "UPDATE actor SET approved = true WHERE name = 'JNIM'")
+
+
+def test_every_command_run_as_a_coder_shows_only_her_work(
+    coded: Coded, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from annotator.cli import main
+
+    url = coded.team.url_as(coded.alice)
+    for name in (coded.alice, coded.bob):  # both done: the reviewer could see it all now
+        services.set_status(coded.team.open_as(name), name, coded.docs["shared"], "done")
+    capsys.readouterr()
+    outputs = []
+    for argv in (
+        ["info", url, "--json"],
+        ["assignments", url, "--format", "json"],
+        ["progress", url, "--format", "json"],
+        ["export", url, "--format", "jsonl", "-o", str(tmp_path / "all.jsonl")],
+        ["export", url, "--format", "csv", "-o", str(tmp_path / "csv")],
+        ["codebook", "show", url],
+    ):
+        assert main(argv) == 0, argv
+        outputs.append(capsys.readouterr().out)
+    outputs.append((tmp_path / "all.jsonl").read_text("utf-8"))
+    outputs += [p.read_text("utf-8") for p in sorted((tmp_path / "csv").rglob("*.csv"))]
+    for out in outputs:
+        assert coded.bob not in out and "bob-own-doc" not in out and '"gold"' not in out
+    info = json.loads(outputs[0])
+    assert info["coders"] == [coded.alice] and info["documents"] == 2
+    with pytest.raises(SystemExit):
+        main(["agreement", url])  # one coder in sight: nothing to compare
+    err = capsys.readouterr().err
+    assert "agreement needs at least two coders" in err and coded.bob not in err
+    with pytest.raises(SystemExit):
+        main(["export", url, "--format", "jsonl", "-o", "-", "--coders", coded.bob])
+    err = capsys.readouterr().err
+    assert err.startswith("annotator: error: unknown coder") and "Traceback" not in err
