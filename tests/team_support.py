@@ -84,7 +84,7 @@ def new_team(*, init: bool = True) -> Iterator[Team]:
             project.close()
         _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         prefix = team.role_prefix(database)
-        for role in [*made.logins, *(team.group(prefix, r) for r in (*team.ROLES, "owner"))]:
+        for role in [*(team.group(prefix, r) for r in (*team.ROLES, "owner")), *made.logins]:
             _admin(f'DROP ROLE IF EXISTS "{role}"')
 
 

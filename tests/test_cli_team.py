@@ -134,3 +134,44 @@ def test_team_commands_each_as_the_right_role(
         admin = t.open_as(None)
         assert alice in queries.coders(admin)  # the layer stays
         assert team.is_team(admin)
+
+
+@needs_postgres
+def test_an_administrator_who_is_not_a_superuser_sets_up_a_team(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The usual case on a server a team already runs: the lead may create databases and
+    roles, nothing more. The lead's project still refuses a coder everything not hers."""
+    with new_team(init=False) as t:
+        lead = t.name("lead")
+        t.logins.append(lead)
+        with psycopg.connect(t.dsn_as("postgres").replace(t.database, "postgres")) as conn:
+            conn.autocommit = True
+            conn.execute(f'CREATE ROLE "{lead}" LOGIN CREATEROLE CREATEDB')
+        as_lead = t.url_as(lead)
+        assert main(["init", as_lead, "--team"]) == 0  # creates the database too
+        assert f"{lead} is its manager" in capsys.readouterr().out
+        alice, bob = t.name("alice"), t.name("bob")
+        t.logins += [alice, bob]
+        for name in (alice, bob):
+            assert main(["users", as_lead, "add", name, "--role", "coder"]) == 0
+        lead_project = Project.open(as_lead)
+        try:
+            with lead_project.write() as s:
+                for i in range(4):
+                    s.add(DocumentRow(ext_id=f"d{i}", sha256=f"{i:064x}", text="a b", length=3))
+            assert team.my_roles(lead_project) == ("manager",)
+        finally:
+            lead_project.close()
+        assert main(["assign", as_lead, "--coders", f"{alice},{bob}", "--seed", "2"]) == 0
+        capsys.readouterr()
+        assert main(["assignments", t.url_as(alice), "--format", "json"]) == 0
+        mine = json.loads(capsys.readouterr().out)
+        assert [d["coders"] for d in mine] == [[alice], [alice]]  # two documents, hers only
+        with psycopg.connect(t.dsn_as(lead)) as conn:
+            owners = conn.execute(
+                "SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND c.relkind = 'r'"
+            ).fetchall()
+        assert owners == [(team.group(team.role_prefix(t.database), "owner"),)]

@@ -210,6 +210,7 @@ def _create_groups(conn: Connection, prefix: str, database: str) -> None:
     db = quote_ident(database)
     conn.execute(text(f"REVOKE ALL ON DATABASE {db} FROM PUBLIC"))
     conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
+    conn.execute(text(f"GRANT USAGE, CREATE ON SCHEMA public TO {owner}"))  # owns the tables
     for role in ROLES:
         conn.execute(
             text(f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {quote_ident(group(prefix, role))}")
