@@ -127,6 +127,8 @@ def test_team_commands_each_as_the_right_role(
             )
             assert "only a manager" in fails(["assign", who, "--coders", alice], capsys)
             assert "only a manager" in fails(["codebook", "update", who, str(DEFAULT_CODEBOOK)], capsys)  # fmt: skip
+        err = fails(["assign", t.url, "--coders", bob], capsys)  # bob reviews, he does not code
+        assert f"'{bob}' is not a coder of this project" in err
         assert main(["users", t.url, "remove", alice]) == 0
         capsys.readouterr()
         assert main(["users", t.url, "list", "--format", "json"]) == 0
