@@ -34,6 +34,14 @@ def team_review(project: Project) -> tuple[bool, str | None]:
     return True, f"Review mode is for reviewers; {team.login(project)} is a {', '.join(roles)}."
 
 
+def refusal(exc: Exception) -> str | None:
+    """The server's "not allowed" (a team project's role), said plainly; None for other errors."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) != "42501":  # insufficient_privilege, RLS included
+        return None
+    return "Not saved: your role on this team project does not allow that change."
+
+
 def wants_password(error: ProjectError) -> bool:
     return any(words in str(error) for words in PASSWORD_WORDS)
 

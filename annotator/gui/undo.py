@@ -92,7 +92,12 @@ class UndoStacks:
             self._fail(str(exc))
             return False
         except SQLAlchemyError as exc:  # e.g. the disk is full: say so, keep the window alive
-            self._fail(f"Not saved: the database refused the change ({exc.__class__.__name__}).")
+            from .team_login import refusal
+
+            self._fail(
+                refusal(exc)
+                or f"Not saved: the database refused the change ({exc.__class__.__name__})."
+            )
             return False
         if document_id is not None:
             self.stack(document_id).push(command)

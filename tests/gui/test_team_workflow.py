@@ -11,7 +11,14 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from team_support import needs_postgres, new_team
-from window_support import OFFSCREEN_NOISE, SECOND_ARTICLE, build_window, code, temp_prefs
+from window_support import (
+    OFFSCREEN_NOISE,
+    SECOND_ARTICLE,
+    build_window,
+    code,
+    select_words,
+    temp_prefs,
+)
 
 from annotator.cli import main
 from annotator.gui import team_login
@@ -90,6 +97,12 @@ def test_coding_review_export_on_a_team_project(
         assert team_login.team_review(as_carol) == (True, None)
         url = t.url_as(carol)
         window = build_window(qtbot, url, temp_prefs(tmp_path), carol)  # type: ignore[arg-type]
+        select_words(window, "Aleppo")  # a reviewer codes no layer of her own
+        qtbot.keyClick(window.view, Qt.Key.Key_L)
+        assert window.status.message.text() == (
+            "Not saved: your role on this team project does not allow that change."
+        )
+        assert window.session.annotations == {}
         qtbot.keyClick(window.view, Qt.Key.Key_R, mod.ControlModifier | mod.ShiftModifier)
         review = window.findChild(ReviewWindow)
         assert review is not None, window.status.message.text()
