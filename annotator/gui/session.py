@@ -74,9 +74,7 @@ class Session(QObject):
         self.projectChanged.emit()
         self.reload_documents()
 
-    def switch_to(
-        self, path: str, opener: Callable[[str], Project | None] = Project.open
-    ) -> bool:
+    def switch_to(self, path: str, opener: Callable[[str], Project | None] = Project.open) -> bool:
         """Open the project at ``path`` in place of this one (ProjectError: nothing changed;
         False: ``opener`` gave up, e.g. the password question was cancelled). On a team project
         the coder becomes the login (docs/team.md)."""
