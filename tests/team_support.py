@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -64,9 +65,10 @@ def _admin(statement: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture
-def team_db() -> Iterator[Team]:
-    """An empty team project (default codebook); the test's administrator is its manager."""
+@contextmanager
+def new_team(*, init: bool = True) -> Iterator[Team]:
+    """A uuid-named database (a team project when ``init``) and, at the end, no trace of it
+    or of the login roles the test added through ``Team.add`` / ``Team.logins``."""
     if not PG_SERVER_URL:
         pytest.skip("team projects need PostgreSQL: set ANNOTATOR_TEST_PG_URL")
     suffix = uuid.uuid4().hex[:8]
@@ -74,12 +76,20 @@ def team_db() -> Iterator[Team]:
     url = make_url(PG_SERVER_URL).set(database=database).render_as_string(hide_password=False)
     made = Team(database, url, suffix)
     try:
-        made.opened.append(team.init_team(url))
+        if init:
+            made.opened.append(team.init_team(url))
         yield made
     finally:
         for project in made.opened:
             project.close()
         _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         prefix = team.role_prefix(database)
-        for role in [*made.logins, *(team.group(prefix, r) for r in (*team.ROLES, "owner"))]:
+        for role in [*(team.group(prefix, r) for r in (*team.ROLES, "owner")), *made.logins]:
             _admin(f'DROP ROLE IF EXISTS "{role}"')
+
+
+@pytest.fixture
+def team_db() -> Iterator[Team]:
+    """An empty team project (default codebook); the test's administrator is its manager."""
+    with new_team() as made:
+        yield made

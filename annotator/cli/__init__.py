@@ -15,6 +15,7 @@ import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.cli import agreement, backup, check, dataset, export
+from annotator.cli import team as team_cli
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.export import ExportError
 from annotator.core.text import TextError
@@ -62,6 +63,18 @@ def cmd_init(args: argparse.Namespace) -> int:
     from annotator.store.setup import create_demo, create_project
 
     codebook = load_codebook(args.codebook) if args.codebook else None
+    if args.team:
+        if args.demo:
+            raise UsageError("--team projects start empty; import documents, then assign them")
+        from annotator.store import team
+
+        project = team.init_team(args.project, codebook)
+        cb = project.codebook
+        print(
+            f"created team project {project.display_name} (codebook {cb.name} v{cb.version}); "
+            f"{team.login(project)} is its manager"
+        )
+        return 0
     if args.demo:
         if codebook is not None:
             raise UsageError("--demo uses the default codebook; drop --codebook or --demo")
@@ -239,6 +252,13 @@ def cmd_reviewers(args: argparse.Namespace) -> int:
     from annotator.store import services
 
     project = _open(args.project)
+    from annotator.store.team import is_team
+
+    if is_team(project):
+        raise UsageError(
+            "on a team project reviewers are a role: "
+            "annotator users PROJECT add NAME --role reviewer (see docs/team.md)"
+        )
     names = set(services.reviewers(project))
     if args.add or args.remove:
         names = (names | set(args.add or [])) - set(args.remove or [])
@@ -289,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("project")
     i.add_argument("--codebook", help="codebook YAML (default: schema/conflict-events.yaml)")
     i.add_argument("--demo", action="store_true", help="add the demo articles")
+    i.add_argument("--team", action="store_true", help="a team project (PostgreSQL URL)")
     i.set_defaults(func=cmd_init)
 
     im = sub.add_parser("import", help="add documents (and their annotations)")
@@ -347,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     dataset.register(sub)
     check.register(sub)
     backup.register(sub)
+    team_cli.register(sub)
     return p
 
 

@@ -72,12 +72,19 @@ def run(
     """Open the coding window and run until it closes (``prefs``: tests pass their own)."""
     app = make_app()
     prefs = prefs if prefs is not None else Preferences()
-    project = Project.open(project_path)
-    name = choose_coder(project, prefs, coder)
+    from .team_login import open_project, team_identity
+
+    opened = open_project(project_path)
+    if opened is None:
+        return 1
+    project = opened
+    login = team_identity(project)  # on a team project you are your login, never a typed name
+    name = login or choose_coder(project, prefs, coder)
     if not name:
         project.close()
         return 1
-    prefs.coder = name
+    if login is None:
+        prefs.coder = name
     prefs.add_recent(str(project_path))
     window = open_window(project, name, prefs)
     window.show()

@@ -8,7 +8,7 @@ the writer's own clean-up removes what it staged, and whatever was at the path s
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,7 +224,11 @@ class ExportDialog(QDialog):
         settings: QSettings,
         current: Document | None = None,
         parent: QWidget | None = None,
+        *,
+        layers: Sequence[str] | None = None,
     ) -> None:
+        """``layers``: the only coders offered (the coding window offers its own coder's
+        layer alone; None, every coder: the lead's export)."""
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export")
@@ -265,6 +269,9 @@ class ExportDialog(QDialog):
         filters = QGroupBox("Include")
         fl = QGridLayout(filters)
         coders = queries.coders(project)
+        self.layers = None if layers is None else [c for c in coders if c in layers]
+        if self.layers is not None:
+            coders = self.layers
         self.coders = _check_list([(c, f"{c} (adjudicated)" if c == GOLD else c) for c in coders])
         self.coders.setObjectName("exportCoders")
         self.labels = _check_list([(n, n) for n in project.codebook.label_names])
@@ -398,11 +405,17 @@ class ExportDialog(QDialog):
         if self.current_doc.isChecked() and self.current is not None:
             docs = [self.current.ext_id]
         return ExportFilter(
-            coders=_checked(self.coders) if self.coders.count() else None,
+            coders=self._coder_filter(),
             labels=_checked(self.labels),
             documents=docs,
             done_only=self.done_only.isChecked(),
         )
+
+    def _coder_filter(self) -> list[str] | None:
+        chosen = _checked(self.coders) if self.coders.count() else None
+        if self.layers is None:
+            return chosen
+        return list(self.layers) if chosen is None else chosen  # never "every coder"
 
     def _problem(self, output: str, flt: ExportFilter) -> str | None:
         """What is wrong with the choices before anything runs (None: nothing)."""

@@ -369,8 +369,11 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------------- project, coder
 
     def switch_project(self, path: str) -> bool:
+        from .team_login import open_project
+
         try:
-            self.session.switch_to(path)
+            if not self.session.switch_to(path, lambda target: open_project(target, self)):
+                return False  # the password question was cancelled
         except ProjectError as exc:
             self.status.notice(str(exc), True)
             if path in self.prefs.recent_projects:
@@ -404,6 +407,12 @@ class MainWindow(QMainWindow):
         self.switch_project(str(path))
 
     def switch_coder(self) -> None:
+        from .team_login import team_identity
+
+        login = team_identity(self.session.project)
+        if login is not None:
+            self.status.notice(f"On a team project you code as your login, {login}.", True)
+            return
         known = queries.coders(self.session.project)
         name = ask_coder(known, self.session.coder, self)
         if name and name != self.session.coder:
@@ -418,7 +427,11 @@ class MainWindow(QMainWindow):
         from .export_dialog import ExportDialog
 
         dialog = ExportDialog(
-            self.session.project, self.prefs.qsettings, self.session.document, self
+            self.session.project,
+            self.prefs.qsettings,
+            self.session.document,
+            self,
+            layers=[self.session.coder],  # a coder's export is their own layer only
         )
         dialog.exported.connect(lambda text: self.status.notice(text, False))
         dialog.open()

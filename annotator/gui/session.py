@@ -74,19 +74,35 @@ class Session(QObject):
         self.projectChanged.emit()
         self.reload_documents()
 
-    def switch_to(self, path: str) -> None:
-        """Open the project at ``path`` in place of this one (ProjectError: nothing changed)."""
-        project = Project.open(path)
+    def switch_to(self, path: str, opener: Callable[[str], Project | None] = Project.open) -> bool:
+        """Open the project at ``path`` in place of this one (ProjectError: nothing changed;
+        False: ``opener`` gave up, e.g. the password question was cancelled). On a team project
+        the coder becomes the login (docs/team.md)."""
+        from .team_login import team_identity
+
+        project = opener(path)
+        if project is None:
+            return False
         try:
             project.codebook  # noqa: B018 - fail here, not halfway through the switch
+            login = team_identity(project)
         except ProjectError:
             project.close()
             raise
         self.switch_project(project)
+        if login is not None and login != self.coder:
+            self.switch_coder(login)
+        return True
 
     def review_access(self) -> tuple[str, str]:
         """May this coder open review mode? ("open", ""), ("confirm", the question to ask:
-        no reviewers are named) or ("refused", why)."""
+        no reviewers are named) or ("refused", why). On a team project the server role
+        decides (docs/team.md)."""
+        from .team_login import team_review
+
+        on_team, refusal = team_review(self.project)
+        if on_team:
+            return ("refused", refusal) if refusal else ("open", "")
         names = services.reviewers(self.project)
         if not services.may_review(self.project, self.coder):
             return "refused", f"Only reviewers ({', '.join(names)}) may open review mode."

@@ -96,7 +96,9 @@ class UndoStacks:
             self._fail(str(exc))
             return False
         except SQLAlchemyError as exc:  # e.g. the disk is full: say so, keep the window alive
-            self._fail(f"Not saved: {describe_database_error(exc)}.")
+            from .team_login import refusal
+
+            self._fail(refusal(exc) or f"Not saved: {describe_database_error(exc)}.")
             return False
         if document_id is not None:
             self.stack(document_id).push(command)

@@ -48,6 +48,12 @@ ADVANCES = Condition("done opens the next document", lambda w: w.prefs.advance_a
 SUGGESTING = Condition("suggested spans wait for a decision", lambda w: w.suggestions.pending)
 
 
+def _show_progress(w: Any) -> None:
+    from .progress_view import show_progress_view  # the manager's view (docs/team.md)
+
+    show_progress_view(w, w.session.project)
+
+
 def _calls(method: str, *args: object) -> Callable[[Any], object]:
     """``run`` for a record made from data: the window's ``method`` with these arguments."""
     return lambda w: getattr(w, method)(*args)
@@ -82,6 +88,8 @@ ACTIONS: tuple[Action, ...] = (
            when=HAS_PROJECT, section="x"),
     Action("review.open", "&Review Mode…", lambda w: w.open_review(), "File",
            ("Ctrl+Shift+R",), when=HAS_PROJECT, section="x"),
+    Action("review.progress", "Team &Progress…", _show_progress, "File", ("Ctrl+Shift+G",),
+           when=HAS_PROJECT, section="x"),
     Action("file.quit", "&Quit", lambda w: w.close(), "File", (Std.Quit,), section="q"),
     # Edit
     Action("edit.undo", "&Undo", lambda w: w.session.undo_group.undo(), "Edit", (Std.Undo,),

@@ -19,7 +19,7 @@ from annotator.core.records import GOLD
 from annotator.store.engine import Project
 from annotator.store.services import ServiceError, audit, coder_id, valid_coder_name
 from annotator.store.tables import Assignment, CoderRow, DocumentRow, DocumentStatus
-from annotator.store.team import is_team, require_manager
+from annotator.store.team import is_team, list_users, require_manager
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,14 @@ def assign(project: Project, plan: AssignPlan) -> tuple[AssignResult, Change]:
     seed = plan.seed if plan.seed is not None else random.SystemRandom().randrange(2**31)
     rng = random.Random(seed)
     team = is_team(project)
+    if team:
+        coders = {u.name for u in list_users(project) if "coder" in u.roles}
+        for name in names:
+            if name not in coders:
+                raise ServiceError(
+                    f"--coders: {name!r} is not a coder of this project "
+                    f"(add them with 'annotator users PROJECT add {name} --role coder')"
+                )
     with project.write() as s:
         ids = {name: _coder(s, name, create=not team) for name in names}
         docs = _chosen_documents(s, plan)

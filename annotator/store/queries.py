@@ -14,6 +14,7 @@ from annotator.core.records import Annotation, Document, Link
 from annotator.store.engine import Project
 from annotator.store.tables import (
     AnnotationRow,
+    Assignment,
     CoderRow,
     DocumentRow,
     DocumentStatus,
@@ -99,12 +100,17 @@ def document(project: Project, document_id: int) -> Document:
 
 
 def document_summaries(project: Project, coder: str) -> list[DocumentSummary]:
-    """Every document with this coder's status and annotation count, in import order."""
+    """Every document with this coder's status and annotation count, in import order; a coder
+    who has documents assigned gets their queue instead: those, unfinished first."""
     with project.read() as s:
         cid = s.exec(select(CoderRow.id).where(CoderRow.name == coder)).first()
         statuses: dict[int, str] = {}
         counts: dict[int, int] = {}
+        queue: set[int] = set()
         if cid is not None:
+            queue = set(
+                s.exec(select(Assignment.document_id).where(Assignment.coder_id == cid)).all()
+            )
             statuses = {
                 d: st
                 for d, st in s.exec(
@@ -126,11 +132,14 @@ def document_summaries(project: Project, coder: str) -> list[DocumentSummary]:
                 DocumentRow.id, DocumentRow.ext_id, DocumentRow.title, DocumentRow.length
             ).order_by(col(DocumentRow.id))
         ).all()
-        return [
+        out = [
             DocumentSummary(i, e, t or e, n, statuses.get(i, "not_started"), counts.get(i, 0))
             for i, e, t, n in rows
-            if i is not None
+            if i is not None and (not queue or i in queue)
         ]
+    if queue:
+        out.sort(key=lambda d: d.status == "done")  # stable: id order within each part
+    return out
 
 
 def annotations(

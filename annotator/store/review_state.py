@@ -29,7 +29,14 @@ from annotator.core.records import GOLD, Annotation, Document, Link
 from annotator.store import queries
 from annotator.store.engine import Project
 from annotator.store.services import ServiceError
-from annotator.store.tables import AnnotationRow, AuditEntry, CoderRow, DocumentRow, DocumentStatus
+from annotator.store.tables import (
+    AnnotationRow,
+    Assignment,
+    AuditEntry,
+    CoderRow,
+    DocumentRow,
+    DocumentStatus,
+)
 
 # The audit actions adjudication writes; the reads below interpret ACCEPT, REJECT and UNREJECT.
 ACCEPT = "adjudicate_accept"
@@ -269,9 +276,24 @@ def _coders_by_document(s: Session, document_ids: Sequence[int] | None) -> dict[
 
 
 def review_documents(project: Project) -> list[ReviewDocument]:
-    """Documents that two or more coders worked on, in import order, with gold's status."""
+    """Documents that two or more coders worked on, in import order, with gold's status. A
+    document assigned to coders is ready for review only once every one of them is done (on a
+    team project the server shows a reviewer nothing else, docs/team.md)."""
     with project.read() as s:
         per_doc = _coders_by_document(s, None)
+        not_ready = set(
+            s.exec(
+                select(Assignment.document_id)
+                .join(
+                    DocumentStatus,
+                    (col(DocumentStatus.document_id) == col(Assignment.document_id))
+                    & (col(DocumentStatus.coder_id) == col(Assignment.coder_id))
+                    & (col(DocumentStatus.status) == "done"),
+                    isouter=True,
+                )
+                .where(col(DocumentStatus.document_id).is_(None))
+            ).all()
+        )
         gold_id = s.exec(select(CoderRow.id).where(CoderRow.name == GOLD)).first()
         gold_status: dict[int, str] = {}
         if gold_id is not None:
@@ -290,7 +312,7 @@ def review_documents(project: Project) -> list[ReviewDocument]:
     return [
         ReviewDocument(i, e, t or e, tuple(sorted(per_doc[i])), gold_status.get(i, "not_started"))
         for i, e, t in rows
-        if i is not None and len(per_doc.get(i, ())) >= 2
+        if i is not None and len(per_doc.get(i, ())) >= 2 and i not in not_ready
     ]
 
 

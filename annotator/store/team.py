@@ -114,15 +114,6 @@ def require_manager(project: Project, what: str) -> None:
         raise TeamError(f"{what}: only a manager of this team project may do that")
 
 
-def layer_name(project: Project, typed: str | None) -> str:
-    """The layer a session writes: the login on a team project, else the name chosen."""
-    if is_team(project):
-        return login(project)
-    if not typed:
-        raise ProjectError("no coder name given")
-    return typed
-
-
 # ---------------------------------------------------------------------------------- setup
 
 
@@ -219,6 +210,7 @@ def _create_groups(conn: Connection, prefix: str, database: str) -> None:
     db = quote_ident(database)
     conn.execute(text(f"REVOKE ALL ON DATABASE {db} FROM PUBLIC"))
     conn.execute(text("REVOKE CREATE ON SCHEMA public FROM PUBLIC"))
+    conn.execute(text(f"GRANT USAGE, CREATE ON SCHEMA public TO {owner}"))  # owns the tables
     for role in ROLES:
         conn.execute(
             text(f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {quote_ident(group(prefix, role))}")
@@ -231,10 +223,15 @@ def secure(conn: Connection, prefix: str) -> None:
 
     A table the policies do not describe is left to managers only: safe by default.
     """
-    from annotator.store.team_policies import GRANTS, policies
+    from annotator.store.team_policies import (
+        GOLD_STALE_FUNCTION,
+        GOLD_STALE_TABLES,
+        GRANTS,
+        policies,
+    )
 
     owner = quote_ident(group(prefix, "owner"))
-    groups = {role: quote_ident(group(prefix, role)) for role in ROLES}
+    groups = {role: quote_ident(group(prefix, role)) for role in (*ROLES, "owner")}
     names = [t.name for t in SQLModel.metadata.sorted_tables] + ["alembic_version"]
     for table in names:
         t = quote_ident(table)
@@ -270,6 +267,36 @@ def secure(conn: Connection, prefix: str) -> None:
         conn.execute(
             text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {groups[role]}")
         )
+    conn.execute(text(GOLD_STALE_FUNCTION))
+    for table in GOLD_STALE_TABLES:
+        conn.execute(text(f'DROP TRIGGER IF EXISTS annotator_gold_stale ON "{table}"'))
+        conn.execute(
+            text(
+                f'CREATE TRIGGER annotator_gold_stale AFTER INSERT OR UPDATE ON "{table}" '
+                "FOR EACH ROW EXECUTE FUNCTION annotator_gold_stale()"
+            )
+        )
+    functions = conn.execute(
+        text(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'public' AND p.proname LIKE 'annotator%'"
+        )
+    ).scalars()
+    for signature in list(functions):
+        conn.execute(text(f"ALTER FUNCTION {signature} OWNER TO {owner}"))
+
+
+def secure_after_upgrade(conn: Connection) -> None:
+    """After a schema upgrade of a team project: the same protection for every table, new
+    ones included (run by a manager, who may act as the owner)."""
+    if conn.dialect.name != "postgresql":
+        return
+    prefix = conn.execute(
+        text("SELECT value FROM project_setting WHERE key = :k"), {"k": PREFIX_KEY}
+    ).scalar_one_or_none()
+    if prefix:
+        secure(conn, str(prefix))
 
 
 # ---------------------------------------------------------------------------------- users

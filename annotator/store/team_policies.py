@@ -19,21 +19,23 @@ MINE = "(SELECT c.id FROM coder c WHERE c.name = current_user)"
 GOLD_ID = f"(SELECT c.id FROM coder c WHERE c.name = '{GOLD}')"
 
 
+# Both tests are uncorrelated subqueries, so the server computes each set once per statement
+# (a hashed subplan) instead of once per row (tests/benchmarks/bench_team.py).
+MY_DOCUMENTS = f"(SELECT a.document_id FROM assignment a WHERE a.coder_id = {MINE})"
+READY_DOCUMENTS = (
+    "(SELECT a.document_id FROM assignment a LEFT JOIN document_status s "
+    "ON s.document_id = a.document_id AND s.coder_id = a.coder_id AND s.status = 'done' "
+    "GROUP BY a.document_id HAVING bool_and(s.document_id IS NOT NULL))"
+)
+
+
 def assigned_to_me(document: str) -> str:
-    return (
-        f"EXISTS (SELECT 1 FROM assignment a WHERE a.document_id = {document} "
-        f"AND a.coder_id = {MINE})"
-    )
+    return f"{document} IN {MY_DOCUMENTS}"
 
 
 def ready_for_review(document: str) -> str:
     """Assigned to someone, and every assigned coder has marked it done."""
-    return (
-        f"(EXISTS (SELECT 1 FROM assignment a WHERE a.document_id = {document}) "
-        f"AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.document_id = {document} "
-        "AND NOT EXISTS (SELECT 1 FROM document_status s WHERE s.document_id = a.document_id "
-        "AND s.coder_id = a.coder_id AND s.status = 'done')))"
-    )
+    return f"{document} IN {READY_DOCUMENTS}"
 
 
 # table -> role -> privileges (managers get ALL on every table)
@@ -48,6 +50,8 @@ GRANTS: dict[str, dict[str, str]] = {
     "link": {"coder": "SELECT, INSERT, UPDATE", "reviewer": "SELECT, INSERT, UPDATE"},
     "document_status": {"coder": "SELECT, INSERT, UPDATE", "reviewer": "SELECT, INSERT, UPDATE"},
     "audit": {"coder": "SELECT, INSERT", "reviewer": "SELECT, INSERT"},
+    "actor": {"coder": "SELECT, INSERT", "reviewer": "SELECT, INSERT"},
+    "place": {"coder": "SELECT", "reviewer": "SELECT"},
 }
 
 LAYERED = ("annotation", "link", "document_status")
@@ -65,8 +69,12 @@ def policies(table: str, groups: dict[str, str]) -> list[str]:
             sql += f" WITH CHECK ({check})"
         return sql
 
-    out = [policy("manager_all", "ALL", manager, "true", "true")]
-    if table in ("project_setting", "codebook_version"):
+    out = [
+        policy("manager_all", "ALL", manager, "true", "true"),
+        # The owner's own functions (GOLD_STALE_FUNCTION) act on every row.
+        policy("owner_all", "ALL", groups["owner"], "true", "true"),
+    ]
+    if table in ("project_setting", "codebook_version", "place"):
         out.append(policy("members_read", "SELECT", f"{coder}, {reviewer}", "true", None))
     elif table == "document":
         out.append(policy("coder_read", "SELECT", coder, assigned_to_me("document.id"), None))
@@ -92,6 +100,13 @@ def policies(table: str, groups: dict[str, str]) -> list[str]:
         out.append(policy("reviewer_read", "SELECT", reviewer, visible, None))
         out.append(policy("reviewer_insert", "INSERT", reviewer, None, gold))
         out.append(policy("reviewer_update", "UPDATE", reviewer, gold, gold))
+    elif table == "actor":
+        # The registry is shared; an entry proposed but not approved yet is its proposer's.
+        seen = "approved OR created_by = current_user"
+        out.append(policy("coder_read", "SELECT", coder, seen, None))
+        out.append(policy("reviewer_read", "SELECT", reviewer, "true", None))
+        own = "created_by = current_user"
+        out.append(policy("members_add", "INSERT", f"{coder}, {reviewer}", None, own))
     elif table == "audit":
         out.append(policy("coder_read", "SELECT", coder, "coder = current_user", None))
         out.append(policy("coder_insert", "INSERT", coder, None, "coder = current_user"))
@@ -101,3 +116,29 @@ def policies(table: str, groups: dict[str, str]) -> list[str]:
         out.append(policy("reviewer_read", "SELECT", reviewer, seen, None))
         out.append(policy("reviewer_insert", "INSERT", reviewer, None, "coder = current_user"))
     return out
+
+
+# A coder's change after gold was marked done makes that gold stale (docs/team.md). The coder
+# cannot see gold, so on a team project the server does it: this function runs as the owner.
+GOLD_STALE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION annotator_gold_stale() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+    gold integer;
+BEGIN
+    SELECT id INTO gold FROM coder WHERE name = '{GOLD}';
+    IF gold IS NULL OR NEW.coder_id = gold THEN
+        RETURN NULL;
+    END IF;
+    UPDATE document_status SET status = 'stale', updated_at = now() AT TIME ZONE 'UTC'
+        WHERE document_id = NEW.document_id AND coder_id = gold AND status = 'done';
+    IF FOUND THEN
+        INSERT INTO audit (at, coder, action, document_id, entity, entity_id, detail)
+        VALUES (now() AT TIME ZONE 'UTC', session_user, 'gold_stale', NEW.document_id,
+                'document', NEW.document_id, '{{"layer": "{GOLD}"}}');
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+GOLD_STALE_TABLES = ("annotation", "link")

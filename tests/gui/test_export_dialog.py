@@ -60,7 +60,7 @@ def make_project(tmp_path: Path, lines: list[dict[str, object]]) -> Path:
 @pytest.fixture
 def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     lines = [coded("d1", ["alice", "bob", "gold"]), coded("d2", ["bob"]), coded("d3", [])]
-    w = build_window(qtbot, make_project(tmp_path, lines), temp_prefs(tmp_path))
+    w = build_window(qtbot, make_project(tmp_path, lines), temp_prefs(tmp_path), coder="bob")
     yield w
     w.close()
     w.session.project.close()
@@ -112,9 +112,10 @@ def test_csv_for_one_coder(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> 
     assert dialog.path.text().endswith("export-csv")  # the suggestion follows the format
     out = tmp_path / "tables"
     dialog.path.setText(str(out))
-    coders = [dialog.coders.item(i).data(Qt.ItemDataRole.UserRole) for i in range(3)]
-    assert coders == ["alice", "bob", "gold"]  # gold is offered like any coder
-    set_checked(qtbot, dialog.coders, {"bob"})
+    coders = [
+        dialog.coders.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.coders.count())
+    ]
+    assert coders == ["bob"]  # the coding window offers its own layer only
     assert dialog.export_filter().coders == ["bob"]
 
     run_export(qtbot, dialog)
@@ -163,7 +164,7 @@ def test_jsonl_of_the_current_document_with_two_labels(
     qtbot.mouseClick(dialog.current_doc, Qt.MouseButton.LeftButton)
     set_checked(qtbot, dialog.labels, {"EVENT", "ACTOR"})
     assert dialog.export_filter() == ExportFilter(
-        coders=None, labels=["ACTOR", "EVENT"], documents=["d2"], done_only=False
+        coders=["bob"], labels=["ACTOR", "EVENT"], documents=["d2"], done_only=False
     )
 
     run_export(qtbot, dialog)
@@ -198,6 +199,31 @@ def test_the_first_export_starts_in_the_documents_folder(
     assert dialog.path.text() == str(tmp_path / "home" / "export.jsonl")
 
 
+@pytest.mark.parametrize("coder", ["alice", "carol"])  # carol has coded nothing yet
+def test_the_coding_window_exports_nothing_of_other_coders(
+    qtbot: QtBot, tmp_path: Path, coder: str
+) -> None:
+    lines = [coded("d1", ["alice", "bob", "gold"]), coded("d2", ["bob"])]
+    window = build_window(qtbot, make_project(tmp_path, lines), temp_prefs(tmp_path), coder)
+    dialog = open_dialog(qtbot, window)
+    out = tmp_path / "mine.jsonl"
+    dialog.path.setText(str(out))
+    offered = [dialog.coders.item(i).text() for i in range(dialog.coders.count())]
+    assert offered == ([coder] if coder == "alice" else [])
+    if coder == "carol":  # nothing of hers to export, and never everyone else's instead
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        assert dialog.worker is None and not out.exists()
+        assert dialog.message.text() == "Choose at least one coder."
+    else:
+        run_export(qtbot, dialog)
+        exported = out.read_text(encoding="utf-8")
+        lines = [json.loads(x) for x in exported.splitlines()]
+        assert {a["coder"] for x in lines for a in x["annotations"]} == {"alice"}
+        assert "bob" not in exported and '"gold"' not in exported
+    window.close()
+    window.session.project.close()
+
+
 def test_a_new_dialog_suggests_the_last_folder(
     qtbot: QtBot, window: MainWindow, tmp_path: Path
 ) -> None:
@@ -222,15 +248,16 @@ def test_choosing_a_folder_uses_the_folder_dialog(
     dialog.set_format("brat")
     qtbot.mouseClick(dialog.choose, Qt.MouseButton.LeftButton)
     assert dialog.path.text() == str(target)
-    set_checked(qtbot, dialog.coders, {"alice"})
     run_export(qtbot, dialog)
     ann = (target / "d1.ann").read_text(encoding="utf-8").splitlines()
     assert sorted(x.split("\t")[1].split()[0] for x in ann if x.startswith("T")) == [
         "ACTOR", "EVENT", "LOCATION",
     ]  # fmt: skip
-    assert (target / "d2.ann").read_text(encoding="utf-8") == ""  # bob's spans left out
+    assert (target / "d3.ann").read_text(encoding="utf-8") == ""  # nobody coded it
     assert (target / "annotation.conf").exists()
-    assert dialog.message.text().startswith(f"Wrote 4 documents, 3 annotations, 1 link to {target}")
+    assert dialog.message.text().startswith(
+        f"Wrote 4 documents, 6 annotations, 2 links to {target}"
+    )
 
 
 def test_unwritable_path_is_one_line(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:

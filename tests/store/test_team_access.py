@@ -264,3 +264,89 @@ def test_removing_a_user_keeps_their_work_and_closes_the_door(coded: Coded) -> N
     assert len(queries.annotations(admin, coded.docs["shared"], [coded.bob])) == 2
     with pytest.raises(psycopg.OperationalError, match="permission denied"):
         psycopg.connect(coded.team.dsn_as(coded.bob)).close()
+
+
+def test_a_coders_change_after_adjudication_makes_gold_stale(coded: Coded) -> None:
+    from annotator.store.progress import progress
+
+    shared = coded.docs["shared"]
+    as_alice = coded.team.open_as(coded.alice)
+    for name in (coded.alice, coded.bob):
+        services.set_status(coded.team.open_as(name), name, shared, "done")
+    as_carol = coded.team.open_as(coded.carol)
+    adjudication.accept(as_carol, coded.carol, [coded.ann[coded.alice]])
+    services.set_status(as_carol, GOLD, shared, "done", actor=coded.carol)
+    admin = coded.team.open_as(None)
+    assert queries.status(admin, GOLD, shared) == "done"
+    services.set_status(as_alice, coded.alice, shared, "in_progress")
+    assert queries.status(admin, GOLD, shared) == "done"  # reopening alone changes nothing
+    services.create_annotation(as_alice, coded.alice, shared, "ACTOR", 0, 3)
+    assert queries.status(admin, GOLD, shared) == "stale"  # the server saw to it
+    states = {d.document: d.state for d in progress(admin).documents}
+    assert states[queries.document(admin, shared).ext_id] == "stale"
+    with psycopg.connect(coded.team.dsn_as(coded.alice)) as conn:
+        seen = every_row(conn)
+    [stale] = [r for r in seen["audit"] if r["action"] == "gold_stale"]  # her own doing
+    assert stale["coder"] == coded.alice and stale["document_id"] == shared
+    assert {r["coder_id"] for r in seen["document_status"]} == {coder_ids(coded)[coded.alice]}
+
+
+def test_the_actor_registry_hides_other_coders_proposals(coded: Coded) -> None:
+    from annotator.core.registry import Actor
+    from annotator.store import registry
+
+    admin = coded.team.open_as(None)
+    registry.add_actor(admin, Actor("Armed Forces of Mali", "state"), "postgres", approved=True)
+    registry.set_requires_approval(admin, True, "postgres")
+    as_alice = coded.team.open_as(coded.alice)
+    assert registry.add_actor(as_alice, Actor("JNIM"), coded.alice) is False  # proposed
+    names = {coded.alice: {"Armed Forces of Mali", "JNIM"}, coded.bob: {"Armed Forces of Mali"}}
+    for who, expected in names.items():
+        assert {a.name for a in registry.actors(coded.team.open_as(who))} == expected
+    assert {a.name for a in registry.actors(coded.team.open_as(coded.carol))} == names[coded.alice]
+    with psycopg.connect(coded.team.dsn_as(coded.alice)) as conn:
+        refused(
+            conn,
+            'INSERT INTO actor (name, type, country, aliases, ids, start, "end", approved, '
+            "created_by, created_at) VALUES ('X', '', '', '[]', '{}', '', '', true, %s, now())",
+            coded.bob,
+        )
+        refused(conn, "UPDATE actor SET approved = true WHERE name = 'JNIM'")
+
+
+def test_every_command_run_as_a_coder_shows_only_her_work(
+    coded: Coded, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from annotator.cli import main
+
+    url = coded.team.url_as(coded.alice)
+    for name in (coded.alice, coded.bob):  # both done: the reviewer could see it all now
+        services.set_status(coded.team.open_as(name), name, coded.docs["shared"], "done")
+    capsys.readouterr()
+    outputs = []
+    for argv in (
+        ["info", url, "--json"],
+        ["assignments", url, "--format", "json"],
+        ["progress", url, "--format", "json"],
+        ["export", url, "--format", "jsonl", "-o", str(tmp_path / "all.jsonl")],
+        ["export", url, "--format", "csv", "-o", str(tmp_path / "csv")],
+        ["codebook", "show", url],
+    ):
+        assert main(argv) == 0, argv
+        outputs.append(capsys.readouterr().out)
+    outputs.append((tmp_path / "all.jsonl").read_text("utf-8"))
+    outputs += [p.read_text("utf-8") for p in sorted((tmp_path / "csv").rglob("*.csv"))]
+    for out in outputs:
+        assert coded.bob not in out and "bob-own-doc" not in out and '"gold"' not in out
+    info = json.loads(outputs[0])
+    assert info["coders"] == [coded.alice] and info["documents"] == 2
+    with pytest.raises(SystemExit):
+        main(["agreement", url])  # one coder in sight: nothing to compare
+    err = capsys.readouterr().err
+    assert "agreement needs at least two coders" in err and coded.bob not in err
+    with pytest.raises(SystemExit):
+        main(["export", url, "--format", "jsonl", "-o", "-", "--coders", coded.bob])
+    err = capsys.readouterr().err
+    assert err.startswith("annotator: error: unknown coder") and "Traceback" not in err

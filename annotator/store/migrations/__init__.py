@@ -104,3 +104,7 @@ def ensure_current(conn: Connection, *, create: bool) -> None:
         env.configure(connection=conn, target_metadata=SQLModel.metadata)
         with env.begin_transaction():
             env.run_migrations()
+            # A team project's new tables get their owner, grants and row-level security.
+            from annotator.store.team import secure_after_upgrade
+
+            secure_after_upgrade(conn)
