@@ -31,6 +31,7 @@ from annotator.core.records import GOLD, Annotation
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.docks import add_dock, add_panel_toggles
 from annotator.gui.elided_label import ElidedLabel
+from annotator.gui.live import LiveReview
 from annotator.gui.panels.attribute_form import AttributeForm
 from annotator.gui.settings import Preferences
 from annotator.gui.status_bar import StatusBar
@@ -163,6 +164,7 @@ class ReviewWindow(QMainWindow):
         self.toolbar.addWidget(self.label_choice)
         self.toolbar.addAction(self.actions_.qaction("review.add_gold"))
         self._wire()
+        self.live = LiveReview(session, self.documents)  # others' decisions show live
         self._restore_layout()
 
     def _restore_layout(self) -> None:

@@ -1,0 +1,171 @@
+"""Open windows stay live: what other processes commit shows within a second or so.
+
+A timer asks the store's ``Watcher`` (PostgreSQL LISTEN/NOTIFY, SQLite ``PRAGMA data_version``)
+what changed, then reads back only what the window lists: the documents and this coder's
+statuses, the codebook, and in review mode the gold layer and decisions of the open document.
+The open article, the cursor, the selection and the undo history are never touched: nothing is
+reopened, and a refresh that finds nothing new emits nothing. (docs/team.md, "Live windows")
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+
+from annotator.core.change import Change
+from annotator.store import queries, review_state, services
+from annotator.store.engine import Project
+from annotator.store.review_state import ReviewDocument
+from annotator.store.watch import Watcher
+
+if TYPE_CHECKING:
+    from .panels.document_list import DocumentList
+    from .review.panels import DocumentChooser
+    from .review.session import ReviewSession
+    from .session import Session
+
+INTERVAL_MS = 500
+# Tables whose change can alter what a coding window lists (a coder's own spans are drawn by
+# the window itself; other coders' never are).
+CODING_TABLES = {"document", "document_status", "codebook_version", "coder", "project_setting"}
+
+
+class _Live(QObject):
+    def __init__(self, parent: QObject, interval_ms: int) -> None:
+        super().__init__(parent)
+        self._watcher: Watcher | None = Watcher(self.project())  # from now on
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def project(self) -> Project:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _changes(self) -> frozenset[str]:
+        project = self.project()
+        if self._watcher is None or self._watcher.project is not project:
+            if self._watcher is not None:
+                self._watcher.close()
+            self._watcher = Watcher(project)
+            return frozenset()
+        return self._watcher.poll()
+
+    def check(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self.timer.stop()
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
+
+class LiveCoding(_Live):
+    """Keeps a coding window's document list, statuses and codebook in step with the store."""
+
+    def __init__(
+        self, session: Session, documents: DocumentList, interval_ms: int = INTERVAL_MS
+    ) -> None:
+        self.session = session
+        self.documents = documents
+        super().__init__(session, interval_ms)
+
+    def project(self) -> Project:
+        return self.session.project
+
+    def check(self) -> None:
+        s = self.session
+        before = s.codebook
+        changed = self._changes()
+        if not changed & CODING_TABLES:
+            return
+        after = s.codebook  # the watcher dropped the cached one if a new version came
+        if (after.name, after.version) != (before.name, before.version):
+            s.projectChanged.emit()  # palette, form, colours and menus follow the new codebook
+            s.notice.emit(f"Codebook is now {after.name} v{after.version}.", False)
+        self.refresh_documents()
+
+    def refresh_documents(self) -> None:
+        s = self.session
+        fresh = {d.id: d for d in queries.document_summaries(s.project, s.coder)}
+        if list(fresh) != list(s.summaries):
+            added = len(set(fresh) - set(s.summaries))
+            s.summaries = fresh
+            s.documentsChanged.emit()  # the list is rebuilt; its current row is kept below
+            if s.document is not None:
+                self.documents.set_current(s.document.id)
+            if added:
+                s.notice.emit(f"{added} new document{'s' if added != 1 else ''}.", False)
+            return
+        for doc_id, summary in fresh.items():
+            old = s.summaries[doc_id]
+            if summary.status == old.status and summary.n_annotations == old.n_annotations:
+                continue
+            s.summaries[doc_id] = summary
+            if s.document is not None and doc_id == s.document.id:
+                s.status = summary.status  # marked done or reopened elsewhere
+            s.documentRowChanged.emit(doc_id)
+
+
+class LiveReview(_Live):
+    """Keeps a review window's document list and the open document's gold in step."""
+
+    def __init__(
+        self, session: ReviewSession, documents: DocumentChooser, interval_ms: int = INTERVAL_MS
+    ) -> None:
+        self.session = session
+        self.documents = documents
+        self._reviewers = services.reviewers(session.project)
+        super().__init__(session, interval_ms)
+
+    def project(self) -> Project:
+        return self.session.project
+
+    def check(self) -> None:
+        changed = self._changes()
+        if not changed:
+            return
+        s = self.session
+        if "project_setting" in changed:
+            self._check_reviewers()
+        listed = {d.id: d for d in review_state.review_documents(s.project)}
+        if listed != s.documents:
+            s.reload_documents()
+            if s.document_id is not None:
+                self.documents.select(s.document_id)
+        self.refresh_open_document()
+
+    def _check_reviewers(self) -> None:
+        s = self.session
+        names = services.reviewers(s.project)
+        if names == self._reviewers:
+            return
+        self._reviewers = names
+        if not services.may_review(s.project, s.reviewer):
+            s.fail(f"{s.reviewer} was removed from the reviewers ({', '.join(names)}).")
+
+    def refresh_open_document(self) -> None:
+        s = self.session
+        old = s.review
+        if old is None:
+            return
+        doc = old.document.id
+        new = review_state.load_review(s.project, doc, old.coders)
+        if (new.gold, new.resolutions, new.gold_status) == (
+            old.gold,
+            old.resolutions,
+            old.gold_status,
+        ):
+            return
+        s.review = new
+        s.progress[doc] = new.progress()
+        entry = s.documents.get(doc)
+        if entry is not None and entry.gold_status != new.gold_status:
+            s.documents[doc] = ReviewDocument(
+                entry.id, entry.ext_id, entry.title, entry.coders, new.gold_status
+            )
+        touched = {a.id for a in old.gold} | {a.id for a in new.gold}
+        s.documentRowChanged.emit(doc)
+        s.reviewChanged.emit(Change("live_refresh", doc, tuple(sorted(touched))))
