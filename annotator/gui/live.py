@@ -28,7 +28,14 @@ if TYPE_CHECKING:
 INTERVAL_MS = 500
 # Tables whose change can alter what a coding window lists (a coder's own spans are drawn by
 # the window itself; other coders' never are).
-CODING_TABLES = {"document", "document_status", "codebook_version", "coder", "project_setting"}
+CODING_TABLES = {
+    "assignment",
+    "codebook_version",
+    "coder",
+    "document",
+    "document_status",
+    "project_setting",
+}
 
 
 class _Live(QObject):

@@ -1,6 +1,7 @@
 """Field work: a coder's layer taken out as a personal project, and merged back (docs/team.md).
 
-``package`` writes a normal SQLite project holding the coder's documents, the current codebook
+``package`` writes a normal SQLite project holding the coder's documents (those assigned to
+them when the project assigns documents, else all, or the ones named), the current codebook
 and the coder's own layer (spans, links, statuses) only, plus the package's *origin* in its
 ``project_setting``: the project's id, the coder, and a fingerprint of every row of the coder's
 layer at package time. The coder codes offline in that file with the same app.
@@ -35,6 +36,7 @@ from annotator.store.engine import Project, ProjectError
 from annotator.store.services import ServiceError, coder_id, insert_new
 from annotator.store.tables import (
     AnnotationRow,
+    Assignment,
     CoderRow,
     DocumentRow,
     DocumentStatus,
@@ -164,7 +166,13 @@ def package(
         query = select(DocumentRow).order_by(col(DocumentRow.id))
         if documents:
             query = query.where(col(DocumentRow.ext_id).in_(documents))
+        elif s.exec(select(Assignment.document_id).limit(1)).first() is not None:
+            # a project that assigns documents: the coder's queue (all of it, done or not)
+            mine = select(Assignment.document_id).where(Assignment.coder_id == (cid or -1))
+            query = query.where(col(DocumentRow.id).in_(mine))
         docs = list(s.exec(query).all())
+        if not docs:
+            raise ServiceError(f"no document is assigned to {coder!r} (or name them: --documents)")
         if documents:
             missing = sorted(set(documents) - {d.ext_id for d in docs})
             if missing:
@@ -184,6 +192,8 @@ def package(
                 assert new.id is not None
                 new_doc[d.ext_id] = new.id
             tid = coder_id(t, coder)
+            for doc_id in new_doc.values():  # the package is their queue
+                t.add(Assignment(document_id=doc_id, coder_id=tid))
             _write_layer(t, tid, layer, new_doc)
             origin = {
                 "package_id": uuid.uuid4().hex,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +30,7 @@ CHANNEL = "annotator_changes"
 TABLES = frozenset(
     {
         "annotation",
+        "assignment",
         "audit",
         "codebook_version",
         "coder",
@@ -56,7 +57,8 @@ def install_triggers(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
     conn.execute(text(_FUNCTION))
-    for table in sorted(TABLES):
+    present = set(inspect(conn).get_table_names())
+    for table in sorted(TABLES & present):
         name = f"annotator_notify_{table}"
         conn.execute(text(f'DROP TRIGGER IF EXISTS {name} ON "{table}"'))
         conn.execute(
@@ -70,7 +72,7 @@ def install_triggers(conn: Connection) -> None:
 def remove_triggers(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
-    for table in sorted(TABLES):
+    for table in sorted(TABLES & set(inspect(conn).get_table_names())):
         conn.execute(text(f'DROP TRIGGER IF EXISTS annotator_notify_{table} ON "{table}"'))
     conn.execute(text("DROP FUNCTION IF EXISTS annotator_notify()"))
 

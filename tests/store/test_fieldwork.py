@@ -18,8 +18,9 @@ from annotator.store.engine import Project, ProjectError
 from annotator.store.fieldwork import MergeConflict, origin_of, package
 from annotator.store.importer import import_paths
 from annotator.store.merge import merge
+from annotator.store.services import ServiceError
 from annotator.store.setup import create_project
-from annotator.store.tables import AnnotationRow, AuditEntry, CoderRow, LinkRow
+from annotator.store.tables import AnnotationRow, Assignment, AuditEntry, CoderRow, LinkRow
 
 from conftest import SEED
 
@@ -274,3 +275,26 @@ def test_package_and_merge_commands(
     assert exited.value.code == 1
     err = capsys.readouterr().err
     assert err.startswith("conflict: ") and "merge refused, nothing changed" in err
+
+
+def test_a_package_holds_the_documents_assigned_to_the_coder(
+    coded: tuple[Project, int, dict[str, int]], tmp_path: Path
+) -> None:
+    project, doc, _ids = coded
+    extra = tmp_path / "002_homs.txt"
+    extra.write_text("Shelling in Homs\n\nThree people were killed in Homs.\n", encoding="utf-8")
+    import_paths(project, [extra])
+    with project.write() as s:
+        alice = services.coder_id(s, "alice")
+        s.add(Assignment(document_id=doc, coder_id=alice))
+    out = tmp_path / "alice.annot"
+    assert package(project, "alice", out).documents == 1
+    pkg = Project.open(out)
+    [pdoc] = queries.document_ids(pkg)
+    assert queries.document(pkg, pdoc).text == queries.document(project, doc).text
+    with pkg.read() as s:
+        assert len(s.exec(select(Assignment)).all()) == 1  # their queue, in the package too
+    pkg.close()
+    with pytest.raises(ServiceError, match="no document is assigned to 'bob'"):
+        package(project, "bob", tmp_path / "bob.annot")
+    assert not (tmp_path / "bob.annot").exists()
