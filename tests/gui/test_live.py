@@ -23,7 +23,9 @@ from annotator.gui.review import ReviewWindow
 from annotator.store import adjudication, queries, services
 from annotator.store.engine import Project
 from annotator.store.importer import import_paths
-from annotator.store.setup import install_codebook
+from annotator.store.setup import create_demo, install_codebook
+
+from conftest import PG_URL, reset_postgres
 
 pytestmark = OFFSCREEN_NOISE
 WAIT_MS = 20_000  # generous: a loaded machine may be slow; the window must get there
@@ -126,3 +128,29 @@ def test_another_reviewers_decision_shows_in_gold(
     assert window.session.stack(work.doc).count() == undo_steps
     assert window.list.current_index() == current
     assert [g.id for g in queries.annotations(other, work.doc, [GOLD])] == [gold_id]
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL not configured (ANNOTATOR_TEST_PG_URL)")
+def test_on_postgres_a_window_hears_of_an_import_and_a_status_elsewhere(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    reset_postgres(PG_URL)
+    create_demo(PG_URL).close()
+    window = build_window(qtbot, PG_URL, temp_prefs(tmp_path))  # type: ignore[arg-type]
+    other = Project.open(PG_URL)
+    try:
+        open_seed(window)
+        doc = window.session.document.id  # type: ignore[union-attr]
+        before = len(window.documents.model.ids)
+        article = tmp_path / "002_homs.txt"
+        article.write_text("Shelling in Homs\n\nThree were killed in Homs.\n", encoding="utf-8")
+        import_paths(other, [article])
+        qtbot.waitUntil(lambda: len(window.documents.model.ids) == before + 1, timeout=WAIT_MS)
+        services.set_status(other, "alice", doc, "done")
+        qtbot.waitUntil(lambda: window.session.status == "done", timeout=WAIT_MS)
+        assert window.session.document.id == doc  # type: ignore[union-attr]
+    finally:
+        other.close()
+        window.live.stop()
+        window.close()
+        window.session.project.close()
