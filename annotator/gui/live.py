@@ -1,14 +1,16 @@
 """Open windows stay live: what other processes commit shows within a second or so.
 
 A timer asks the store's ``Watcher`` (PostgreSQL LISTEN/NOTIFY, SQLite ``PRAGMA data_version``)
-what changed, then reads back only what the window lists: the documents and this coder's
-statuses, the codebook, and in review mode the gold layer and decisions of the open document.
+what changed (at most once a second), then reads back only what the window lists: the
+documents and this coder's statuses, the codebook, and in review mode the gold layer and
+decisions of the open document.
 The open article, the cursor, the selection and the undo history are never touched: nothing is
 reopened, and a refresh that finds nothing new emits nothing. (docs/team.md, "Live windows")
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from .session import Session
 
 INTERVAL_MS = 500
+MIN_GAP_S = 1.0
 # Tables whose change can alter what a coding window lists (a coder's own spans are drawn by
 # the window itself; other coders' never are).
 CODING_TABLES = {
@@ -42,6 +45,8 @@ class _Live(QObject):
     def __init__(self, parent: QObject, interval_ms: int) -> None:
         super().__init__(parent)
         self._watcher: Watcher | None = Watcher(self.project())  # from now on
+        self._pending: frozenset[str] = frozenset()
+        self._refreshed = 0.0
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
@@ -51,13 +56,21 @@ class _Live(QObject):
         raise NotImplementedError
 
     def _changes(self) -> frozenset[str]:
+        """What changed since the last refresh; at most one refresh per ``MIN_GAP_S``, so a busy
+        project (every commit of every coder) costs a window one re-read a second at most."""
         project = self.project()
         if self._watcher is None or self._watcher.project is not project:
             if self._watcher is not None:
                 self._watcher.close()
             self._watcher = Watcher(project)
+            self._pending = frozenset()
             return frozenset()
-        return self._watcher.poll()
+        self._pending |= self._watcher.poll()
+        if not self._pending or time.monotonic() - self._refreshed < MIN_GAP_S:
+            return frozenset()
+        changed, self._pending = self._pending, frozenset()
+        self._refreshed = time.monotonic()
+        return changed
 
     def check(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
