@@ -286,6 +286,7 @@ def run_workload(
     documents: int = 20,
     seed: int = 1,
     processes: bool = False,
+    min_attempts: int = 0,
 ) -> Result:
     docs, events, actors = prepare(project, documents, seed)
     with project.read() as s:
@@ -310,11 +311,15 @@ def run_workload(
     if processes:
         ledgers, elapsed = _in_processes(workers, seconds)
     else:
-        ledgers, elapsed = _in_threads(workers, seconds)
+        ledgers, elapsed = _in_threads(workers, seconds, min_attempts)
     return Result(elapsed, ledgers)
 
 
-def _in_threads(workers: list[Worker], seconds: float) -> tuple[dict[str, Ledger], float]:
+def _in_threads(
+    workers: list[Worker], seconds: float, min_attempts: int
+) -> tuple[dict[str, Ledger], float]:
+    """Run for ``seconds``, or, with ``min_attempts``, until every writer has tried that many
+    actions (``seconds`` then only bounds a hung run): a slow machine does the same work."""
     stop = threading.Event()
     gate = threading.Barrier(len(workers) + 1, timeout=120)
     threads = [threading.Thread(target=w.run, args=(stop, gate), daemon=True) for w in workers]
@@ -322,7 +327,14 @@ def _in_threads(workers: list[Worker], seconds: float) -> tuple[dict[str, Ledger
         t.start()
     gate.wait()
     t0 = time.perf_counter()
-    stop.wait(seconds)
+    if min_attempts:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and any(
+            w.ledger.actions + w.ledger.refused < min_attempts for w in workers
+        ):
+            stop.wait(0.05)
+    else:
+        stop.wait(seconds)
     stop.set()
     for t in threads:
         t.join(120)
