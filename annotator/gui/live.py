@@ -19,7 +19,7 @@ from annotator.core.change import Change
 from annotator.store import queries, review_state, services
 from annotator.store.engine import Project
 from annotator.store.review_state import ReviewDocument
-from annotator.store.watch import Watcher
+from annotator.store.watch import ALL, Watcher, documents_fingerprint
 
 if TYPE_CHECKING:
     from .panels.document_list import DocumentList
@@ -90,6 +90,7 @@ class LiveCoding(_Live):
     ) -> None:
         self.session = session
         self.documents = documents
+        self._fingerprint: tuple[object, ...] | None = None
         super().__init__(session, interval_ms)
 
     def project(self) -> Project:
@@ -105,6 +106,11 @@ class LiveCoding(_Live):
         if (after.name, after.version) != (before.name, before.version):
             s.projectChanged.emit()  # palette, form, colours and menus follow the new codebook
             s.notice.emit(f"Codebook is now {after.name} v{after.version}.", False)
+        if changed == ALL:  # SQLite: something changed, maybe only spans; look before reading
+            fingerprint = documents_fingerprint(s.project, s.coder)
+            if fingerprint == self._fingerprint:
+                return
+            self._fingerprint = fingerprint
         self.refresh_documents()
 
     def refresh_documents(self) -> None:

@@ -166,3 +166,30 @@ class Watcher:
         except SQLAlchemyError:  # a lost connection: compare again next time
             return getattr(self, "_codebook_id", None)
         return int(value) if value is not None else None
+
+
+def documents_fingerprint(project: Project, coder: str) -> tuple[Any, ...]:
+    """What a coder's document list depends on, in a few index look-ups: the newest document,
+    codebook version and assignment count, and the newest of the coder's statuses. Equal
+    fingerprints: the list need not be read again (SQLite's watcher cannot say what changed)."""
+    with project.engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT (SELECT max(id) FROM document), (SELECT max(id) FROM codebook_version), "
+                "(SELECT max(s.updated_at) FROM document_status s JOIN coder c "
+                "ON c.id = s.coder_id WHERE c.name = :coder)"
+            ),
+            {"coder": coder},
+        ).one()
+        assigned = (
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM assignment a JOIN coder c ON c.id = a.coder_id "
+                    "WHERE c.name = :coder"
+                ),
+                {"coder": coder},
+            ).scalar()
+            if inspect(conn).has_table("assignment")
+            else None
+        )
+    return (*row, assigned)

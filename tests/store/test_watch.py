@@ -9,11 +9,11 @@ from collections.abc import Iterator
 import pytest
 
 from annotator.core.codebook import Codebook, codebook_from_dict
-from annotator.store import services
+from annotator.store import queries, services
 from annotator.store.engine import Project
 from annotator.store.importer import import_paths
 from annotator.store.setup import install_codebook
-from annotator.store.watch import Watcher
+from annotator.store.watch import Watcher, documents_fingerprint
 
 from conftest import SEED
 
@@ -69,3 +69,26 @@ def test_a_new_codebook_version_elsewhere_replaces_the_cached_one(
     assert "codebook_version" in changes_seen(watcher)
     assert project.codebook.version == codebook.version + 1
     watcher.close()
+
+
+def test_the_document_list_fingerprint_ignores_spans_and_sees_what_the_list_shows(
+    project: Project, other: Project, codebook: Codebook
+) -> None:
+    import_paths(other, [SEED])
+    doc = queries.document_ids(project)[0]
+    first = documents_fingerprint(project, "alice")
+    services.create_annotation(other, "alice", doc, "ACTOR", 0, 5)  # also makes her status row
+    started = documents_fingerprint(project, "alice")
+    assert started != first
+    services.create_annotation(other, "alice", doc, "ACTOR", 6, 9)
+    services.create_annotation(other, "bob", doc, "ACTOR", 6, 9)
+    assert documents_fingerprint(project, "alice") == started  # spans: the list is unchanged
+    services.set_status(other, "alice", doc, "done")
+    done = documents_fingerprint(project, "alice")
+    assert done != started
+    services.set_status(other, "bob", doc, "done")
+    assert documents_fingerprint(project, "alice") == done  # bob's status is not in her list
+    data = copy.deepcopy(dict(codebook.raw))
+    data["version"] = codebook.version + 1
+    install_codebook(other, codebook_from_dict(data))
+    assert documents_fingerprint(project, "alice") != done
