@@ -40,6 +40,11 @@ CODING_TABLES = {
     "project_setting",
 }
 
+# What a review window lists (documents two coders worked on, gold status), and what its open
+# document shows (the coders' spans, gold, decisions kept in the audit trail).
+REVIEW_LIST_TABLES = {"annotation", "assignment", "coder", "document", "document_status"}
+REVIEW_DOCUMENT_TABLES = {"annotation", "audit", "document_status", "link"}
+
 
 class _Live(QObject):
     def __init__(self, parent: QObject, interval_ms: int) -> None:
@@ -156,12 +161,14 @@ class LiveReview(_Live):
         s = self.session
         if "project_setting" in changed:
             self._check_reviewers()
-        listed = {d.id: d for d in review_state.review_documents(s.project)}
-        if listed != s.documents:
-            s.reload_documents()
-            if s.document_id is not None:
-                self.documents.select(s.document_id)
-        self.refresh_open_document()
+        if changed & REVIEW_LIST_TABLES:
+            listed = {d.id: d for d in review_state.review_documents(s.project)}
+            if listed != s.documents:
+                s.reload_documents()
+                if s.document_id is not None:
+                    self.documents.select(s.document_id)
+        if changed & REVIEW_DOCUMENT_TABLES:
+            self.refresh_open_document()
 
     def _check_reviewers(self) -> None:
         s = self.session
