@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -163,6 +164,8 @@ def main() -> int:
     parser.add_argument("--backend", choices=("postgres", "sqlite", "both"), default="both")
     parser.add_argument("--threads", action="store_true", help="threads instead of processes")
     args = parser.parse_args()
+    # a stopped run (timeout, kill) still drops the database it made: the finally blocks run
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     print(
         f"ran: {args.seconds:.0f} s, backend {args.backend}, {args.coders} coders + "
         f"{args.reviewers} reviewers + 2 racing windows on PostgreSQL, 5 coders + 2 on SQLite, "

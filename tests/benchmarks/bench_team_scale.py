@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -195,6 +196,8 @@ def main() -> int:
     parser.add_argument("--coders", type=int, default=20)
     parser.add_argument("--backend", choices=("postgres", "sqlite"), default="postgres")
     args = parser.parse_args()
+    # a stopped run (timeout, kill) still drops the database it made: the finally blocks run
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     print(
         f"ran: {args.backend}, {args.documents} documents, {args.annotations} annotations, "
         f"{args.coders} coders; machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
