@@ -2,9 +2,9 @@
 
 A timer asks the store's ``Watcher`` (PostgreSQL LISTEN/NOTIFY, SQLite ``PRAGMA data_version``)
 what changed (at most once a second), then reads back only what the window lists: the
-documents and this coder's statuses, the codebook, and in review mode the gold layer and
-decisions of the open document.
-The open article, the cursor, the selection and the undo history are never touched: nothing is
+documents and this coder's statuses and the codebook; in review mode
+(``annotator.gui.review.live``) the gold layer and decisions of the open document. The open
+article, the cursor, the selection and the undo history are never touched: nothing is
 reopened, and a refresh that finds nothing new emits nothing. (docs/team.md, "Live windows")
 """
 
@@ -15,16 +15,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from annotator.core.change import Change
-from annotator.store import queries, review_state, services
+from annotator.store import queries
 from annotator.store.engine import Project
-from annotator.store.review_state import ReviewDocument
 from annotator.store.watch import ALL, Watcher, documents_fingerprint
 
 if TYPE_CHECKING:
     from .panels.document_list import DocumentList
-    from .review.panels import DocumentChooser
-    from .review.session import ReviewSession
     from .session import Session
 
 INTERVAL_MS = 500
@@ -40,13 +36,10 @@ CODING_TABLES = {
     "project_setting",
 }
 
-# What a review window lists (documents two coders worked on, gold status), and what its open
-# document shows (the coders' spans, gold, decisions kept in the audit trail).
-REVIEW_LIST_TABLES = {"annotation", "assignment", "coder", "document", "document_status"}
-REVIEW_DOCUMENT_TABLES = {"annotation", "audit", "document_status", "link"}
 
+class Live(QObject):
+    """The timer and the watcher; subclasses say what to re-read (``check``)."""
 
-class _Live(QObject):
     def __init__(self, parent: QObject, interval_ms: int) -> None:
         super().__init__(parent)
         self._watcher: Watcher | None = Watcher(self.project())  # from now on
@@ -87,7 +80,7 @@ class _Live(QObject):
             self._watcher = None
 
 
-class LiveCoding(_Live):
+class LiveCoding(Live):
     """Keeps a coding window's document list, statuses and codebook in step with the store."""
 
     def __init__(
@@ -138,67 +131,3 @@ class LiveCoding(_Live):
             if s.document is not None and doc_id == s.document.id:
                 s.status = summary.status  # marked done or reopened elsewhere
             s.documentRowChanged.emit(doc_id)
-
-
-class LiveReview(_Live):
-    """Keeps a review window's document list and the open document's gold in step."""
-
-    def __init__(
-        self, session: ReviewSession, documents: DocumentChooser, interval_ms: int = INTERVAL_MS
-    ) -> None:
-        self.session = session
-        self.documents = documents
-        self._reviewers = services.reviewers(session.project)
-        super().__init__(session, interval_ms)
-
-    def project(self) -> Project:
-        return self.session.project
-
-    def check(self) -> None:
-        changed = self._changes()
-        if not changed:
-            return
-        s = self.session
-        if "project_setting" in changed:
-            self._check_reviewers()
-        if changed & REVIEW_LIST_TABLES:
-            listed = {d.id: d for d in review_state.review_documents(s.project)}
-            if listed != s.documents:
-                s.reload_documents()
-                if s.document_id is not None:
-                    self.documents.select(s.document_id)
-        if changed & REVIEW_DOCUMENT_TABLES:
-            self.refresh_open_document()
-
-    def _check_reviewers(self) -> None:
-        s = self.session
-        names = services.reviewers(s.project)
-        if names == self._reviewers:
-            return
-        self._reviewers = names
-        if not services.may_review(s.project, s.reviewer):
-            s.fail(f"{s.reviewer} was removed from the reviewers ({', '.join(names)}).")
-
-    def refresh_open_document(self) -> None:
-        s = self.session
-        old = s.review
-        if old is None:
-            return
-        doc = old.document.id
-        new = review_state.load_review(s.project, doc, old.coders)
-        if (new.gold, new.resolutions, new.gold_status) == (
-            old.gold,
-            old.resolutions,
-            old.gold_status,
-        ):
-            return
-        s.review = new
-        s.progress[doc] = new.progress()
-        entry = s.documents.get(doc)
-        if entry is not None and entry.gold_status != new.gold_status:
-            s.documents[doc] = ReviewDocument(
-                entry.id, entry.ext_id, entry.title, entry.coders, new.gold_status
-            )
-        touched = {a.id for a in old.gold} | {a.id for a in new.gold}
-        s.documentRowChanged.emit(doc)
-        s.reviewChanged.emit(Change("live_refresh", doc, tuple(sorted(touched))))

@@ -31,7 +31,6 @@ from annotator.core.records import GOLD, Annotation
 from annotator.gui.actions import ActionRegistry
 from annotator.gui.docks import add_dock, add_panel_toggles
 from annotator.gui.elided_label import ElidedLabel
-from annotator.gui.live import LiveReview
 from annotator.gui.panels.attribute_form import AttributeForm
 from annotator.gui.settings import Preferences
 from annotator.gui.status_bar import StatusBar
@@ -47,6 +46,7 @@ from .disagreements import DisagreementList
 from .document_chooser import DocumentChooser
 from .event_frame import EventFrame, GoldLinking
 from .layers import Layers, default_one_at_a_time
+from .live import LiveReview
 from .session import ReviewSession
 
 # Wide enough for two coders' columns and gold side by side with both dock columns, each
