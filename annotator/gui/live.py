@@ -10,10 +10,12 @@ reopened, and a refresh that finds nothing new emits nothing. (docs/team.md, "Li
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
+from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.store import queries
 from annotator.store.engine import Project
@@ -45,13 +47,41 @@ class Live(QObject):
         self._watcher: Watcher | None = Watcher(self.project())  # from now on
         self._pending: frozenset[str] = frozenset()
         self._refreshed = 0.0
+        self._paused = False
+        self._shown = False
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self.check)
+        self.timer.timeout.connect(self._tick)
         self.timer.start()
 
     def project(self) -> Project:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def window_shown(self) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def say(self, message: str, error: bool) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _tick(self) -> None:
+        """One look at the store; a closed window looks no more. The network or the file
+        gone away pauses live updates with one line (no traceback) until it answers again."""
+        if not self.window_shown():
+            if self._shown:  # closed (not merely not yet shown)
+                self.stop()
+            return
+        self._shown = True
+        try:
+            self.check()
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            if not self._paused:
+                self._paused = True
+                reason = getattr(exc, "orig", None) or exc
+                self.say(f"Live updates paused: cannot read the project ({reason}).", True)
+            return
+        if self._paused:
+            self._paused = False
+            self.say("Live updates resumed.", False)
 
     def _changes(self) -> frozenset[str]:
         """What changed since the last refresh; at most one refresh per ``MIN_GAP_S``, so a busy
@@ -93,6 +123,12 @@ class LiveCoding(Live):
 
     def project(self) -> Project:
         return self.session.project
+
+    def window_shown(self) -> bool:
+        return bool(self.documents.window().isVisible())
+
+    def say(self, message: str, error: bool) -> None:
+        self.session.notice.emit(" ".join(message.split()), error)
 
     def check(self) -> None:
         s = self.session

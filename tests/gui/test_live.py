@@ -154,3 +154,32 @@ def test_on_postgres_a_window_hears_of_an_import_and_a_status_elsewhere(
         window.live.stop()
         window.close()
         window.session.project.close()
+
+
+def test_an_unreadable_project_pauses_live_updates_in_one_line_and_a_closed_window_stops(
+    qtbot: QtBot, coding: tuple[MainWindow, Project], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from annotator.gui import live
+
+    window, other = coding
+    live_window = window.live
+    notices: list[tuple[str, bool]] = []
+    window.session.notice.connect(lambda text, error: notices.append((text, error)))
+
+    def gone(*_args: object) -> tuple[object, ...]:
+        raise OperationalError("SELECT", {}, sqlite3.OperationalError("unable to open database"))
+
+    monkeypatch.setattr(live, "documents_fingerprint", gone)
+    services.register_coder(other, "zoe")  # something changed: the window looks
+    qtbot.waitUntil(lambda: any("paused" in text for text, _ in notices), timeout=WAIT_MS)
+    text, error = next(n for n in notices if "paused" in n[0])
+    assert error and "\n" not in text and "unable to open database" in text
+    monkeypatch.undo()
+    services.register_coder(other, "yann")
+    qtbot.waitUntil(lambda: any("resumed" in text for text, _ in notices), timeout=WAIT_MS)
+    window.close()
+    qtbot.waitUntil(lambda: not live_window.timer.isActive(), timeout=WAIT_MS)

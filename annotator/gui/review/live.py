@@ -35,6 +35,12 @@ class LiveReview(Live):
     def project(self) -> Project:
         return self.session.project
 
+    def window_shown(self) -> bool:
+        return bool(self.documents.window().isVisible())
+
+    def say(self, message: str, error: bool) -> None:
+        self.session.notice.emit(" ".join(message.split()), error)
+
     def check(self) -> None:
         changed = self._changes()
         if not changed:
