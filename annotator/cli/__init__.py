@@ -14,7 +14,7 @@ from typing import NoReturn
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
-from annotator.cli import agreement, backup, check, dataset, export
+from annotator.cli import agreement, backup, check, dataset, export, fieldwork
 from annotator.cli import team as team_cli
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.export import ExportError
@@ -369,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.register(sub)
     backup.register(sub)
     team_cli.register(sub)
+    fieldwork.register(sub)
     return p
 
 

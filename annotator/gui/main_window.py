@@ -26,6 +26,7 @@ from .dialogs import ask_coder, ask_new_project, ask_open_project
 from .docks import add_dock, add_panel_toggles
 from .document_header import DocumentHeader
 from .document_view import DocumentView
+from .live import LiveCoding
 from .panels.annotation_table import AnnotationTable
 from .panels.attribute_form import AttributeForm
 from .panels.codebook_help import CodebookHelp
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
         self.toolbar.setMovable(False)
         self.addToolBar(self.toolbar)
         self._wire()
+        self.live = LiveCoding(session, self.documents)  # others' changes show without restart
         self._codebook_changed()
         self._recent_changed()
         self._restore_layout()

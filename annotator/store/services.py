@@ -329,7 +329,7 @@ def restore_annotation(
 ) -> Change:
     """Undo of a delete: the same row (and the links deleted with it) come back."""
     check_layer(project, coder, actor)
-    with write(project, "the span's links changed meanwhile; try again") as s:
+    with write(project, "cannot bring the span back: its source span is in gold again") as s:
         lock_layer_of(s, annotation_id)
         row = _own_annotation(s, coder, annotation_id)
         _open_for_edit(s, row.document_id, row.coder_id)

@@ -110,6 +110,8 @@ class DocumentStatus(SQLModel, table=True):
     status: str = Field(default="in_progress", max_length=20)  # in_progress | done
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(default_factory=now)
+    # a coder's statuses, newest last: their queue, and a window's check for changes (0005)
+    __table_args__ = (Index("ix_document_status_coder", "coder_id", "updated_at"),)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +30,7 @@ CHANNEL = "annotator_changes"
 TABLES = frozenset(
     {
         "annotation",
+        "assignment",
         "audit",
         "codebook_version",
         "coder",
@@ -56,7 +57,8 @@ def install_triggers(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
     conn.execute(text(_FUNCTION))
-    for table in sorted(TABLES):
+    present = set(inspect(conn).get_table_names())
+    for table in sorted(TABLES & present):
         name = f"annotator_notify_{table}"
         conn.execute(text(f'DROP TRIGGER IF EXISTS {name} ON "{table}"'))
         conn.execute(
@@ -70,7 +72,7 @@ def install_triggers(conn: Connection) -> None:
 def remove_triggers(conn: Connection) -> None:
     if conn.dialect.name != "postgresql":
         return
-    for table in sorted(TABLES):
+    for table in sorted(TABLES & set(inspect(conn).get_table_names())):
         conn.execute(text(f'DROP TRIGGER IF EXISTS annotator_notify_{table} ON "{table}"'))
     conn.execute(text("DROP FUNCTION IF EXISTS annotator_notify()"))
 
@@ -164,3 +166,30 @@ class Watcher:
         except SQLAlchemyError:  # a lost connection: compare again next time
             return getattr(self, "_codebook_id", None)
         return int(value) if value is not None else None
+
+
+def documents_fingerprint(project: Project, coder: str) -> tuple[Any, ...]:
+    """What a coder's document list depends on, in a few index look-ups: the newest document,
+    codebook version and assignment count, and the newest of the coder's statuses. Equal
+    fingerprints: the list need not be read again (SQLite's watcher cannot say what changed)."""
+    with project.engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT (SELECT max(id) FROM document), (SELECT max(id) FROM codebook_version), "
+                "(SELECT max(s.updated_at) FROM document_status s JOIN coder c "
+                "ON c.id = s.coder_id WHERE c.name = :coder)"
+            ),
+            {"coder": coder},
+        ).one()
+        assigned = (
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM assignment a JOIN coder c ON c.id = a.coder_id "
+                    "WHERE c.name = :coder"
+                ),
+                {"coder": coder},
+            ).scalar()
+            if inspect(conn).has_table("assignment")
+            else None
+        )
+    return (*row, assigned)

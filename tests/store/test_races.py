@@ -202,3 +202,18 @@ def test_done_and_reopen_at_once_leave_one_status(
         )
         assert refused(results) == []
         assert queries.status(project, name, doc_id) in ("done", "in_progress")
+
+
+def test_the_database_refuses_a_second_live_gold_copy_of_one_span(
+    project: Project, doc_id: int
+) -> None:
+    """Bringing back a deleted gold copy while the span is in gold again: the unique index of
+    revision 0005 refuses it, and the reviewer gets one line."""
+    actor = span_of(project, doc_id, "ACTOR", 0, coder="bob")
+    [first] = adj.accept(project, "carol", [actor]).annotations
+    services.delete_annotation(project, GOLD, first, actor="carol")
+    [second] = adj.accept(project, "carol", [actor]).annotations
+    with pytest.raises(ServiceError, match="in gold again") as refused:
+        services.restore_annotation(project, GOLD, first, actor="carol")
+    assert "\n" not in str(refused.value)
+    assert [a.id for a in queries.annotations(project, doc_id, [GOLD])] == [second]

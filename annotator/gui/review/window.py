@@ -46,6 +46,7 @@ from .disagreements import DisagreementList
 from .document_chooser import DocumentChooser
 from .event_frame import EventFrame, GoldLinking
 from .layers import Layers, default_one_at_a_time
+from .live import LiveReview
 from .session import ReviewSession
 
 # Wide enough for two coders' columns and gold side by side with both dock columns, each
@@ -163,6 +164,7 @@ class ReviewWindow(QMainWindow):
         self.toolbar.addWidget(self.label_choice)
         self.toolbar.addAction(self.actions_.qaction("review.add_gold"))
         self._wire()
+        self.live = LiveReview(session, self.documents)  # others' decisions show live
         self._restore_layout()
 
     def _restore_layout(self) -> None:

@@ -1,0 +1,169 @@
+"""Open windows stay live: what other processes commit shows within a second or so.
+
+A timer asks the store's ``Watcher`` (PostgreSQL LISTEN/NOTIFY, SQLite ``PRAGMA data_version``)
+what changed (at most once a second), then reads back only what the window lists: the
+documents and this coder's statuses and the codebook; in review mode
+(``annotator.gui.review.live``) the gold layer and decisions of the open document. The open
+article, the cursor, the selection and the undo history are never touched: nothing is
+reopened, and a refresh that finds nothing new emits nothing. (docs/team.md, "Live windows")
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from sqlalchemy.exc import SQLAlchemyError
+
+from annotator.store import queries
+from annotator.store.engine import Project
+from annotator.store.watch import ALL, Watcher, documents_fingerprint
+
+if TYPE_CHECKING:
+    from .panels.document_list import DocumentList
+    from .session import Session
+
+INTERVAL_MS = 500
+MIN_GAP_S = 1.0
+# Tables whose change can alter what a coding window lists (a coder's own spans are drawn by
+# the window itself; other coders' never are).
+CODING_TABLES = {
+    "assignment",
+    "codebook_version",
+    "coder",
+    "document",
+    "document_status",
+    "project_setting",
+}
+
+
+class Live(QObject):
+    """The timer and the watcher; subclasses say what to re-read (``check``)."""
+
+    def __init__(self, parent: QObject, interval_ms: int) -> None:
+        super().__init__(parent)
+        self._watcher: Watcher | None = Watcher(self.project())  # from now on
+        self._pending: frozenset[str] = frozenset()
+        self._refreshed = 0.0
+        self._paused = False
+        self._shown = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def project(self) -> Project:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def window_shown(self) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def say(self, message: str, error: bool) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _tick(self) -> None:
+        """One look at the store; a closed window looks no more. The network or the file
+        gone away pauses live updates with one line (no traceback) until it answers again."""
+        if not self.window_shown():
+            if self._shown:  # closed (not merely not yet shown)
+                self.stop()
+            return
+        self._shown = True
+        try:
+            self.check()
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            if not self._paused:
+                self._paused = True
+                reason = getattr(exc, "orig", None) or exc
+                self.say(f"Live updates paused: cannot read the project ({reason}).", True)
+            return
+        if self._paused:
+            self._paused = False
+            self.say("Live updates resumed.", False)
+
+    def _changes(self) -> frozenset[str]:
+        """What changed since the last refresh; at most one refresh per ``MIN_GAP_S``, so a busy
+        project (every commit of every coder) costs a window one re-read a second at most."""
+        project = self.project()
+        if self._watcher is None or self._watcher.project is not project:
+            if self._watcher is not None:
+                self._watcher.close()
+            self._watcher = Watcher(project)
+            self._pending = frozenset()
+            return frozenset()
+        self._pending |= self._watcher.poll()
+        if not self._pending or time.monotonic() - self._refreshed < MIN_GAP_S:
+            return frozenset()
+        changed, self._pending = self._pending, frozenset()
+        self._refreshed = time.monotonic()
+        return changed
+
+    def check(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        self.timer.stop()
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
+
+class LiveCoding(Live):
+    """Keeps a coding window's document list, statuses and codebook in step with the store."""
+
+    def __init__(
+        self, session: Session, documents: DocumentList, interval_ms: int = INTERVAL_MS
+    ) -> None:
+        self.session = session
+        self.documents = documents
+        self._fingerprint: tuple[object, ...] | None = None
+        super().__init__(session, interval_ms)
+
+    def project(self) -> Project:
+        return self.session.project
+
+    def window_shown(self) -> bool:
+        return bool(self.documents.window().isVisible())
+
+    def say(self, message: str, error: bool) -> None:
+        self.session.notice.emit(" ".join(message.split()), error)
+
+    def check(self) -> None:
+        s = self.session
+        before = s.codebook
+        changed = self._changes()
+        if not changed & CODING_TABLES:
+            return
+        after = s.codebook  # the watcher dropped the cached one if a new version came
+        if (after.name, after.version) != (before.name, before.version):
+            s.projectChanged.emit()  # palette, form, colours and menus follow the new codebook
+            s.notice.emit(f"Codebook is now {after.name} v{after.version}.", False)
+        if changed == ALL:  # SQLite: something changed, maybe only spans; look before reading
+            fingerprint = documents_fingerprint(s.project, s.coder)
+            if fingerprint == self._fingerprint:
+                return
+            self._fingerprint = fingerprint
+        self.refresh_documents()
+
+    def refresh_documents(self) -> None:
+        s = self.session
+        fresh = {d.id: d for d in queries.document_summaries(s.project, s.coder)}
+        if list(fresh) != list(s.summaries):
+            added = len(set(fresh) - set(s.summaries))
+            s.summaries = fresh
+            s.documentsChanged.emit()  # the list is rebuilt; its current row is kept below
+            if s.document is not None:
+                self.documents.set_current(s.document.id)
+            if added:
+                s.notice.emit(f"{added} new document{'s' if added != 1 else ''}.", False)
+            return
+        for doc_id, summary in fresh.items():
+            old = s.summaries[doc_id]
+            if summary.status == old.status and summary.n_annotations == old.n_annotations:
+                continue
+            s.summaries[doc_id] = summary
+            if s.document is not None and doc_id == s.document.id:
+                s.status = summary.status  # marked done or reopened elsewhere
+            s.documentRowChanged.emit(doc_id)

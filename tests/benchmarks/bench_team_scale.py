@@ -1,0 +1,233 @@
+"""A large team project (docs/team.md, "Load"): queue, opening a document, progress, export.
+
+Run:  python tests/benchmarks/bench_team_scale.py [--documents 200000] [--annotations 5000000]
+      [--coders 20] [--backend postgres|sqlite]
+
+Generates the project in the database itself (``generate_series`` on PostgreSQL, a recursive
+CTE on SQLite): documents of ~1,500 characters, annotations spread over the coders and the
+documents, a status for a third of each coder's documents. Then measures, each beside a floor
+doing the same reading as raw SQL on one connection:
+
+- a coder's queue: ``assign.queue``, each document being assigned to two coders (target
+  < 200 ms); and the coding window's list of every document (``queries.document_summaries``);
+- opening a document: the document, the coder's spans and links (target < 200 ms);
+- progress: ``queries.info`` (counts by label, coder and status; target < 2 s);
+- export: ``annotator export --format jsonl`` of 10 % and of all documents in a subprocess,
+  peak memory of each (flat: the same whatever the size).
+
+Generating 200,000 documents and 5,000,000 annotations takes minutes; smaller sizes show the
+trend. The sizes run are printed first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from annotator.store import assign, queries  # noqa: E402
+from annotator.store.engine import Project  # noqa: E402
+from annotator.store.setup import create_project  # noqa: E402
+
+PG_SERVER = os.environ.get(
+    "ANNOTATOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+BODY = "Forces shelled the village on Sunday, killing civilians, the observatory said. " * 19
+
+
+def generate(project: Project, documents: int, annotations: int, coders: int) -> None:
+    pg = not project.is_sqlite
+    series = (
+        "generate_series(1, {n}) AS g(i)"
+        if pg
+        else "(WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < {n}) "
+        "SELECT i FROM c) AS g"
+    )
+    now = "CURRENT_TIMESTAMP"
+    with project.engine.begin() as conn:
+        for k in range(coders):
+            conn.execute(text(f"INSERT INTO coder (name, created_at) VALUES ('coder{k}', {now})"))
+        conn.execute(
+            text(
+                "INSERT INTO document (ext_id, sha256, title, source, url, published, language, "
+                f"meta, text, length, created_at) SELECT 'doc' || i, 'sha' || i, 'Report ' || i, "
+                f"'', '', '2019-07-28', 'en', '{{}}', :body, :length, {now} FROM "
+                + series.format(n=documents)
+            ),
+            {"body": BODY, "length": len(BODY)},
+        )
+        conn.execute(
+            text(
+                'INSERT INTO annotation (uid, document_id, coder_id, label, start, "end", '
+                "attributes, note, codebook_version, source_uid, created_at, updated_at) "
+                f"SELECT 'a' || i, 1 + (i % {documents}), 1 + (i % {coders}), "
+                "CASE i % 3 WHEN 0 THEN 'ACTOR' WHEN 1 THEN 'EVENT' ELSE 'LOCATION' END, "
+                f"(i / {documents}) % 1400, (i / {documents}) % 1400 + 7, '{{}}', '', 1, '', "
+                f"{now}, {now} FROM " + series.format(n=annotations)
+            )
+        )
+        conn.execute(  # each document assigned to two coders (double coding)
+            text(
+                "INSERT INTO assignment (document_id, coder_id, assigned_at) "
+                f"SELECT d.id, c.id, {now} FROM document d, coder c "
+                f"WHERE c.id - 1 IN (d.id % {coders}, (d.id + 1) % {coders})"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO document_status (document_id, coder_id, status, note, updated_at) "
+                f"SELECT d.id, c.id, CASE WHEN d.id % 2 = 0 THEN 'done' ELSE 'in_progress' END, "
+                f"'', {now} FROM document d, coder c WHERE d.id % 3 = 0"
+            )
+        )
+    if pg:
+        with project.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+
+
+def timed(work: Callable[[], object], tries: int = 5) -> float:
+    times = []
+    for _ in range(tries):
+        t0 = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def raw(project: Project, sql: str, **params: object) -> Callable[[], object]:
+    def run() -> object:
+        with project.engine.connect() as conn:
+            return conn.execute(text(sql), params).fetchall()
+
+    return run
+
+
+def export_peak_mb(url: str, out: Path, documents: str | None) -> tuple[float, float]:
+    """Seconds and peak resident memory (MB) of an ``annotator export`` subprocess."""
+    args = ["export", url, "--format", "jsonl", "-o", str(out)]
+    if documents:
+        args += ["--documents", documents]
+    script = (  # VmHWM: this process's own peak (ru_maxrss would include the parent's)
+        "import re, sys; from annotator.cli import main; rc = main(sys.argv[1:]); "
+        "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1); "
+        "print(hwm, file=sys.stderr); sys.exit(rc)"
+    )
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    peak_kb = int(proc.stderr.strip().splitlines()[-1])
+    return time.perf_counter() - t0, peak_kb / 1024
+
+
+def measure(project: Project, args: argparse.Namespace, tmp: Path) -> None:
+    coder = "coder1"
+    with project.engine.connect() as conn:
+        cid = conn.execute(text("SELECT id FROM coder WHERE name = :n"), {"n": coder}).scalar()
+    doc = queries.document_ids(project, ext_ids=[f"doc{args.documents // 2}"])[0]
+    queue = timed(lambda: assign.queue(project, coder))
+    queue_floor = timed(
+        raw(project, "SELECT document_id FROM assignment WHERE coder_id = :c", c=cid)
+    )
+    print(
+        f"queue of {coder} ({len(assign.queue(project, coder))} assigned documents): "
+        f"{queue:.0f} ms (target < 200) | floor, raw SELECT: {queue_floor:.0f} ms"
+    )
+    listing = timed(lambda: queries.document_summaries(project, coder), tries=3)
+    print(f"(the coding window's list of all {args.documents} documents: {listing:.0f} ms)")
+
+    def open_doc() -> None:
+        queries.document(project, doc)
+        queries.annotations(project, doc, [coder])
+        queries.links(project, doc, [coder])
+
+    opened = timed(open_doc)
+    open_floor = timed(
+        raw(
+            project,
+            "SELECT * FROM annotation WHERE document_id = :d AND coder_id = :c",
+            d=doc,
+            c=cid,
+        )
+    )
+    print(
+        f"open a document: {opened:.1f} ms (target < 200) | floor, raw SELECT: {open_floor:.1f} ms"
+    )
+    progress = timed(lambda: queries.info(project), tries=3)
+    progress_floor = timed(
+        raw(project, "SELECT coder_id, status, count(*) FROM document_status GROUP BY 1, 2"),
+        tries=3,
+    )
+    print(
+        f"progress (info): {progress:.0f} ms (target < 2000) | floor, raw status counts: "
+        f"{progress_floor:.0f} ms"
+    )
+    tenth = ",".join(f"doc{i}" for i in range(1, args.documents // 10 + 1))
+    t_small, mb_small = export_peak_mb(project.url, tmp / "small.jsonl", tenth)
+    t_all, mb_all = export_peak_mb(project.url, tmp / "all.jsonl", None)
+    print(
+        f"export jsonl: 10% of documents {t_small:.0f} s, peak {mb_small:.0f} MB | all "
+        f"{t_all:.0f} s, peak {mb_all:.0f} MB (flat memory: the two peaks close)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--documents", type=int, default=200_000)
+    parser.add_argument("--annotations", type=int, default=5_000_000)
+    parser.add_argument("--coders", type=int, default=20)
+    parser.add_argument("--backend", choices=("postgres", "sqlite"), default="postgres")
+    args = parser.parse_args()
+    # a stopped run (timeout, kill) still drops the database it made: the finally blocks run
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    print(
+        f"ran: {args.backend}, {args.documents} documents, {args.annotations} annotations, "
+        f"{args.coders} coders; machine load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        if args.backend == "sqlite":
+            project = create_project(tmp / "scale.annot")
+            db = None
+        else:
+            db = f"annotator_scale_{uuid.uuid4().hex[:8]}"
+            server = PG_SERVER.rsplit("/", 1)[0]
+            admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{db}"'))
+            project = create_project(f"{server}/{db}")
+        try:
+            t0 = time.perf_counter()
+            generate(project, args.documents, args.annotations, args.coders)
+            print(f"generated in {time.perf_counter() - t0:.0f} s")
+            measure(project, args, tmp)
+        finally:
+            project.close()
+            if db is not None:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+                admin.dispose()
+    print(f"(this process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,420 @@
+"""A team working at once through the store's services: the load test and the CI check share it.
+
+``run_workload`` starts coder and reviewer threads, each with its own ``Project`` (its own engine
+and connections, as separate processes would have), for a given time:
+
+- each coder codes their own layer on the shared documents: new spans, note edits, deletions,
+  links (actor1, at most one, and assoc_actor), statuses, and reads of a document;
+- two "hot" threads write the *same* coder's layer at once, racing to fill actor1 of the same
+  events and freeing it again, so the role maximum is tested under real contention;
+- reviewers accept coders' spans into gold, often the same span at the same moment.
+
+Every coder keeps a ledger of what the store confirmed; ``verify`` compares it with the database
+afterwards (a confirmed action missing is *lost*) and checks every rule: role maxima, no link
+twice, one live gold copy per coder's span. A ``ServiceError`` is a refusal (a role was full, a
+span is in gold already): counted, not an error. Anything else raised is an error.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from annotator.core.records import GOLD
+from annotator.store import adjudication, queries, services
+from annotator.store.engine import Project
+from annotator.store.importer import import_paths
+from annotator.store.services import ServiceError
+from annotator.store.tables import AnnotationRow, CoderRow, DocumentRow, LinkRow
+
+EVENT = {"event_type": "violence_against_civilians"}
+WORDS = [
+    "forces",
+    "shelled",
+    "the",
+    "village",
+    "on",
+    "Sunday",
+    "killing",
+    "civilians",
+    "according",
+    "to",
+    "the",
+    "observatory",
+    "while",
+    "rebels",
+    "attacked",
+    "an",
+    "army",
+    "post",
+    "near",
+    "the",
+    "town",
+    "and",
+    "dozens",
+    "fled",
+    "towards",
+    "the",
+    "border",
+]
+HOT = "hot"
+
+
+def article(i: int, rng: random.Random, words: int = 300) -> dict[str, Any]:
+    body = " ".join(rng.choice(WORDS) for _ in range(words))
+    return {"id": f"load-{i}", "title": f"Report {i}", "text": f"Report {i}. {body}."}
+
+
+@dataclass
+class Ledger:
+    """What the store confirmed to one writer."""
+
+    spans: dict[int, tuple[str, int, int, str]] = field(default_factory=dict)  # live ones
+    links: dict[int, tuple[int, str, int]] = field(default_factory=dict)  # live ones
+    statuses: dict[int, str] = field(default_factory=dict)
+    gold: set[int] = field(default_factory=set)
+    latencies: list[float] = field(default_factory=list)
+    actions: int = 0
+    refused: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    seconds: float
+    ledgers: dict[str, Ledger]
+
+    @property
+    def latencies(self) -> list[float]:
+        return [x for led in self.ledgers.values() for x in led.latencies]
+
+    @property
+    def actions(self) -> int:
+        return sum(led.actions for led in self.ledgers.values())
+
+    @property
+    def refused(self) -> int:
+        return sum(led.refused for led in self.ledgers.values())
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for led in self.ledgers.values() for e in led.errors]
+
+    def percentile(self, p: float) -> float:
+        values = sorted(self.latencies)
+        if not values:
+            return 0.0
+        return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000
+
+    def summary(self) -> str:
+        lat = self.latencies
+        return (
+            f"{self.actions} actions in {self.seconds:.1f} s = {self.actions / self.seconds:.0f}/s, "
+            f"{self.refused} refused, {len(self.errors)} errors; latency ms "
+            f"p50 {self.percentile(50):.1f} p95 {self.percentile(95):.1f} "
+            f"p99 {self.percentile(99):.1f} (mean {statistics.fmean(lat) * 1000 if lat else 0:.1f})"
+        )
+
+
+class Worker:
+    """One writer: its own ``Project`` (engine, connections), a random stream of actions."""
+
+    def __init__(
+        self,
+        url: str,
+        name: str,
+        docs: list[int],
+        lengths: dict[int, int],
+        seed: int,
+    ) -> None:
+        self.url, self.name, self.coder, self.docs, self.lengths = url, name, name, docs, lengths
+        self.rng = random.Random(seed)
+        self.ledger = Ledger()
+
+    def run(self, stop: Any, gate: Any) -> Ledger:
+        project = Project.open(self.url)
+        try:
+            gate.wait()
+            while not stop.is_set():
+                t0 = time.perf_counter()
+                try:
+                    self.step(project)
+                    self.ledger.actions += 1
+                except ServiceError:
+                    self.ledger.refused += 1
+                except Exception as exc:
+                    self.ledger.errors.append(f"{self.name}: {exc.__class__.__name__}: {exc}")
+                self.ledger.latencies.append(time.perf_counter() - t0)
+        finally:
+            project.close()
+        return self.ledger
+
+    def step(self, project: Project) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class Coder(Worker):
+    def step(self, project: Project) -> None:
+        rng, led, me = self.rng, self.ledger, self.coder
+        roll = rng.random()
+        mine = list(led.spans)
+        if roll < 0.35 or len(mine) < 4:
+            doc = rng.choice(self.docs)
+            start = rng.randrange(0, self.lengths[doc] - 30)
+            end = start + rng.randint(3, 25)
+            label = rng.choice(("ACTOR", "ACTOR", "EVENT", "LOCATION"))
+            change = services.create_annotation(
+                project, me, doc, label, start, end, EVENT if label == "EVENT" else {}
+            )
+            led.spans[change.created_id] = (label, start, end, "")
+        elif roll < 0.55:
+            ann = rng.choice(mine)
+            note = f"note {rng.randrange(10**6)}"
+            services.update_annotation(project, me, ann, note=note)
+            label, start, end, _ = led.spans[ann]
+            led.spans[ann] = (label, start, end, note)
+        elif roll < 0.65:
+            ann = rng.choice(mine)
+            services.delete_annotation(project, me, ann)
+            del led.spans[ann]
+            for link_id, (a, _r, b) in list(led.links.items()):
+                if ann in (a, b):
+                    del led.links[link_id]
+        elif roll < 0.85:
+            self._link(project)
+        elif roll < 0.92:
+            doc = rng.choice(self.docs)
+            services.set_status(project, me, doc, "in_progress")
+            led.statuses[doc] = "in_progress"
+        else:
+            queries.annotations(project, rng.choice(self.docs), [me])
+
+    def _link(self, project: Project) -> None:
+        led = self.ledger
+        events = [a for a, v in led.spans.items() if v[0] == "EVENT"]
+        if not events:
+            return
+        event = self.rng.choice(events)
+        doc_of = queries.annotation(project, event)
+        assert doc_of is not None
+        actors = [
+            a.id
+            for a in queries.annotations(project, doc_of.document_id, [self.coder])
+            if a.label == "ACTOR" and a.id in led.spans
+        ]
+        if not actors:
+            return
+        role = self.rng.choice(("actor1", "assoc_actor"))
+        actor = self.rng.choice(actors)
+        change = services.create_link(project, self.coder, event, role, actor)
+        led.links[change.created_id] = (event, role, actor)
+
+
+class HotCoder(Worker):
+    """One of two windows of the same coder racing for the same events' actor1."""
+
+    def __init__(self, *args: Any, events: list[int], actors: list[int], **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.events, self.actors = events, actors
+        self.coder = HOT
+
+    def step(self, project: Project) -> None:
+        if self.ledger.links and self.rng.random() < 0.3:
+            link_id = self.rng.choice(list(self.ledger.links))
+            services.delete_link(project, HOT, link_id)
+            del self.ledger.links[link_id]
+            return
+        event, actor = self.rng.choice(self.events), self.rng.choice(self.actors)
+        change = services.create_link(project, HOT, event, "actor1", actor)
+        self.ledger.links[change.created_id] = (event, "actor1", actor)
+
+
+class Reviewer(Worker):
+    def step(self, project: Project) -> None:
+        doc = self.rng.choice(self.docs[:4])  # reviewers meet on the same few documents
+        spans = [a for a in queries.annotations(project, doc) if a.coder not in (GOLD, HOT)]
+        if not spans:
+            return
+        pick = self.rng.choice(spans)
+        change = adjudication.accept(project, self.coder, [pick.id])
+        self.ledger.gold.update(change.annotations)
+
+
+def prepare(
+    project: Project, documents: int, seed: int = 1
+) -> tuple[list[int], list[int], list[int]]:
+    """Documents, and the hot coder's events and actors on the first of them."""
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "load.jsonl"
+        path.write_bytes(b"".join(orjson.dumps(article(i, rng)) + b"\n" for i in range(documents)))
+        import_paths(project, [path])
+    docs = queries.document_ids(project)
+    first = docs[0]
+    events = [
+        services.create_annotation(
+            project, HOT, first, "EVENT", 10 * i, 10 * i + 5, EVENT
+        ).created_id
+        for i in range(5)
+    ]
+    actors = [
+        services.create_annotation(
+            project, HOT, first, "ACTOR", 60 + 10 * i, 65 + 10 * i
+        ).created_id
+        for i in range(10)
+    ]
+    return docs, events, actors
+
+
+def run_workload(
+    project: Project,
+    *,
+    coders: int,
+    reviewers: int,
+    seconds: float,
+    documents: int = 20,
+    seed: int = 1,
+    processes: bool = False,
+    min_attempts: int = 0,
+) -> Result:
+    docs, events, actors = prepare(project, documents, seed)
+    with project.read() as s:
+        lengths = {i: n for i, n in s.exec(select(DocumentRow.id, DocumentRow.length)).all() if i}
+    workers: list[Worker] = []
+    for k in range(coders):
+        workers.append(Coder(project.url, f"coder{k}", docs, lengths, seed * 1000 + k))
+    for k in range(reviewers):
+        workers.append(Reviewer(project.url, f"reviewer{k}", docs, lengths, seed * 2000 + k))
+    for k in range(2):
+        workers.append(
+            HotCoder(
+                project.url,
+                f"hot{k}",
+                docs,
+                lengths,
+                seed * 3000 + k,
+                events=events,
+                actors=actors,
+            )
+        )
+    if processes:
+        ledgers, elapsed = _in_processes(workers, seconds)
+    else:
+        ledgers, elapsed = _in_threads(workers, seconds, min_attempts)
+    return Result(elapsed, ledgers)
+
+
+def _in_threads(
+    workers: list[Worker], seconds: float, min_attempts: int
+) -> tuple[dict[str, Ledger], float]:
+    """Run for ``seconds``, or, with ``min_attempts``, until every writer has tried that many
+    actions (``seconds`` then only bounds a hung run): a slow machine does the same work."""
+    stop = threading.Event()
+    gate = threading.Barrier(len(workers) + 1, timeout=120)
+    threads = [threading.Thread(target=w.run, args=(stop, gate), daemon=True) for w in workers]
+    for t in threads:
+        t.start()
+    gate.wait()
+    t0 = time.perf_counter()
+    if min_attempts:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and any(
+            w.ledger.actions + w.ledger.refused < min_attempts for w in workers
+        ):
+            stop.wait(0.05)
+    else:
+        stop.wait(seconds)
+    stop.set()
+    for t in threads:
+        t.join(120)
+    return {w.name: w.ledger for w in workers}, time.perf_counter() - t0
+
+
+def _process_main(worker: Worker, stop: Any, gate: Any, out: Any) -> None:
+    out.put((worker.name, worker.run(stop, gate)))
+
+
+def _in_processes(workers: list[Worker], seconds: float) -> tuple[dict[str, Ledger], float]:
+    """Each writer in a process of its own, as coders' apps are (no shared interpreter lock)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    stop, gate, out = ctx.Event(), ctx.Barrier(len(workers) + 1, timeout=300), ctx.Queue()
+    procs = [ctx.Process(target=_process_main, args=(w, stop, gate, out)) for w in workers]
+    for p in procs:
+        p.start()
+    gate.wait()
+    t0 = time.perf_counter()
+    stop.wait(seconds)
+    stop.set()
+    ledgers = dict(out.get(timeout=300) for _ in procs)
+    elapsed = time.perf_counter() - t0
+    for p in procs:
+        p.join(60)
+    return ledgers, elapsed
+
+
+def verify(project: Project, result: Result) -> list[str]:
+    """Lost actions and broken rules, one line each; empty when all is well."""
+    problems: list[str] = []
+    with project.read() as s:
+        names = {cid: n for cid, n in s.exec(select(CoderRow.id, CoderRow.name)).all()}
+        live = s.exec(select(AnnotationRow).where(col(AnnotationRow.deleted_at).is_(None))).all()
+        links = s.exec(select(LinkRow).where(col(LinkRow.deleted_at).is_(None))).all()
+        by_coder: dict[str, dict[int, tuple[str, int, int, str]]] = {}
+        for a in live:
+            assert a.id is not None
+            by_coder.setdefault(names[a.coder_id], {})[a.id] = (a.label, a.start, a.end, a.note)
+        live_links: dict[str, dict[int, tuple[int, str, int]]] = {}
+        for k in links:
+            assert k.id is not None
+            live_links.setdefault(names[k.coder_id], {})[k.id] = (k.from_id, k.role, k.to_id)
+        for name, led in result.ledgers.items():
+            if name.startswith("coder"):
+                if by_coder.get(name, {}) != led.spans:
+                    problems.append(f"{name}: spans differ from what the store confirmed")
+                if live_links.get(name, {}) != led.links:
+                    problems.append(f"{name}: links differ from what the store confirmed")
+                for doc, status in led.statuses.items():
+                    if queries.status(project, name, doc) != status:
+                        problems.append(f"{name}: status of document {doc} lost")
+            if name.startswith("reviewer"):
+                gold = by_coder.get(GOLD, {})
+                lost = led.gold - set(gold)
+                if lost:
+                    problems.append(f"{name}: {len(lost)} accepted gold span(s) lost")
+        if live_links.get(HOT, {}) != {
+            k: v
+            for name, led in result.ledgers.items()
+            if name.startswith("hot")
+            for k, v in led.links.items()
+        }:
+            problems.append("hot: links differ from what the store confirmed")
+        # the rules themselves
+        cb = project.codebook
+        label_of = {a.id: a.label for a in live}
+        fillers = Counter((k.from_id, k.role) for k in links)
+        for (from_id, role), n in fillers.items():
+            mx = cb.role_max(label_of.get(from_id, ""), role)
+            if mx is not None and n > mx:
+                problems.append(f"annotation {from_id}: {n} {role} fillers (at most {mx})")
+        twice = Counter((k.from_id, k.role, k.to_id) for k in links)
+        problems += [f"link {key} made {n} times" for key, n in twice.items() if n > 1]
+        copies = s.exec(
+            select(AnnotationRow.source_uid, func.count())
+            .where(col(AnnotationRow.deleted_at).is_(None), AnnotationRow.source_uid != "")
+            .group_by(col(AnnotationRow.source_uid), col(AnnotationRow.document_id))
+        ).all()
+        problems += [f"{src} in gold {n} times" for src, n in copies if n > 1]
+    return problems
