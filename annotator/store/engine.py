@@ -66,6 +66,17 @@ def synchronous_mode() -> str:
     return raw.upper()
 
 
+def server_login(target: str) -> tuple[str, str]:
+    """The user name and host a database URL names ("" for either when it has none)."""
+    url = make_url(target)
+    return url.username or "", url.host or ""
+
+
+def with_password(target: str, password: str) -> str:
+    """The database URL ``target`` carrying ``password``."""
+    return make_url(target).set(password=password).render_as_string(hide_password=False)
+
+
 def project_url(project: str | Path) -> str:
     """Turn a PROJECT argument (path or URL) into an SQLAlchemy URL."""
     text = str(project)

@@ -38,9 +38,19 @@ class ConflictError(DatabaseError):
     writer did the same at the same time. An operation may name it (``operations.operation``)."""
 
 
+class NotAllowed(DatabaseError):
+    """The server refused the change for the connected login's role (a team project's grants
+    and row-level security, docs/team.md)."""
+
+
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE, row-level security included
+
+
 def translate(exc: SQLAlchemyError, message: str) -> DatabaseError:
     """The store's own error for a SQLAlchemy one, with ``message`` (one line, no SQL: the
     engine words it, ``annotator.store.engine.describe_database_error``)."""
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+        return NotAllowed("your role on this team project does not allow that change")
     kind = ConflictError if isinstance(exc, IntegrityError) else DatabaseError
     return kind(message)
 
@@ -48,6 +58,7 @@ def translate(exc: SQLAlchemyError, message: str) -> DatabaseError:
 __all__ = [
     "ConflictError",
     "DatabaseError",
+    "NotAllowed",
     "ProjectError",
     "ServiceError",
     "StaleError",

@@ -197,7 +197,10 @@ def create_annotation(
     source_uid: str = "",
     *,
     actor: str | None = None,
+    suggested: bool = False,
 ) -> Change:
+    """A new span. ``suggested``: the coder accepted a suggested span (other mentions of a
+    linked name); audited as ``accept_suggestion`` so agreement can leave such spans out."""
     return run_one(
         project,
         "create_annotation",
@@ -210,6 +213,7 @@ def create_annotation(
         note=note,
         source_uid=source_uid,
         actor=actor,
+        suggested=suggested,
     )
 
 
@@ -226,6 +230,7 @@ def _create_annotation(
     note: str = "",
     source_uid: str = "",
     actor: str | None = None,
+    suggested: bool = False,
 ) -> Change:
     check_layer(project, coder, actor)
     cb = project.codebook
@@ -253,9 +258,8 @@ def _create_annotation(
     s.flush()
     assert row.id is not None
     _open_for_edit(s, document_id, row.coder_id)
-    _audit_edit(
-        s, coder, actor, "create_annotation", document_id, "annotation", row.id, label=label
-    )
+    action = "accept_suggestion" if suggested else "create_annotation"
+    _audit_edit(s, coder, actor, action, document_id, "annotation", row.id, label=label)
     undo = step(
         "delete_annotation",
         coder=coder,

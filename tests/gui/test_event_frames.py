@@ -66,7 +66,7 @@ def test_role_maximum_is_refused_with_a_message(qtbot: QtBot, window: MainWindow
     assert "at most 1" in window.status.message.text()
     assert window.status.message.property("error") is True
     # nothing refused went on the undo stack
-    assert window.session.undo_group.undoText() == "Link actor1"
+    assert window.session.undo_group.undoText() == "link actor1"
 
 
 def test_wrong_target_label_is_refused(qtbot: QtBot, window: MainWindow) -> None:
