@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import window_support
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
-from window_support import OFFSCREEN_NOISE, click_cp, click_span, code, cp_point, open_seed, press
 
 from annotator.core.records import Link
 from annotator.gui.main_window import MainWindow
 from annotator.store import queries
 
-pytestmark = OFFSCREEN_NOISE
-project_path = window_support.project_path  # fixtures
-window = window_support.window
+from helpers.window import click_cp, click_span, code, cp_point, open_seed, press
+
 ANCHOR = "The most recent assistance"
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from annotator.store import queries, services
 from annotator.store.engine import Project
 from annotator.store.importer import import_paths
+
 from helpers.paths import SEED
 
 
@@ -35,6 +36,13 @@ def mark(
     return services.create_annotation(
         project, coder, doc_id, label, *span(project, doc_id, needle), attributes
     ).created_id
+
+
+def source(project: Project, ann_id: int) -> str:
+    """A span's provenance name as gold records it: ``coder:uid``."""
+    a = queries.annotation(project, ann_id)
+    assert a is not None
+    return f"{a.coder}:{a.uid}"
 
 
 @dataclass

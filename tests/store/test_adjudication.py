@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from helpers.coding import Work, code_two_coders, seed_document
 from sqlmodel import col, select
 
 from annotator.core.records import GOLD, Annotation
@@ -13,6 +12,8 @@ from annotator.store.engine import Project
 from annotator.store.services import ServiceError
 from annotator.store.tables import AuditEntry
 
+from helpers.coding import Work, code_two_coders, seed_document, source
+
 
 @pytest.fixture
 def work(project: Project) -> Work:
@@ -21,12 +22,6 @@ def work(project: Project) -> Work:
 
 def gold(project: Project, work: Work) -> list[Annotation]:
     return queries.annotations(project, work.doc, [GOLD])
-
-
-def source(project: Project, ann_id: int) -> str:
-    a = queries.annotation(project, ann_id)
-    assert a is not None
-    return f"{a.coder}:{a.uid}"
 
 
 def test_units_and_disagreements_of_the_document(project: Project, work: Work) -> None:

@@ -21,19 +21,8 @@ from annotator.store.importer import import_paths
 from annotator.store.setup import create_demo, create_project, seed_paths
 from annotator.store.tables import CodebookVersion
 
-from conftest import SEED
-
-
-def damage(path: Path, table: str = "document") -> None:
-    """Overwrite the start of ``table``'s root page with garbage, as a bad disk sector would."""
-    db = sqlite3.connect(path)
-    page_size = db.execute("PRAGMA page_size").fetchone()[0]
-    root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
-    db.execute("PRAGMA journal_mode = DELETE")  # everything in the main file, no -wal
-    db.close()
-    with path.open("r+b") as fh:
-        fh.seek((root - 1) * page_size)
-        fh.write(b"\xff" * 64)
+from helpers.paths import SEED
+from helpers.project_files import damage
 
 
 def snapshot(folder: Path) -> dict[str, str]:

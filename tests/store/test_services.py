@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from helpers.coding import mark, seed_document, span
 from sqlmodel import col, select
 
 from annotator.core.records import GOLD
@@ -11,6 +10,8 @@ from annotator.store import queries, services
 from annotator.store.engine import Project
 from annotator.store.services import ServiceError
 from annotator.store.tables import AuditEntry
+
+from helpers.coding import mark, seed_document, span
 
 
 @pytest.fixture

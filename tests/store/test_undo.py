@@ -7,7 +7,6 @@ refused (StaleError) and nothing is written, instead of being applied blindly.
 from __future__ import annotations
 
 import pytest
-from helpers.coding import code_two_coders, mark, seed_document
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -17,6 +16,8 @@ from annotator.store import operations, queries, services
 from annotator.store.engine import Project
 from annotator.store.errors import DatabaseError, ServiceError, StaleError, StoreError
 from annotator.store.tables import AuditEntry, CoderRow
+
+from helpers.coding import code_two_coders, mark, seed_document
 
 
 def live(project: Project, doc: int, coder: str = "alice") -> dict[int, tuple[str, int, int]]:
@@ -35,7 +36,6 @@ def test_create_undo_redo_take_the_same_path_and_keep_the_row(project: Project) 
     assert [a.id for a in redone.rows] == [ann]  # the same row (same id), not a copy
 
 
-@pytest.mark.postgres
 def test_an_undo_of_a_span_edited_elsewhere_is_refused(project: Project) -> None:
     doc = seed_document(project)
     change = services.create_annotation(project, "alice", doc, "ACTOR", 0, 6)
@@ -114,7 +114,6 @@ def test_a_link_undo_refused_when_the_link_went_elsewhere(project: Project) -> N
         operations.run(project, linked.undo)
 
 
-@pytest.mark.postgres
 def test_replacing_a_resolution_is_one_transaction(project: Project) -> None:
     """Accepting bob's version of a unit alice's version resolved: a failure in the accept
     leaves alice's copy in gold (the withdrawal is rolled back with it)."""
@@ -134,7 +133,6 @@ def test_replacing_a_resolution_is_one_transaction(project: Project) -> None:
     assert adj.WITHDRAW not in actions
 
 
-@pytest.mark.postgres
 def test_a_replacing_decision_is_undone_in_one_step(project: Project) -> None:
     work = code_two_coders(project)
     units = adj.load_review(project, work.doc).units
