@@ -19,6 +19,7 @@ from annotator.store.engine import (
 from annotator.store.importer import import_paths
 from annotator.store.queries import flagged_annotations
 from annotator.store.tables import CodebookVersion, ProjectSetting
+from annotator.store.team_roles import require_manager
 
 
 def repo_file(*parts: str) -> Path | None:
@@ -113,8 +114,6 @@ def _remove_sqlite(path: Path) -> None:
 def install_codebook(project: Project, codebook: Codebook) -> list[int]:
     """Make ``codebook`` the project's current one. Nothing is ever deleted: returns the ids of
     annotations whose label, attributes or values the new version no longer has (flagged)."""
-    from annotator.store.team import require_manager
-
     require_manager(project, "codebook update")
     source = codebook.to_yaml()
     try:

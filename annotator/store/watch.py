@@ -16,14 +16,16 @@ decisions); it does not matter if a change was its own.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from annotator.store.engine import Project
 from annotator.store.tables import CodebookVersion
+
+if TYPE_CHECKING:  # for annotations only: opening a project (engine) installs these triggers
+    from annotator.store.engine import Project
 
 CHANNEL = "annotator_changes"
 # Every table a window may show something of; ``ALL`` is the answer when we cannot tell which.
