@@ -220,6 +220,16 @@ class Project:
             raise translate(exc, describe_database_error(exc)) from exc
 
     @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A plain connection (server queries: roles, ``current_user``); a database failure
+        comes out as the store's ``DatabaseError``."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise translate(exc, writing=False) from exc
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error; a database
         failure comes out as the store's ``DatabaseError`` (see ``annotator.store.errors``)."""

@@ -219,7 +219,7 @@ def list_users(project: Project) -> list[TeamUser]:
     """Members of the project's groups (login roles), with their roles, by name."""
     prefix = prefix_of(project)
     groups = {group(prefix, role): role for role in ROLES}
-    with project.engine.connect() as conn:
+    with project.connect() as conn:
         rows = conn.execute(
             text(
                 "SELECT m.rolname, g.rolname FROM pg_auth_members a "

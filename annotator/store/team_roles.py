@@ -62,14 +62,14 @@ def prefix_of(project: Project) -> str:
 
 def login(project: Project) -> str:
     """Who is connected: ``current_user`` (the identity and layer name on a team project)."""
-    with project.engine.connect() as conn:
+    with project.connect() as conn:
         return str(conn.execute(text("SELECT current_user")).scalar_one())
 
 
 def my_roles(project: Project) -> tuple[str, ...]:
     """The team roles of the connected login (a superuser counts as manager)."""
     prefix = prefix_of(project)
-    with project.engine.connect() as conn:
+    with project.connect() as conn:
         superuser = conn.execute(
             text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
         ).scalar_one()

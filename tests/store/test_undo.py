@@ -157,3 +157,5 @@ def test_a_database_failure_is_the_stores_own_error_in_one_line(project: Project
         s.add(CoderRow(name="twin"))
         s.add(CoderRow(name="twin"))  # a unique constraint: IntegrityError at commit
     assert queries.coders(project) == []
+    with pytest.raises(DatabaseError), project.connect() as conn:  # server queries too
+        conn.execute(text("SELECT * FROM no_such_table"))
