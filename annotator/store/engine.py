@@ -26,7 +26,7 @@ from sqlmodel import Session, col, create_engine, select
 
 from annotator.core.codebook import Codebook, CodebookError, parse_codebook
 from annotator.store import migrations, project_file, tables
-from annotator.store.errors import ProjectError, translate
+from annotator.store.errors import ProjectError, StoreError, translate
 from annotator.store.tables import CodebookVersion, ProjectSetting
 
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
@@ -149,6 +149,8 @@ def database_problem(exc: BaseException) -> str | None:
 
 def describe_database_error(exc: BaseException) -> str:
     """One line for a failed action: what went wrong and that nothing was changed."""
+    if isinstance(exc, StoreError):  # translated by read/write already: worded
+        return str(exc)
     problem = database_problem(exc)
     if problem is None:
         return f"database error, nothing was changed: {_reason(exc)}"
@@ -227,7 +229,7 @@ class Project:
             with self.engine.connect() as conn:
                 yield conn
         except SQLAlchemyError as exc:
-            raise translate(exc, writing=False) from exc
+            raise translate(exc, describe_database_error(exc)) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
