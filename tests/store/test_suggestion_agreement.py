@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import SEED
 from sqlmodel import select
 
 from annotator.store import queries, services
@@ -10,6 +9,8 @@ from annotator.store.engine import Project
 from annotator.store.importer import import_paths
 from annotator.store.review import agreement_input, select_documents
 from annotator.store.tables import AuditEntry
+
+from helpers.paths import SEED
 
 
 def test_agreement_with_and_without_accepted_suggestions(project: Project) -> None:
