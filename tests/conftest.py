@@ -18,6 +18,7 @@ from annotator.store.setup import create_project
 
 from helpers.paths import DEFAULT_CODEBOOK
 from helpers.postgres import BACKENDS, PG_DATABASE, PG_SERVER_URL, PG_URL, reset_postgres
+from helpers.project_files import mount_point
 
 
 def _pg_admin(statement: str) -> None:
@@ -70,3 +71,6 @@ def sqlite_project(tmp_path: Path) -> Iterator[Project]:
     opened = create_project(tmp_path / "test.annot")
     yield opened
     opened.close()
+
+
+__all__ = ["mount_point"]  # a fixture every test may take: a small disk of our own
