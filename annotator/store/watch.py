@@ -174,7 +174,7 @@ def documents_fingerprint(project: Project, coder: str) -> tuple[Any, ...]:
     """What a coder's document list depends on, in a few index look-ups: the newest document,
     codebook version and assignment count, and the newest of the coder's statuses. Equal
     fingerprints: the list need not be read again (SQLite's watcher cannot say what changed)."""
-    with project.engine.connect() as conn:
+    with project.connect() as conn:
         row = conn.execute(
             text(
                 "SELECT (SELECT max(id) FROM document), (SELECT max(id) FROM codebook_version), "
