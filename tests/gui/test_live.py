@@ -50,7 +50,7 @@ def test_a_document_imported_elsewhere_appears_and_nothing_moves(
     open_seed(window)
     code(qtbot, window, "Syrian regime", "a")
     window.view.select_cp(10, 25)
-    stack = window.session.stack(window.session.document.id)  # type: ignore[union-attr]
+    stack = window.session.undo.stack(window.session.document.id)  # type: ignore[union-attr]
     undo_steps, open_doc = stack.count(), window.session.document.id  # type: ignore[union-attr]
     before = len(window.documents.model.ids)
 
@@ -112,7 +112,7 @@ def test_another_reviewers_decision_shows_in_gold(
     qtbot: QtBot, review: tuple[ReviewWindow, Work, Project]
 ) -> None:
     window, work, other = review
-    undo_steps = window.session.stack(work.doc).count()
+    undo_steps = window.session.undo.stack(work.doc).count()
     current = window.list.current_index()
     actor = work.ids[("alice", "actor")]
     change = adjudication.accept(other, "dave", [actor])
@@ -124,7 +124,7 @@ def test_another_reviewers_decision_shows_in_gold(
 
     qtbot.waitUntil(shown, timeout=WAIT_MS)
     assert window.gold.view.annotation(gold_id) is not None  # drawn in the gold column
-    assert window.session.stack(work.doc).count() == undo_steps
+    assert window.session.undo.stack(work.doc).count() == undo_steps
     assert window.list.current_index() == current
     assert [g.id for g in queries.annotations(other, work.doc, [GOLD])] == [gold_id]
 
