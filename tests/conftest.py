@@ -6,7 +6,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,17 +16,9 @@ from annotator.core.codebook import Codebook, load_codebook
 from annotator.store.engine import Project
 from annotator.store.setup import create_project
 
-REPO = Path(__file__).resolve().parents[1]
-SEED = REPO / "seeds" / "000_fb25855139c210c8.txt"
-DEFAULT_CODEBOOK = REPO / "schema" / "conflict-events.yaml"
-# ANNOTATOR_TEST_PG_URL names a server (and a database to connect to for maintenance). The
-# tests never write there: each test run creates a database of its own, named below, and drops
-# it at the end, so parallel runs and other users of the server are left alone.
-PG_SERVER_URL = os.environ.get("ANNOTATOR_TEST_PG_URL", "")
-PG_DATABASE = f"annotator_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-PG_URL = PG_SERVER_URL.rsplit("/", 1)[0] + "/" + PG_DATABASE if PG_SERVER_URL else ""
-
-BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+from helpers.paths import DEFAULT_CODEBOOK
+from helpers.postgres import BACKENDS, PG_DATABASE, PG_SERVER_URL, PG_URL, reset_postgres
+from helpers.project_files import mount_point
 
 
 def _pg_admin(statement: str) -> None:
@@ -48,14 +39,13 @@ def _own_postgres_database() -> Iterator[None]:
     _pg_admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
 
 
-def reset_postgres(url: str) -> None:
-    """Empty this run's own test database: a fresh public schema."""
-    assert url == PG_URL, "tests only reset the database they created"
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test run on the PostgreSQL backend carries the ``postgres`` marker (select or skip
+    those with ``-m``)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("project") == "postgres":
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(scope="session")
@@ -81,3 +71,6 @@ def sqlite_project(tmp_path: Path) -> Iterator[Project]:
     opened = create_project(tmp_path / "test.annot")
     yield opened
     opened.close()
+
+
+__all__ = ["mount_point"]  # a fixture every test may take: a small disk of our own

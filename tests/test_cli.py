@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from annotator.cli import main
 
-from conftest import DEFAULT_CODEBOOK, REPO, SEED
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "annotator.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env={**os.environ, **(env or {})},
-    )
+from helpers.cli import run
+from helpers.paths import DEFAULT_CODEBOOK, SEED
 
 
 def test_init_demo_import_info(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

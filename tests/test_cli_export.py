@@ -14,7 +14,7 @@ from annotator.store.engine import Project
 from annotator.store.importer import import_paths
 from annotator.store.setup import create_project
 
-from conftest import SEED
+from helpers.paths import SEED
 
 ARABIC = "قُتل 15 مدنياً في إدلب 😢 يوم الأحد، وقال المرصد إن e\u0301 7 أصيبوا."
 

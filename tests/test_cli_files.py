@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from store.test_project_files import damage
-from test_cli import run as run_process
 
 from annotator.cli import main
 from annotator.store.engine import Project
 from annotator.store.setup import create_demo, create_project
 
-from conftest import PG_URL, reset_postgres
+from helpers.cli import run as run_process
+from helpers.postgres import PG_URL, reset_postgres
+from helpers.project_files import damage
 
 
 @dataclass

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from team_support import needs_postgres, new_team
 
 from annotator.cli import main
 from annotator.store import queries, services, team
@@ -15,7 +14,8 @@ from annotator.store.engine import Project
 from annotator.store.setup import create_project
 from annotator.store.tables import DocumentRow
 
-from conftest import DEFAULT_CODEBOOK
+from helpers.paths import DEFAULT_CODEBOOK
+from helpers.team import needs_postgres, new_team
 
 
 def fails(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:

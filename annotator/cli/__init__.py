@@ -12,22 +12,20 @@ from pathlib import Path
 from typing import NoReturn
 
 import orjson
-from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.cli import agreement, backup, check, dataset, export, fieldwork
 from annotator.cli import team as team_cli
 from annotator.core.codebook import CodebookError, load_codebook
 from annotator.core.export import ExportError
 from annotator.core.text import TextError
-from annotator.store.engine import Project, ProjectError, describe_database_error, mask_password
+from annotator.store.engine import Project, mask_password
+from annotator.store.errors import StoreError
 from annotator.store.importer import FORMATS, ImportOptions, ImportRejected, import_paths
-from annotator.store.services import ServiceError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     CodebookError,
-    ProjectError,
+    StoreError,  # refusals, project problems and database failures, each one line
     ImportRejected,
-    ServiceError,
     TextError,
     ExportError,
     *dataset.USER_ERRORS,
@@ -391,10 +389,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         fail(str(exc))
     except UsageError as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
-        # The database refused (disk full, a lock held past the busy timeout, a dropped
-        # server): the transaction was rolled back, so say so in one line.
-        fail(describe_database_error(exc))
     except KeyboardInterrupt:
         fail("interrupted; nothing half-written was kept")
     except BrokenPipeError:

@@ -15,16 +15,8 @@ from annotator.core.spans import snap_to_words, trim
 from annotator.core.suggestions import Suggestion
 from annotator.store import queries
 
-from .commands import (
-    MERGE_BOUNDARY,
-    MERGE_TEXT,
-    CreateLink,
-    CreateSpan,
-    DeleteLink,
-    DeleteSpan,
-    EditSpan,
-    SetStatus,
-)
+from . import commands as cmd
+from .commands import MERGE_BOUNDARY, MERGE_TEXT, Who
 from .session import Session
 
 
@@ -75,6 +67,11 @@ class Coding:
         self.session = session
         self.snap = snap
 
+    @property
+    def who(self) -> Who:
+        """The coder writes their own layer."""
+        return Who(self.session.coder)
+
     # --------------------------------------------------------------------------------- spans
 
     def span_bounds(self, start: int, end: int) -> tuple[int, int] | None:
@@ -103,31 +100,20 @@ class Coding:
             hint = scope_hint(doc.text, start, end)  # "since April": a running total
             if hint is not None:
                 attrs["count_scope"] = hint
-        command = CreateSpan(s, doc.id, label, start, end, attrs)
+        command = cmd.add_span(s, self.who, doc.id, label, start, end, attrs)
         if not s.push(command):
             return None
-        s.select(command.annotation_id)
-        return command.annotation_id
+        s.select(command.created_id)
+        return command.created_id
 
     def accept_suggestions(self, items: list[Suggestion]) -> bool:
-        """Suggested spans into the coder's layer: one undo step however many."""
+        """Suggested spans into the coder's layer: one transaction, one undo step."""
         s = self.session
         doc = s.document
         if doc is None or not items:
             return False
-        stack = s.stack(doc.id)
-        if len(items) > 1:
-            stack.beginMacro(f"Accept {len(items)} suggestions")
-        try:
-            for item in items:
-                command = CreateSpan(
-                    s, doc.id, item.label, item.start, item.end, item.attributes, suggested=True
-                )
-                if not s.push(command):
-                    return False
-        finally:
-            if len(items) > 1:
-                stack.endMacro()
+        if not s.push(cmd.accept_suggestions(s, self.who, doc.id, items)):
+            return False
         n = len(items)
         s.notice.emit(f"Accepted {n} suggested span{'s' if n != 1 else ''}.", False)
         return True
@@ -138,17 +124,15 @@ class Coding:
         if ann is None:
             s.fail("Nothing selected to delete.")
             return
-        s.push(DeleteSpan(s, ann.id, ann.label))
+        s.push(cmd.delete_span(s, self.who, ann.id, ann.label))
 
     def relabel(self, annotation_id: int, label: str) -> None:
         s = self.session
         ann = s.annotations.get(annotation_id)
         if ann is None or ann.label == label:
             return
-        title = f"Relabel {label}"
-        # the store drops attributes the new label lacks: undo must give them back
-        old = {"label": ann.label, **{f"attr.{k}": v for k, v in ann.attributes.items()}}
-        if s.push(EditSpan(s, ann.id, old, {"label": label}, title)):
+        # the store drops attributes the new label lacks; its undo gives them back
+        if s.push(cmd.edit_span(s, self.who, ann.id, f"relabel {label}", label=label)):
             s.notice.emit(f"“{s.text_of(ann)}” is now {label} (Ctrl+Z undoes).", False)
 
     def move_boundary(self, which: str, direction: int, by_word: bool) -> None:
@@ -165,8 +149,8 @@ class Coding:
         start, end = (new, ann.end) if which == "start" else (ann.start, new)
         if not (0 <= start < end <= len(text)):
             return
-        title = f"Move {which} of {ann.label}"
-        s.push(EditSpan(s, ann.id, {which: old}, {which: new}, title, MERGE_BOUNDARY))
+        title = f"move {which} of {ann.label}"
+        s.push(cmd.edit_span(s, self.who, ann.id, title, MERGE_BOUNDARY, start=start, end=end))
 
     # ------------------------------------------------------------------------------ choosing
 
@@ -208,14 +192,12 @@ class Coding:
         changed = {k: v for k, v in values.items() if ann.attributes.get(k) != v}
         if not changed:
             return
-        old = {f"attr.{k}": ann.attributes.get(k) for k in changed}
-        new = {f"attr.{k}": v for k, v in changed.items()}
         merge = MERGE_TEXT if self._is_text_edit(ann.label, changed) else -1
-        title = f"Edit {', '.join(changed)}"
+        title = f"edit {', '.join(changed)}"
         for name in changed:  # before the form redraws from the change
             if changed[name] not in (None, "", []):
                 self._clear_missing(ann.id, name)
-        s.push(EditSpan(s, ann.id, old, new, title, merge))
+        s.push(cmd.edit_span(s, self.who, ann.id, title, merge, attributes=changed))
 
     def _is_text_edit(self, label: str, changed: dict[str, Any]) -> bool:
         lab = self.session.codebook.label(label)
@@ -238,7 +220,7 @@ class Coding:
         ann = s.annotations.get(annotation_id)
         if ann is None or ann.note == note:
             return
-        s.push(EditSpan(s, ann.id, {"note": ann.note}, {"note": note}, "Edit note", MERGE_TEXT))
+        s.push(cmd.edit_span(s, self.who, ann.id, "edit note", MERGE_TEXT, note=note))
 
     # --------------------------------------------------------------------------------- links
 
@@ -260,7 +242,7 @@ class Coding:
 
     def link(self, from_id: int, role: str, to_id: int) -> bool:
         s = self.session
-        if not s.push(CreateLink(s, from_id, role, to_id)):
+        if not s.push(cmd.add_link(s, self.who, from_id, role, to_id)):
             return False
         target = s.annotations.get(to_id)
         if (
@@ -280,7 +262,7 @@ class Coding:
         s = self.session
         link = s.links.get(link_id)
         if link is not None:
-            s.push(DeleteLink(s, link_id, link.role))
+            s.push(cmd.remove_link(s, self.who, link_id, link.role))
 
     def complete_link_mode(self, target_id: int) -> None:
         s = self.session
@@ -308,7 +290,7 @@ class Coding:
             )
             return False
         s.missing.clear()
-        if s.push(SetStatus(s, doc.id, s.status, "done")):
+        if s.push(cmd.set_status(s, self.who, doc.id, "done")):
             s.notice.emit("Marked done.", False)
             return True
         return False
@@ -330,4 +312,4 @@ class Coding:
     def reopen(self) -> None:
         s = self.session
         if s.document is not None and s.status == "done":
-            s.push(SetStatus(s, s.document.id, "done", "in_progress"))
+            s.push(cmd.set_status(s, self.who, s.document.id, "in_progress"))

@@ -1,215 +1,211 @@
-"""Undo commands: they hold ids and values, never ORM objects, and call store services.
+"""The user actions both windows put on their undo stacks, parameterised by layer and actor.
 
-``Session.push`` runs ``first_run`` (the real action) before the command goes on the stack,
-so a refused action (ServiceError) never becomes an undo step. Deletes are soft: undoing a
-create deletes the row, redoing it restores the *same* row (same id, same uid).
+The coding window writes the coder's own layer (``Who(coder)``); the review window edits gold
+by hand as the reviewer (``Who(GOLD, reviewer)``) and adjudicates. Each function returns a
+``StoreCommand`` (``annotator.gui.undo``): the store action to run once, named for the Edit
+menu; its undo and redo are the store's own inverses, so there is no per-action undo code here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
-from PySide6.QtGui import QUndoCommand
+from annotator.core.records import GOLD
+from annotator.core.suggestions import Suggestion
+from annotator.store import adjudication, operations, services
+from annotator.store.review_state import Resolution, UnitKey
 
-from annotator.core.change import Change
-from annotator.store import services
-
-from .session import Session
-from .undo import ServiceCommandBase
+from .undo import Runs, StoreCommand
 
 MERGE_TEXT = 1
 MERGE_BOUNDARY = 2
 
 
-class ServiceCommand(ServiceCommandBase):
-    """A coding-window command; see :mod:`.undo` for the run-once-then-undo protocol."""
+class Who(NamedTuple):
+    """Whose layer an action writes, and who does it when that is someone else (the reviewer
+    editing gold: the audit trail names the reviewer)."""
 
-    def __init__(self, session: Session, text: str) -> None:
-        super().__init__(session, text)
-        self.session = session
+    layer: str
+    actor: str | None = None
 
-    @property
-    def project(self) -> Any:
-        return self.session.project
-
-    @property
-    def coder(self) -> str:
-        return self.session.coder
+    def name(self, label: str) -> str:
+        return f"gold {label}" if self.layer == GOLD else label
 
 
-class CreateSpan(ServiceCommand):
-    def __init__(
-        self,
-        session: Session,
-        document_id: int,
-        label: str,
-        start: int,
-        end: int,
-        attributes: dict[str, Any] | None = None,
-        suggested: bool = False,
-    ) -> None:
-        super().__init__(session, f"Add {label}")
-        self.document_id = document_id
-        self.label, self.start, self.end = label, start, end
-        self.attributes = dict(attributes or {})
-        self.suggested = suggested
-        self.annotation_id: int | None = None
-        self.link_ids: tuple[int, ...] = ()
+# ---------------------------------------------------------------------------------- spans
 
-    def do(self) -> None:
-        if self.annotation_id is None:
-            change = self.session.run(
-                lambda: services.create_annotation(
-                    self.project,
-                    self.coder,
-                    self.document_id,
-                    self.label,
-                    self.start,
-                    self.end,
-                    self.attributes,
-                    suggested=self.suggested,
-                )
-            )
-            self.annotation_id = change.created_id
-        else:
-            ann_id, links = self.annotation_id, self.link_ids
-            self.session.run(
-                lambda: services.restore_annotation(self.project, self.coder, ann_id, links)
-            )
 
-    def undo_it(self) -> None:
-        assert self.annotation_id is not None
-        ann_id = self.annotation_id
-        change = self.session.run(
-            lambda: services.delete_annotation(self.project, self.coder, ann_id)
+def add_span(
+    session: Runs,
+    who: Who,
+    document_id: int,
+    label: str,
+    start: int,
+    end: int,
+    attributes: dict[str, Any] | None = None,
+) -> StoreCommand:
+    project, attrs = session.project, dict(attributes or {})
+    return StoreCommand(
+        session,
+        f"add {who.name(label)}",
+        lambda: services.create_annotation(
+            project, who.layer, document_id, label, start, end, attrs, actor=who.actor
+        ),
+    )
+
+
+def accept_suggestions(
+    session: Runs, who: Who, document_id: int, items: Sequence[Suggestion]
+) -> StoreCommand:
+    """Suggested spans (other mentions of a linked name) into the layer: all of them in one
+    transaction, one undo step."""
+    project = session.project
+    steps = [
+        operations.step(
+            "create_annotation",
+            coder=who.layer,
+            document_id=document_id,
+            label=item.label,
+            start=item.start,
+            end=item.end,
+            attributes=dict(item.attributes),
+            actor=who.actor,
+            suggested=True,
         )
-        self.link_ids = change.links
+        for item in items
+    ]
+    n = len(steps)
+    return StoreCommand(
+        session,
+        f"accept {n} suggestion{'s' if n != 1 else ''}",
+        lambda: operations.run(project, steps),
+    )
 
 
-class DeleteSpan(ServiceCommand):
-    def __init__(self, session: Session, annotation_id: int, label: str) -> None:
-        super().__init__(session, f"Delete {label}")
-        self.annotation_id = annotation_id
-        self.link_ids: tuple[int, ...] = ()
-
-    def do(self) -> None:
-        ann_id = self.annotation_id
-        change = self.session.run(
-            lambda: services.delete_annotation(self.project, self.coder, ann_id)
-        )
-        self.link_ids = change.links
-
-    def undo_it(self) -> None:
-        ann_id, links = self.annotation_id, self.link_ids
-        self.session.run(
-            lambda: services.restore_annotation(self.project, self.coder, ann_id, links)
-        )
+def delete_span(session: Runs, who: Who, annotation_id: int, label: str) -> StoreCommand:
+    project = session.project
+    return StoreCommand(
+        session,
+        f"delete {who.name(label)}",
+        lambda: services.delete_annotation(project, who.layer, annotation_id, actor=who.actor),
+    )
 
 
-class EditSpan(ServiceCommand):
-    """Attribute values, the note, the label or a boundary of one span: old and new kept.
-
-    Typing in one text field, or moving one boundary key press after key press, merges into
-    a single undo step.
-    """
-
-    def __init__(
-        self,
-        session: Session,
-        annotation_id: int,
-        old: dict[str, Any],
-        new: dict[str, Any],
-        text: str,
-        merge: int = -1,
-    ) -> None:
-        super().__init__(session, text)
-        self.annotation_id = annotation_id
-        self.old, self.new = dict(old), dict(new)
-        self._merge = merge
-
-    def id(self) -> int:
-        return self._merge
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, EditSpan) or other.annotation_id != self.annotation_id:
-            return False
-        if set(other.new) != set(self.new):
-            return False
-        self.new = dict(other.new)
-        return True
-
-    def _apply(self, values: dict[str, Any]) -> Change:
-        fields: dict[str, Any] = {}
-        attrs = {k[5:]: v for k, v in values.items() if k.startswith("attr.")}
-        if attrs:
-            fields["attributes"] = attrs
-        for key in ("label", "start", "end", "note"):
-            if key in values:
-                fields[key] = values[key]
-        ann_id = self.annotation_id
-        return self.session.run(
-            lambda: services.update_annotation(self.project, self.coder, ann_id, **fields)
-        )
-
-    def do(self) -> None:
-        self._apply(self.new)
-
-    def undo_it(self) -> None:
-        self._apply(self.old)
+def edit_span(
+    session: Runs,
+    who: Who,
+    annotation_id: int,
+    text: str,
+    merge: int = -1,
+    *,
+    label: str | None = None,
+    start: int | None = None,
+    end: int | None = None,
+    attributes: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> StoreCommand:
+    """Label, boundaries, attribute values (merged: None clears one) or the note of a span."""
+    project = session.project
+    values = dict(attributes) if attributes is not None else None
+    return StoreCommand(
+        session,
+        text,
+        lambda: services.update_annotation(
+            project,
+            who.layer,
+            annotation_id,
+            label=label,
+            start=start,
+            end=end,
+            attributes=values,
+            note=note,
+            actor=who.actor,
+        ),
+        merge,
+    )
 
 
-class CreateLink(ServiceCommand):
-    def __init__(self, session: Session, from_id: int, role: str, to_id: int) -> None:
-        super().__init__(session, f"Link {role}")
-        self.from_id, self.role, self.to_id = from_id, role, to_id
-        self.link_id: int | None = None
-
-    def do(self) -> None:
-        if self.link_id is None:
-            change = self.session.run(
-                lambda: services.create_link(
-                    self.project, self.coder, self.from_id, self.role, self.to_id
-                )
-            )
-            self.link_id = change.created_id
-        else:
-            link_id = self.link_id
-            self.session.run(lambda: services.restore_link(self.project, self.coder, link_id))
-
-    def undo_it(self) -> None:
-        assert self.link_id is not None
-        link_id = self.link_id
-        self.session.run(lambda: services.delete_link(self.project, self.coder, link_id))
+# ---------------------------------------------------------------------------------- links
 
 
-class DeleteLink(ServiceCommand):
-    def __init__(self, session: Session, link_id: int, role: str) -> None:
-        super().__init__(session, f"Unlink {role}")
-        self.link_id = link_id
-
-    def do(self) -> None:
-        link_id = self.link_id
-        self.session.run(lambda: services.delete_link(self.project, self.coder, link_id))
-
-    def undo_it(self) -> None:
-        link_id = self.link_id
-        self.session.run(lambda: services.restore_link(self.project, self.coder, link_id))
+def add_link(session: Runs, who: Who, from_id: int, role: str, to_id: int) -> StoreCommand:
+    project = session.project
+    return StoreCommand(
+        session,
+        f"link {who.name(role)}",
+        lambda: services.create_link(project, who.layer, from_id, role, to_id, actor=who.actor),
+    )
 
 
-class SetStatus(ServiceCommand):
-    def __init__(self, session: Session, document_id: int, old: str, new: str) -> None:
-        super().__init__(session, "Mark done" if new == "done" else "Reopen")
-        self.document_id = document_id
-        # a document never touched has no status row; reopening means in_progress
-        self.old = old if old in services.STATUSES else "in_progress"
-        self.new = new
+def remove_link(session: Runs, who: Who, link_id: int, role: str) -> StoreCommand:
+    project = session.project
+    return StoreCommand(
+        session,
+        f"unlink {who.name(role)}",
+        lambda: services.delete_link(project, who.layer, link_id, actor=who.actor),
+    )
 
-    def _set(self, status: str) -> None:
-        doc = self.document_id
-        self.session.run(lambda: services.set_status(self.project, self.coder, doc, status))
 
-    def do(self) -> None:
-        self._set(self.new)
+# ------------------------------------------------------------------------------- document
 
-    def undo_it(self) -> None:
-        self._set(self.old)
+
+def set_status(session: Runs, who: Who, document_id: int, status: str) -> StoreCommand:
+    project = session.project
+    done = status == "done"
+    return StoreCommand(
+        session,
+        ("mark gold done" if done else "reopen gold")
+        if who.layer == GOLD
+        else ("mark done" if done else "reopen"),
+        lambda: services.set_status(project, who.layer, document_id, status, actor=who.actor),
+    )
+
+
+def finish_gold(
+    session: Runs, reviewer: str, document_id: int, coders: Sequence[str]
+) -> StoreCommand:
+    """Gold done for the document, refused while a unit is open; undo reopens gold."""
+    project, names = session.project, tuple(coders)
+    return StoreCommand(
+        session,
+        "mark gold done",
+        lambda: adjudication.finish(project, reviewer, document_id, names),
+    )
+
+
+# --------------------------------------------------------------------------- adjudication
+
+
+def decide(
+    session: Runs,
+    reviewer: str,
+    document_id: int,
+    key: UnitKey,
+    accept_id: int | None,
+    text: str,
+    note: str,
+    previous: Resolution | None,
+) -> StoreCommand:
+    """Accept one coder's span of a unit into gold (``accept_id``) or reject the unit (None),
+    taking back how it was resolved before in the same transaction. A unit a gold span was
+    drawn over by hand keeps that span."""
+    project = session.project
+    earlier = previous if previous is not None and previous.how != "edited" else None
+    return StoreCommand(
+        session,
+        text,
+        lambda: adjudication.decide(project, reviewer, document_id, key, accept_id, note, earlier),
+    )
+
+
+def accept_agreed(
+    session: Runs, reviewer: str, document_id: int, coders: Sequence[str], note: str
+) -> StoreCommand:
+    project, names = session.project, tuple(coders)
+    return StoreCommand(
+        session,
+        "accept agreed units",
+        lambda: adjudication.accept_agreed(project, reviewer, document_id, names, note),
+        describe=lambda change: f"accept {len(change.annotations)} agreed units",
+    )

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.core.codebook import Codebook
 from annotator.core.export import (
@@ -47,6 +46,7 @@ from annotator.core.export import (
 from annotator.core.records import GOLD, Document
 from annotator.store import queries
 from annotator.store.engine import Project
+from annotator.store.errors import DatabaseError
 from annotator.store.exporting import ExportFilter, bundles, selected_documents
 from annotator.store.services import ServiceError
 
@@ -163,8 +163,8 @@ class ExportRun(QThread):
         except OSError as exc:
             # The path the coder chose, not the temporary file the writer was staging.
             self.failed.emit(f"{self.output}: cannot write ({exc.strerror or exc})")
-        except SQLAlchemyError as exc:
-            self.failed.emit(f"The project could not be read ({exc.__class__.__name__}).")
+        except DatabaseError as exc:
+            self.failed.emit(f"The project could not be read: {exc}")
         except Exception as exc:  # see above: one line, never a traceback
             self.failed.emit(f"Export failed: {exc.__class__.__name__}: {exc}")
         else:

@@ -15,10 +15,10 @@ import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
-from sqlalchemy.exc import SQLAlchemyError
 
 from annotator.store import queries
 from annotator.store.engine import Project
+from annotator.store.errors import StoreError
 from annotator.store.watch import ALL, Watcher, documents_fingerprint
 
 if TYPE_CHECKING:
@@ -73,10 +73,10 @@ class Live(QObject):
         self._shown = True
         try:
             self.check()
-        except (SQLAlchemyError, sqlite3.Error) as exc:
+        except (StoreError, sqlite3.Error) as exc:  # the store words its own failures
             if not self._paused:
                 self._paused = True
-                reason = getattr(exc, "orig", None) or exc
+                reason = exc
                 self.say(f"Live updates paused: cannot read the project ({reason}).", True)
             return
         if self._paused:

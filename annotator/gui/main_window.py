@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         s.undo_group.indexChanged.connect(lambda _i: self.actions_.refresh())
         self.suggestions.changed.connect(self.actions_.refresh)
         s.undo_group.activeStackChanged.connect(lambda _s: self.actions_.refresh())
+        s.undo.name_actions(self.actions_.qaction("edit.undo"), self.actions_.qaction("edit.redo"))
         v.spanClicked.connect(self._span_clicked)
         v.contextMenuForSpans.connect(self._context_menu)
         v.zoomChanged.connect(self._zoomed)  # Ctrl+wheel in the article

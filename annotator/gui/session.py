@@ -1,7 +1,7 @@
 """What one coding window is working on: project, coder, document, its spans and links.
 
 No widgets here. The session runs store services, applies each returned ``Change`` to its
-caches by fetching only the rows it names (never reloading the document), and tells the views
+caches from the rows it carries (never reloading the document), and tells the views
 through signals what to redraw. Blind coding: it only ever asks the store for the current
 coder's annotations and links.
 """
@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.core.change import Change
 from annotator.core.codebook import Codebook, Label
@@ -21,7 +20,7 @@ from annotator.store import queries, services
 from annotator.store.engine import Project, ProjectError
 from annotator.store.queries import DocumentSummary
 
-from .undo import UndoStacks
+from .undo import StoreCommand, UndoStacks
 
 
 class Session(QObject):
@@ -147,11 +146,11 @@ class Session(QObject):
     def open_document(self, document_id: int) -> None:
         self.aboutToLeave.emit()
         self.cancel_link_mode()
-        self.document = queries.document(self.project, document_id)
-        self.status = queries.status(self.project, self.coder, document_id)
-        anns = queries.annotations(self.project, document_id, [self.coder])
-        self.annotations = {a.id: a for a in anns}
-        self.links = {k.id: k for k in queries.links(self.project, document_id, [self.coder])}
+        view = queries.coder_view(self.project, document_id, self.coder)  # one snapshot
+        self.document = view.document
+        self.status = view.status
+        self.annotations = {a.id: a for a in view.annotations}
+        self.links = {k.id: k for k in view.links}
         self.current_id = None
         self.active_event_id = None
         self.missing.clear()
@@ -159,9 +158,6 @@ class Session(QObject):
         self.documentOpened.emit(document_id)
         self.currentChanged.emit(-1)
         self.activeEventChanged.emit(-1)
-
-    def stack(self, document_id: int) -> QUndoStack:
-        return self.undo.stack(document_id)
 
     def neighbour(self, step: int) -> int | None:
         """The document ``step`` places after (or before) the open one, in list order."""
@@ -189,7 +185,7 @@ class Session(QObject):
 
     # --------------------------------------------------------------------------- running work
 
-    def push(self, command: QUndoCommand) -> bool:
+    def push(self, command: StoreCommand) -> bool:
         """Run a command's first service call; only if it worked, put it on the undo stack."""
         return self.undo.push(command, self.document.id if self.document is not None else None)
 
@@ -203,10 +199,12 @@ class Session(QObject):
         self.notice.emit(message, True)
 
     def apply(self, change: Change) -> None:
-        """Fetch only the rows the change names and tell the views."""
+        """Take the rows the change carries (read in its own transaction) and tell the views."""
         doc = self.document
+        rows = {a.id: a for a in change.rows}
+        link_rows = {k.id: k for k in change.link_rows}
         for ann_id in change.annotations:
-            fresh = queries.annotation(self.project, ann_id)
+            fresh = rows.get(ann_id)
             visible = (
                 fresh is not None
                 and doc is not None
@@ -225,8 +223,9 @@ class Session(QObject):
                 self.annotationRemoved.emit(ann_id)
         if change.links:
             for link_id in change.links:
-                link = queries.link(self.project, link_id, self.coder)
-                if link is not None and doc is not None and link.document_id == doc.id:
+                link = link_rows.get(link_id)
+                mine = link is not None and link.coder == self.coder
+                if mine and link is not None and doc is not None and link.document_id == doc.id:
                     self.links[link_id] = link
                 else:
                     self.links.pop(link_id, None)

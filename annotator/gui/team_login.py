@@ -11,10 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
-from sqlalchemy.engine import make_url
 
 from annotator.store import team
-from annotator.store.engine import Project, ProjectError
+from annotator.store.engine import Project, ProjectError, server_login, with_password
 
 PASSWORD_WORDS = ("no password supplied", "password authentication failed")
 
@@ -34,21 +33,13 @@ def team_review(project: Project) -> tuple[bool, str | None]:
     return True, f"Review mode is for reviewers; {team.login(project)} is a {', '.join(roles)}."
 
 
-def refusal(exc: Exception) -> str | None:
-    """The server's "not allowed" (a team project's role), said plainly; None for other errors."""
-    orig = getattr(exc, "orig", None)
-    if getattr(orig, "sqlstate", None) != "42501":  # insufficient_privilege, RLS included
-        return None
-    return "Not saved: your role on this team project does not allow that change."
-
-
 def wants_password(error: ProjectError) -> bool:
     return any(words in str(error) for words in PASSWORD_WORDS)
 
 
 def ask_password(target: str, parent: QWidget | None, again: bool) -> str | None:
-    url = make_url(target)
-    prompt = f"Password for {url.username or 'you'} on {url.host or 'the server'}:"
+    user, host = server_login(target)
+    prompt = f"Password for {user or 'you'} on {host or 'the server'}:"
     text, ok = QInputDialog.getText(
         parent,
         "Team project",
@@ -78,7 +69,7 @@ def open_project(
         if password is None:
             return None
         try:
-            return opener(make_url(target).set(password=password).render_as_string(False))
+            return opener(with_password(target, password))
         except ProjectError as exc:
             if not wants_password(exc):
                 raise

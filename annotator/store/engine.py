@@ -15,27 +15,23 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlmodel import Session, SQLModel, col, create_engine, select
+from sqlmodel import Session, col, create_engine, select
 
 from annotator.core.codebook import Codebook, CodebookError, parse_codebook
 from annotator.store import migrations, project_file, tables
+from annotator.store.errors import ProjectError, StoreError, translate
 from annotator.store.tables import CodebookVersion, ProjectSetting
 
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
 SYNCHRONOUS = ("normal", "full")
 _PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)[^@\s]+@", re.IGNORECASE)
-
-
-class ProjectError(Exception):
-    """A user-facing problem with a project (missing, unreadable, not a project)."""
 
 
 def mask_password(text: str) -> str:
@@ -68,6 +64,17 @@ def synchronous_mode() -> str:
     if raw not in SYNCHRONOUS:
         raise ProjectError(f"ANNOTATOR_SYNCHRONOUS={raw!r}: expected normal or full")
     return raw.upper()
+
+
+def server_login(target: str) -> tuple[str, str]:
+    """The user name and host a database URL names ("" for either when it has none)."""
+    url = make_url(target)
+    return url.username or "", url.host or ""
+
+
+def with_password(target: str, password: str) -> str:
+    """The database URL ``target`` carrying ``password``."""
+    return make_url(target).set(password=password).render_as_string(hide_password=False)
 
 
 def project_url(project: str | Path) -> str:
@@ -142,6 +149,8 @@ def database_problem(exc: BaseException) -> str | None:
 
 def describe_database_error(exc: BaseException) -> str:
     """One line for a failed action: what went wrong and that nothing was changed."""
+    if isinstance(exc, StoreError):  # translated by read/write already: worded
+        return str(exc)
     problem = database_problem(exc)
     if problem is None:
         return f"database error, nothing was changed: {_reason(exc)}"
@@ -205,18 +214,36 @@ class Project:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine) as session:
-            yield session
+        """A read session; a database failure comes out as the store's ``DatabaseError``."""
+        try:
+            with Session(self.engine) as session:
+                yield session
+        except SQLAlchemyError as exc:
+            raise translate(exc, describe_database_error(exc)) from exc
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        """A plain connection (server queries: roles, ``current_user``); a database failure
+        comes out as the store's ``DatabaseError``."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise translate(exc, describe_database_error(exc)) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+        """One transaction: committed when the block ends, rolled back on any error; a database
+        failure comes out as the store's ``DatabaseError`` (see ``annotator.store.errors``)."""
         if self.read_only:
             raise ProjectError(
                 f"{self.display_name}: opened read-only ({self.read_only}); nothing was changed"
             )
-        with Session(self._write_engine) as session, session.begin():
-            yield session
+        try:
+            with Session(self._write_engine) as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise translate(exc, describe_database_error(exc)) from exc
 
     # ------------------------------------------------------------------ codebook
 
@@ -245,10 +272,6 @@ class Project:
         with self.read() as s:
             row = s.get(ProjectSetting, key)
             return row.value if row is not None else default
-
-    @cached_property
-    def metadata(self) -> Any:
-        return SQLModel.metadata
 
 
 def _connect(url: str, label: str, *, create: bool, read_only: bool) -> Engine:

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation, Document, Link
 from annotator.store.engine import Project
 from annotator.store.tables import (
@@ -228,6 +229,55 @@ def _links(
     return out
 
 
+def live_annotations(s: Session, annotation_ids: Sequence[int]) -> list[Annotation]:
+    """The live ones among these annotations, inside an open session."""
+    if not annotation_ids:
+        return []
+    names = coder_ids(s, None)
+    rows = s.exec(
+        select(AnnotationRow).where(
+            col(AnnotationRow.id).in_(list(annotation_ids)), col(AnnotationRow.deleted_at).is_(None)
+        )
+    ).all()
+    return [to_annotation(r, names.get(r.coder_id, "")) for r in rows]
+
+
+def live_links(s: Session, link_ids: Sequence[int]) -> list[Link]:
+    """The live ones among these links, inside an open session."""
+    if not link_ids:
+        return []
+    names = coder_ids(s, None)
+    rows = s.exec(
+        select(LinkRow).where(
+            col(LinkRow.id).in_(list(link_ids)), col(LinkRow.deleted_at).is_(None)
+        )
+    ).all()
+    return [to_link(r, names.get(r.coder_id, "")) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class CoderView:
+    """One coder's view of a document, read in one snapshot (one session)."""
+
+    document: Document
+    status: str
+    annotations: list[Annotation]
+    links: list[Link]
+
+
+def coder_view(project: Project, document_id: int, coder: str) -> CoderView:
+    with project.read() as s:
+        row = s.get(DocumentRow, document_id)
+        if row is None:
+            raise KeyError(document_id)
+        return CoderView(
+            to_document(row),
+            _status(s, coder, document_id),
+            _annotations(s, [document_id], [coder]).get(document_id, []),
+            _links(s, [document_id], [coder]).get(document_id, []),
+        )
+
+
 def annotation(project: Project, annotation_id: int) -> Annotation | None:
     with project.read() as s:
         row = s.get(AnnotationRow, annotation_id)
@@ -252,25 +302,49 @@ def link(project: Project, link_id: int, coder: str) -> Link | None:
 
 def status(project: Project, coder: str, document_id: int) -> str:
     with project.read() as s:
-        cid = s.exec(select(CoderRow.id).where(CoderRow.name == coder)).first()
-        if cid is None:
-            return "not_started"
-        row = s.get(DocumentStatus, (document_id, cid))
-        return row.status if row is not None else "not_started"
+        return _status(s, coder, document_id)
+
+
+def _status(s: Session, coder: str, document_id: int) -> str:
+    cid = s.exec(select(CoderRow.id).where(CoderRow.name == coder)).first()
+    if cid is None:
+        return "not_started"
+    row = s.get(DocumentStatus, (document_id, cid))
+    return row.status if row is not None else "not_started"
 
 
 def missing_required(project: Project, coder: str, document_id: int) -> list[MissingField]:
     """The coder's spans in this document whose required fields are empty."""
-    cb = project.codebook
-    doc = document(project, document_id)
+    with project.read() as s:
+        return missing_required_in(s, project.codebook, coder, document_id)
+
+
+def missing_required_in(
+    s: Session, cb: Codebook, coder: str, document_id: int
+) -> list[MissingField]:
+    """``missing_required`` inside an open session (a write checks it in its own transaction)."""
+    text = s.exec(select(DocumentRow.text).where(DocumentRow.id == document_id)).first() or ""
     out = []
-    for a in annotations(project, document_id, [coder]):
+    for a in _annotations(s, [document_id], [coder]).get(document_id, []):
         fields = cb.missing_required(a.label, a.attributes)
         if fields:
-            out.append(
-                MissingField(a.id, a.label, doc.text[a.start : a.end], a.start, tuple(fields))
-            )
+            out.append(MissingField(a.id, a.label, text[a.start : a.end], a.start, tuple(fields)))
     return out
+
+
+def flagged_annotations(project: Project, codebook: Codebook) -> list[int]:
+    """Live annotations that the codebook no longer describes (label, attribute or value gone)."""
+    flagged = []
+    with project.read() as s:
+        rows = s.exec(
+            select(AnnotationRow.id, AnnotationRow.label, AnnotationRow.attributes).where(
+                col(AnnotationRow.deleted_at).is_(None)
+            )
+        ).all()
+    for ann_id, label, attrs in rows:
+        if ann_id is not None and codebook.attribute_errors(label, attrs or {}):
+            flagged.append(ann_id)
+    return flagged
 
 
 def document_ids(project: Project, *, ext_ids: Sequence[str] | None = None) -> list[int]:
@@ -376,8 +450,6 @@ def info(project: Project) -> dict[str, Any]:
         ).all():
             progress[names[c]][st] = n
     cb = project.codebook
-    from annotator.store.setup import flagged_annotations
-
     return {
         "project": project.display_name,
         "codebook": {"name": cb.name, "version": cb.version},

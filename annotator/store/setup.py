@@ -16,7 +16,10 @@ from annotator.store.engine import (
     mask_password,
     project_url,
 )
-from annotator.store.tables import AnnotationRow, CodebookVersion, ProjectSetting
+from annotator.store.importer import import_paths
+from annotator.store.queries import flagged_annotations
+from annotator.store.tables import CodebookVersion, ProjectSetting
+from annotator.store.team_roles import require_manager
 
 
 def repo_file(*parts: str) -> Path | None:
@@ -111,8 +114,6 @@ def _remove_sqlite(path: Path) -> None:
 def install_codebook(project: Project, codebook: Codebook) -> list[int]:
     """Make ``codebook`` the project's current one. Nothing is ever deleted: returns the ids of
     annotations whose label, attributes or values the new version no longer has (flagged)."""
-    from annotator.store.team import require_manager
-
     require_manager(project, "codebook update")
     source = codebook.to_yaml()
     try:
@@ -139,21 +140,6 @@ def install_codebook(project: Project, codebook: Codebook) -> list[int]:
     return flagged_annotations(project, codebook)
 
 
-def flagged_annotations(project: Project, codebook: Codebook) -> list[int]:
-    """Live annotations that the codebook no longer describes (label, attribute or value gone)."""
-    flagged = []
-    with project.read() as s:
-        rows = s.exec(
-            select(AnnotationRow.id, AnnotationRow.label, AnnotationRow.attributes).where(
-                col(AnnotationRow.deleted_at).is_(None)
-            )
-        ).all()
-    for ann_id, label, attrs in rows:
-        if ann_id is not None and codebook.attribute_errors(label, attrs or {}):
-            flagged.append(ann_id)
-    return flagged
-
-
 def ensure_default_project(path: Path) -> None:
     """Create the per-user demo project on first start, or finish one a killed first start
     left empty or unfinished (the user never ran ``init`` for it, so nobody else would)."""
@@ -163,8 +149,6 @@ def ensure_default_project(path: Path) -> None:
 
 def create_demo(project: str | Path, *, exist_ok: bool = False) -> Project:
     """A project with the default codebook and the seed articles."""
-    from annotator.store.importer import import_paths
-
     opened = create_project(project, exist_ok=exist_ok)
     seeds = seed_paths()
     if seeds:

@@ -12,7 +12,6 @@ Identity is ``current_user``: the layer of a person is the coder row named like 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,20 +20,28 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from annotator.core.codebook import Codebook
 from annotator.core.records import GOLD
 from annotator.store.engine import Project, ProjectError, make_engine, project_url
 from annotator.store.tables import CoderRow
-
-ROLES = ("coder", "reviewer", "manager")
-PREFIX_KEY = "team_roles"  # project_setting: the prefix of the project's group roles
-LOGIN_NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,62}$")
-
-
-class TeamError(ProjectError):
-    """A team-project request that cannot be done (one line, nothing changed)."""
+from annotator.store.team_policies import secure
+from annotator.store.team_roles import (
+    LOGIN_NAME,
+    PREFIX_KEY,
+    ROLES,
+    TeamError,
+    group,
+    is_team,
+    login,
+    my_roles,
+    prefix_of,
+    quote_ident,
+    quote_literal,
+    require_manager,
+    role_prefix,
+)
 
 
 @dataclass(frozen=True)
@@ -45,73 +52,6 @@ class TeamUser:
 
     def as_json(self) -> dict[str, object]:
         return {"name": self.name, "roles": list(self.roles)}
-
-
-def quote_ident(name: str) -> str:
-    """A PostgreSQL identifier, quoted (names are checked before they get here)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: str) -> str:
-    if "\x00" in value:
-        raise TeamError("a password cannot contain a NUL character")
-    return "'" + value.replace("'", "''") + "'"
-
-
-def role_prefix(database: str) -> str:
-    """The group-role prefix of a database: its name, in the characters roles allow."""
-    prefix = re.sub(r"[^a-z0-9_]", "_", database.lower())[:50]
-    if not prefix:
-        raise TeamError(f"{database!r}: cannot name roles after this database")
-    return prefix
-
-
-def group(prefix: str, role: str) -> str:
-    return f"{prefix}_{role}"
-
-
-def is_team(project: Project) -> bool:
-    return not project.is_sqlite and bool(project.setting(PREFIX_KEY))
-
-
-def prefix_of(project: Project) -> str:
-    prefix = project.setting(PREFIX_KEY) if not project.is_sqlite else ""
-    if not prefix:
-        raise TeamError(
-            f"{project.display_name}: not a team project "
-            "(create one with 'annotator init URL --team')"
-        )
-    return prefix
-
-
-def login(project: Project) -> str:
-    """Who is connected: ``current_user`` (the identity and layer name on a team project)."""
-    with project.engine.connect() as conn:
-        return str(conn.execute(text("SELECT current_user")).scalar_one())
-
-
-def my_roles(project: Project) -> tuple[str, ...]:
-    """The team roles of the connected login (a superuser counts as manager)."""
-    prefix = prefix_of(project)
-    with project.engine.connect() as conn:
-        superuser = conn.execute(
-            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
-        ).scalar_one()
-        if superuser:
-            return ("manager",)
-        return tuple(
-            role
-            for role in ROLES
-            if conn.execute(
-                text("SELECT pg_has_role(current_user, :g, 'MEMBER')"),
-                {"g": group(prefix, role)},
-            ).scalar_one()
-        )
-
-
-def require_manager(project: Project, what: str) -> None:
-    if is_team(project) and "manager" not in my_roles(project):
-        raise TeamError(f"{what}: only a manager of this team project may do that")
 
 
 # ---------------------------------------------------------------------------------- setup
@@ -218,87 +158,6 @@ def _create_groups(conn: Connection, prefix: str, database: str) -> None:
         conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {quote_ident(group(prefix, role))}"))
 
 
-def secure(conn: Connection, prefix: str) -> None:
-    """Owner, grants and row-level security on every table (idempotent; run after migrations).
-
-    A table the policies do not describe is left to managers only: safe by default.
-    """
-    from annotator.store.team_policies import (
-        GOLD_STALE_FUNCTION,
-        GOLD_STALE_TABLES,
-        GRANTS,
-        policies,
-    )
-
-    owner = quote_ident(group(prefix, "owner"))
-    groups = {role: quote_ident(group(prefix, role)) for role in (*ROLES, "owner")}
-    names = [t.name for t in SQLModel.metadata.sorted_tables] + ["alembic_version"]
-    for table in names:
-        t = quote_ident(table)
-        conn.execute(text(f"ALTER TABLE {t} OWNER TO {owner}"))
-        conn.execute(text(f"REVOKE ALL ON {t} FROM PUBLIC"))
-        for role in ROLES:
-            conn.execute(text(f"REVOKE ALL ON {t} FROM {groups[role]}"))
-        conn.execute(text(f"GRANT ALL ON {t} TO {groups['manager']}"))
-        for role in ("coder", "reviewer"):
-            privileges = GRANTS.get(table, {}).get(role)
-            if privileges:
-                conn.execute(text(f"GRANT {privileges} ON {t} TO {groups[role]}"))
-        if table == "alembic_version":
-            continue  # the schema revision: no one's work, readable by all members
-        conn.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
-        conn.execute(text(f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY"))
-        existing = (
-            conn.execute(
-                text(
-                    "SELECT policyname FROM pg_policies "
-                    "WHERE tablename = :t AND schemaname = 'public'"
-                ),
-                {"t": table},
-            )
-            .scalars()
-            .all()
-        )
-        for name in existing:
-            conn.execute(text(f"DROP POLICY {quote_ident(name)} ON {t}"))
-        for statement in policies(table, groups):
-            conn.execute(text(statement))
-    for role in ROLES:
-        conn.execute(
-            text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {groups[role]}")
-        )
-    conn.execute(text(GOLD_STALE_FUNCTION))
-    for table in GOLD_STALE_TABLES:
-        conn.execute(text(f'DROP TRIGGER IF EXISTS annotator_gold_stale ON "{table}"'))
-        conn.execute(
-            text(
-                f'CREATE TRIGGER annotator_gold_stale AFTER INSERT OR UPDATE ON "{table}" '
-                "FOR EACH ROW EXECUTE FUNCTION annotator_gold_stale()"
-            )
-        )
-    functions = conn.execute(
-        text(
-            "SELECT p.oid::regprocedure::text FROM pg_proc p "
-            "JOIN pg_namespace n ON n.oid = p.pronamespace "
-            "WHERE n.nspname = 'public' AND p.proname LIKE 'annotator%'"
-        )
-    ).scalars()
-    for signature in list(functions):
-        conn.execute(text(f"ALTER FUNCTION {signature} OWNER TO {owner}"))
-
-
-def secure_after_upgrade(conn: Connection) -> None:
-    """After a schema upgrade of a team project: the same protection for every table, new
-    ones included (run by a manager, who may act as the owner)."""
-    if conn.dialect.name != "postgresql":
-        return
-    prefix = conn.execute(
-        text("SELECT value FROM project_setting WHERE key = :k"), {"k": PREFIX_KEY}
-    ).scalar_one_or_none()
-    if prefix:
-        secure(conn, str(prefix))
-
-
 # ---------------------------------------------------------------------------------- users
 
 
@@ -360,7 +219,7 @@ def list_users(project: Project) -> list[TeamUser]:
     """Members of the project's groups (login roles), with their roles, by name."""
     prefix = prefix_of(project)
     groups = {group(prefix, role): role for role in ROLES}
-    with project.engine.connect() as conn:
+    with project.connect() as conn:
         rows = conn.execute(
             text(
                 "SELECT m.rolname, g.rolname FROM pg_auth_members a "
@@ -378,3 +237,21 @@ def list_users(project: Project) -> list[TeamUser]:
         TeamUser(name, tuple(r for r in ROLES if r in roles), name in layers)
         for name, roles in sorted(by_name.items())
     ]
+
+
+# the roles' names are the team's public names too (annotator.store.team_roles)
+__all__ = [
+    "LOGIN_NAME",
+    "PREFIX_KEY",
+    "ROLES",
+    "TeamError",
+    "group",
+    "is_team",
+    "login",
+    "my_roles",
+    "prefix_of",
+    "quote_ident",
+    "quote_literal",
+    "require_manager",
+    "role_prefix",
+]

@@ -13,7 +13,12 @@ A table not listed here is for managers only.
 
 from __future__ import annotations
 
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
 from annotator.core.records import GOLD
+from annotator.store.team_roles import PREFIX_KEY, ROLES, group, quote_ident
 
 MINE = "(SELECT c.id FROM coder c WHERE c.name = current_user)"
 GOLD_ID = f"(SELECT c.id FROM coder c WHERE c.name = '{GOLD}')"
@@ -142,3 +147,81 @@ END
 $$
 """
 GOLD_STALE_TABLES = ("annotation", "link")
+
+
+# ------------------------------------------------------------------------- applying them
+# (here, below the engine: migrating a team project's schema applies them again)
+
+
+def secure(conn: Connection, prefix: str) -> None:
+    """Owner, grants and row-level security on every table (idempotent; run after migrations).
+
+    A table the policies do not describe is left to managers only: safe by default.
+    """
+    owner = quote_ident(group(prefix, "owner"))
+    groups = {role: quote_ident(group(prefix, role)) for role in (*ROLES, "owner")}
+    names = [t.name for t in SQLModel.metadata.sorted_tables] + ["alembic_version"]
+    for table in names:
+        t = quote_ident(table)
+        conn.execute(text(f"ALTER TABLE {t} OWNER TO {owner}"))
+        conn.execute(text(f"REVOKE ALL ON {t} FROM PUBLIC"))
+        for role in ROLES:
+            conn.execute(text(f"REVOKE ALL ON {t} FROM {groups[role]}"))
+        conn.execute(text(f"GRANT ALL ON {t} TO {groups['manager']}"))
+        for role in ("coder", "reviewer"):
+            privileges = GRANTS.get(table, {}).get(role)
+            if privileges:
+                conn.execute(text(f"GRANT {privileges} ON {t} TO {groups[role]}"))
+        if table == "alembic_version":
+            continue  # the schema revision: no one's work, readable by all members
+        conn.execute(text(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY"))
+        conn.execute(text(f"ALTER TABLE {t} FORCE ROW LEVEL SECURITY"))
+        existing = (
+            conn.execute(
+                text(
+                    "SELECT policyname FROM pg_policies "
+                    "WHERE tablename = :t AND schemaname = 'public'"
+                ),
+                {"t": table},
+            )
+            .scalars()
+            .all()
+        )
+        for name in existing:
+            conn.execute(text(f"DROP POLICY {quote_ident(name)} ON {t}"))
+        for statement in policies(table, groups):
+            conn.execute(text(statement))
+    for role in ROLES:
+        conn.execute(
+            text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {groups[role]}")
+        )
+    conn.execute(text(GOLD_STALE_FUNCTION))
+    for table in GOLD_STALE_TABLES:
+        conn.execute(text(f'DROP TRIGGER IF EXISTS annotator_gold_stale ON "{table}"'))
+        conn.execute(
+            text(
+                f'CREATE TRIGGER annotator_gold_stale AFTER INSERT OR UPDATE ON "{table}" '
+                "FOR EACH ROW EXECUTE FUNCTION annotator_gold_stale()"
+            )
+        )
+    functions = conn.execute(
+        text(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p "
+            "JOIN pg_namespace n ON n.oid = p.pronamespace "
+            "WHERE n.nspname = 'public' AND p.proname LIKE 'annotator%'"
+        )
+    ).scalars()
+    for signature in list(functions):
+        conn.execute(text(f"ALTER FUNCTION {signature} OWNER TO {owner}"))
+
+
+def secure_after_upgrade(conn: Connection) -> None:
+    """After a schema upgrade of a team project: the same protection for every table, new
+    ones included (run by a manager, who may act as the owner)."""
+    if conn.dialect.name != "postgresql":
+        return
+    prefix = conn.execute(
+        text("SELECT value FROM project_setting WHERE key = :k"), {"k": PREFIX_KEY}
+    ).scalar_one_or_none()
+    if prefix:
+        secure(conn, str(prefix))

@@ -16,14 +16,16 @@ decisions); it does not matter if a change was its own.
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from annotator.store.engine import Project
 from annotator.store.tables import CodebookVersion
+
+if TYPE_CHECKING:  # for annotations only: opening a project (engine) installs these triggers
+    from annotator.store.engine import Project
 
 CHANNEL = "annotator_changes"
 # Every table a window may show something of; ``ALL`` is the answer when we cannot tell which.
@@ -172,7 +174,7 @@ def documents_fingerprint(project: Project, coder: str) -> tuple[Any, ...]:
     """What a coder's document list depends on, in a few index look-ups: the newest document,
     codebook version and assignment count, and the newest of the coder's statuses. Equal
     fingerprints: the list need not be read again (SQLite's watcher cannot say what changed)."""
-    with project.engine.connect() as conn:
+    with project.connect() as conn:
         row = conn.execute(
             text(
                 "SELECT (SELECT max(id) FROM document), (SELECT max(id) FROM codebook_version), "

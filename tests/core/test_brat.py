@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from test_export_fixtures import codebook
 
 from annotator.core.brat import (
     BratError,
@@ -9,6 +8,8 @@ from annotator.core.brat import (
     parse_ann,
     read_attribute_note,
 )
+
+from helpers.export import codebook
 
 # The shape of brat's own example corpora (BioNLP Shared Task style): proteins, events whose
 # arguments are spans or other events, repeated roles numbered Theme2, modifiers, Equiv, notes.

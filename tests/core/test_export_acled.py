@@ -7,12 +7,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from test_export_fixtures import Builder, codebook
-
 from annotator.core.export import write_csv
 from annotator.core.export.acled import References, interaction
 from annotator.core.places import Place
 from annotator.core.registry import Actor
+
+from helpers.export import Builder, codebook
 
 TEXT = (
     "Regime warplanes struck the village of Latmin in Hama on Monday, killing 12 people, "

@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from brat_rules import check_events, parse_conf
-from test_export_fixtures import ROOT, Builder, codebook, seed_example
 
 from annotator.core.brat import ParsedAnn, parse_ann, read_attribute_note
 from annotator.core.brat_names import role_from_brat, role_to_brat
@@ -17,6 +15,10 @@ from annotator.core.export.atomic import TEMP_PREFIX
 from annotator.core.export.brat import annotation_conf, document_ann, fragments
 from annotator.core.export.names import file_stem
 from annotator.core.records import Link
+
+from helpers.brat_rules import check_events, parse_conf
+from helpers.export import Builder, codebook, seed_example
+from helpers.paths import REPO as ROOT
 
 Key = tuple[str, int, int]
 

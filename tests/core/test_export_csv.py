@@ -6,13 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_export_fixtures import ROOT, Builder, codebook, seed_example
 
 from annotator.core.codebook import load_codebook, parse_codebook
 from annotator.core.export import DocumentBundle, cells, write_csv
 from annotator.core.export.atomic import TEMP_PREFIX
 from annotator.core.export.cells import value_cell
 from annotator.core.export.csv_tables import AnnotationTable, attribute_columns
+
+from helpers.export import Builder, codebook, seed_example
+from helpers.paths import REPO as ROOT
 
 FILES = [
     "adjudication.csv", "annotations.csv", "claims.csv", "documents.csv", "events.csv", "links.csv", "schema.json",

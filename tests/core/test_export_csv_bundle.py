@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from test_export_fixtures import Builder, codebook, seed_example
 
 from annotator.core.export import write_csv
 from annotator.core.export.bundle import Decision, DocumentBundle
+
+from helpers.export import Builder, codebook, seed_example
 
 pd = pytest.importorskip("pandas")
 

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_export_fixtures import Builder, seed_example
 
 from annotator.core.export import DocumentBundle, ExportError, document_to_json, write_jsonl
 from annotator.core.export.atomic import TEMP_PREFIX
 from annotator.core.records import GOLD, Link
+
+from helpers.export import Builder, seed_example
 
 DOCUMENT_KEYS = [
     "id", "title", "text", "source", "url", "published", "language", "metadata", "annotations",

@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_export_fixtures import seed_example
 
 from annotator.core.fatalities import event_tallies, scope_hint, tally
 from annotator.core.records import Annotation, Link
+
+from helpers.export import seed_example
 
 _ids = iter(range(1, 1_000_000))
 

@@ -18,17 +18,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(REPO / "tests"))  # a script: the shared test helpers (tests/helpers)
 
 
 def make_screenshot(out: Path) -> Path:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
-    from window_support import make_project
 
     from annotator.gui.app import make_app, open_window
     from annotator.gui.settings import Preferences
     from annotator.store.engine import Project
+
+    from helpers.window import make_project
 
     app = make_app()
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import window_support
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -14,19 +13,16 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 from pytestqt.qtbot import QtBot
-from window_support import (
-    OFFSCREEN_NOISE,
+
+from annotator.gui.main_window import MainWindow
+from annotator.store import queries
+
+from helpers.window import (
     code,
     open_seed,
     press,
 )
 
-from annotator.gui.main_window import MainWindow
-from annotator.store import queries
-
-pytestmark = OFFSCREEN_NOISE
-project_path = window_support.project_path  # fixtures
-window = window_support.window
 Mod = Qt.KeyboardModifier
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import window_support
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from window_support import (
-    OFFSCREEN_NOISE,
+
+from annotator.gui.main_window import MainWindow
+from annotator.store import queries
+
+from helpers.window import (
     click_cp,
     click_span,
     code,
@@ -17,12 +19,6 @@ from window_support import (
     select_words,
 )
 
-from annotator.gui.main_window import MainWindow
-from annotator.store import queries
-
-pytestmark = OFFSCREEN_NOISE
-project_path = window_support.project_path  # fixtures
-window = window_support.window
 Mod = Qt.KeyboardModifier
 
 

@@ -6,12 +6,19 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-import window_support
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMenu
 from pytestqt.qtbot import QtBot
-from window_support import (
-    OFFSCREEN_NOISE,
+
+from annotator.gui import app as gui_app
+from annotator.gui import commands
+from annotator.gui.dialogs import CoderDialog, coder_problem
+from annotator.gui.main_window import MainWindow
+from annotator.store import queries
+from annotator.store.engine import Project
+from annotator.store.services import ServiceError
+
+from helpers.window import (
     build_window,
     code,
     db_annotations,
@@ -21,16 +28,6 @@ from window_support import (
     temp_prefs,
 )
 
-from annotator.gui import app as gui_app
-from annotator.gui.dialogs import CoderDialog, coder_problem
-from annotator.gui.main_window import MainWindow
-from annotator.store import queries
-from annotator.store.engine import Project
-from annotator.store.services import ServiceError
-
-pytestmark = OFFSCREEN_NOISE
-project_path = window_support.project_path  # fixtures
-window = window_support.window
 Mod = Qt.KeyboardModifier
 
 
@@ -109,8 +106,14 @@ def test_switching_coder_is_blind(qtbot: QtBot, window: MainWindow) -> None:
     bob = code(qtbot, window, "Sochi", "l")
     assert [a.id for a in db_annotations(window)] == [bob.id]
     assert [a.id for a in db_annotations(window, "alice")] == [alice.id]
-    # bob cannot touch alice's span, even by id
+    # bob cannot touch alice's span, even by id: the window has no such span to offer, and a
+    # delete sent by id straight to the store as bob is refused there
     window.coding.delete(alice.id)
+    assert "Nothing selected" in window.status.message.text()
+    s = window.session
+    assert not s.push(commands.delete_span(s, commands.Who("bob"), alice.id, "ACTOR"))
+    assert "belongs to another coder" in window.status.message.text()
+    assert not s.undo_group.canUndo() or s.undo_group.undoText() != "delete ACTOR"
     assert queries.annotation(window.session.project, alice.id) is not None
     window.set_coder("alice")
     assert set(window.session.annotations) == {alice.id}

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import window_support
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
-from window_support import OFFSCREEN_NOISE, click_cp, click_span, code, cp_point, open_seed, press
 
 from annotator.core.records import Link
 from annotator.gui.main_window import MainWindow
 from annotator.store import queries
 
-pytestmark = OFFSCREEN_NOISE
-project_path = window_support.project_path  # fixtures
-window = window_support.window
+from helpers.window import click_cp, click_span, code, cp_point, open_seed, press
+
 ANCHOR = "The most recent assistance"
 
 
@@ -66,7 +63,7 @@ def test_role_maximum_is_refused_with_a_message(qtbot: QtBot, window: MainWindow
     assert "at most 1" in window.status.message.text()
     assert window.status.message.property("error") is True
     # nothing refused went on the undo stack
-    assert window.session.undo_group.undoText() == "Link actor1"
+    assert window.session.undo_group.undoText() == "link actor1"
 
 
 def test_wrong_target_label_is_refused(qtbot: QtBot, window: MainWindow) -> None:

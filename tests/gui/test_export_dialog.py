@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QListWidget, QMenu, QRadioButton
 from pytestqt.qtbot import QtBot
-from window_support import OFFSCREEN_NOISE, build_window, temp_prefs
 
 from annotator.core.export import DocumentBundle
 from annotator.core.export.atomic import TEMP_PREFIX
@@ -26,7 +25,7 @@ from annotator.store.import_model import ImportOptions
 from annotator.store.importer import import_paths
 from annotator.store.setup import create_demo
 
-pytestmark = OFFSCREEN_NOISE
+from helpers.window import build_window, temp_prefs
 
 TEXT = "Rebels attacked Idlib on Monday, killing 3 civilians."
 

@@ -12,8 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from gui.test_review import Work, build_review, code_two_coders
-from gui.window_support import OFFSCREEN_NOISE, build_window, code, open_seed, temp_prefs
 from pytestqt.qtbot import QtBot
 
 from annotator.core.codebook import codebook_from_dict
@@ -25,15 +23,16 @@ from annotator.store.engine import Project
 from annotator.store.importer import import_paths
 from annotator.store.setup import create_demo, install_codebook
 
-from conftest import PG_URL, reset_postgres
+from helpers.postgres import PG_URL, reset_postgres
+from helpers.review import Work, build_review, code_two_coders
+from helpers.window import build_window, code, open_seed, temp_prefs
 
-pytestmark = OFFSCREEN_NOISE
 WAIT_MS = 20_000  # generous: a loaded machine may be slow; the window must get there
 
 
 @pytest.fixture
 def coding(qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[MainWindow, Project]]:
-    from gui.window_support import make_project
+    from helpers.window import make_project
 
     path = make_project(tmp_path)
     window = build_window(qtbot, path, temp_prefs(tmp_path))
@@ -51,7 +50,7 @@ def test_a_document_imported_elsewhere_appears_and_nothing_moves(
     open_seed(window)
     code(qtbot, window, "Syrian regime", "a")
     window.view.select_cp(10, 25)
-    stack = window.session.stack(window.session.document.id)  # type: ignore[union-attr]
+    stack = window.session.undo.stack(window.session.document.id)  # type: ignore[union-attr]
     undo_steps, open_doc = stack.count(), window.session.document.id  # type: ignore[union-attr]
     before = len(window.documents.model.ids)
 
@@ -113,7 +112,7 @@ def test_another_reviewers_decision_shows_in_gold(
     qtbot: QtBot, review: tuple[ReviewWindow, Work, Project]
 ) -> None:
     window, work, other = review
-    undo_steps = window.session.stack(work.doc).count()
+    undo_steps = window.session.undo.stack(work.doc).count()
     current = window.list.current_index()
     actor = work.ids[("alice", "actor")]
     change = adjudication.accept(other, "dave", [actor])
@@ -125,7 +124,7 @@ def test_another_reviewers_decision_shows_in_gold(
 
     qtbot.waitUntil(shown, timeout=WAIT_MS)
     assert window.gold.view.annotation(gold_id) is not None  # drawn in the gold column
-    assert window.session.stack(work.doc).count() == undo_steps
+    assert window.session.undo.stack(work.doc).count() == undo_steps
     assert window.list.current_index() == current
     assert [g.id for g in queries.annotations(other, work.doc, [GOLD])] == [gold_id]
 
@@ -159,11 +158,8 @@ def test_on_postgres_a_window_hears_of_an_import_and_a_status_elsewhere(
 def test_an_unreadable_project_pauses_live_updates_in_one_line_and_a_closed_window_stops(
     qtbot: QtBot, coding: tuple[MainWindow, Project], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sqlite3
-
-    from sqlalchemy.exc import OperationalError
-
     from annotator.gui import live
+    from annotator.store.errors import DatabaseError
 
     window, other = coding
     live_window = window.live
@@ -171,7 +167,8 @@ def test_an_unreadable_project_pauses_live_updates_in_one_line_and_a_closed_wind
     window.session.notice.connect(lambda text, error: notices.append((text, error)))
 
     def gone(*_args: object) -> tuple[object, ...]:
-        raise OperationalError("SELECT", {}, sqlite3.OperationalError("unable to open database"))
+        # the store's own wording of a failed read (Project.read/connect translate it)
+        raise DatabaseError("database error, nothing was changed: unable to open database")
 
     monkeypatch.setattr(live, "documents_fingerprint", gone)
     services.register_coder(other, "zoe")  # something changed: the window looks

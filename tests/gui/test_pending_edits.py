@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import window_support
 from pytestqt.qtbot import QtBot
-from window_support import OFFSCREEN_NOISE, code, open_seed
 
 from annotator.gui.main_window import MainWindow
 from annotator.store import queries
 
-pytestmark = OFFSCREEN_NOISE
-project_path = window_support.project_path
-window = window_support.window
+from helpers.window import code, open_seed
 
 
 def test_typed_note_survives_close(qtbot: QtBot, window: MainWindow) -> None:

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from store.test_project_files import mount_point  # noqa: F401 (the fixture)
-from window_support import (
-    OFFSCREEN_NOISE,
+
+from helpers.window import (
     build_window,
     db_annotations,
     make_project,
@@ -21,13 +20,11 @@ from window_support import (
     temp_prefs,
 )
 
-pytestmark = OFFSCREEN_NOISE
-
 
 def test_coding_in_a_read_only_project_is_refused_in_the_status_bar(
     qtbot: QtBot,
     tmp_path: Path,
-    mount_point: Path,  # noqa: F811
+    mount_point: Path,
 ) -> None:
     source = make_project(tmp_path)
     path = mount_point / source.name

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import window_support
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
-from window_support import OFFSCREEN_NOISE, code, open_seed, press
 
 from annotator.gui.main_window import MainWindow
 from annotator.store import queries, registry
 
-pytestmark = OFFSCREEN_NOISE
-project_path = window_support.project_path  # fixtures
-window = window_support.window
+from helpers.window import code, open_seed, press
+
 ANCHOR = "The most recent assistance"
 
 

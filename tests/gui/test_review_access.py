@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-import window_support
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
-from window_support import OFFSCREEN_NOISE
 
 from annotator.cli import main
 from annotator.gui.main_window import MainWindow
 from annotator.gui.review import ReviewWindow
 from annotator.store import services
-
-pytestmark = OFFSCREEN_NOISE
-project_path = window_support.project_path  # fixtures
-window = window_support.window
 
 
 def review_windows() -> list[ReviewWindow]:

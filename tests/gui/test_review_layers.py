@@ -3,7 +3,6 @@ side by side by Ctrl+L; the digits keep accepting coder k's version whichever la
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,12 +18,9 @@ from annotator.store import queries, services
 from annotator.store.importer import import_paths
 from annotator.store.setup import create_project
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_review import Work, build_review, current, press
+from helpers.paths import SEED
+from helpers.review import Work, build_review, current, press
 
-from conftest import SEED
-
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 Mod = Qt.KeyboardModifier
 CODERS = ("alice", "bob", "cy", "dee")
 IDLIB = {"alice": "LOCATION", "bob": "ACTOR", "cy": "DATE", "dee": "LOCATION"}
@@ -145,7 +141,7 @@ def test_a_digit_accepts_coder_k_whichever_layer_is_shown(
 
 
 def test_two_coders_open_side_by_side(qtbot: QtBot, tmp_path: Path) -> None:
-    from test_review import code_two_coders
+    from helpers.review import code_two_coders
 
     project = create_project(tmp_path / "two.annot")
     code_two_coders(project)

@@ -3,10 +3,8 @@ than being cut mid-letter or widening the window, and the agreement tables' head
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -23,11 +21,9 @@ from annotator.gui.elided_label import ElidedLabel
 from annotator.gui.review import open_review_window
 from annotator.store.setup import create_project
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_review import build_review, code_two_coders
-from window_support import build_window, make_project, temp_prefs
+from helpers.review import build_review, code_two_coders
+from helpers.window import build_window, make_project, temp_prefs
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 TITLE = "Russia admits support for Syrian regime attacks in Idlib despite Sochi deal"
 
 

@@ -4,10 +4,6 @@ checked in the database (gold's live links) and is undoable."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication
@@ -20,16 +16,14 @@ from annotator.gui.review import ReviewWindow
 from annotator.store import queries
 from annotator.store.tables import AuditEntry
 
-sys.path.insert(0, str(Path(__file__).parent))
-import test_review
-from test_review import Work, press
+from helpers import review
+from helpers.review import Work, press
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 Mod = Qt.KeyboardModifier
 
 
-work = test_review.work  # fixtures: two coders' work on the seed, the review window on it
-window = test_review.window
+work = review.work  # fixtures: two coders' work on the seed, the review window on it
+window = review.window
 
 
 def click_at(qtbot: QtBot, view: DocumentView, cp: int) -> None:

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if __name__ == "__main__":  # run as a script: the repository and the shared test helpers
+    sys.path[:0] = [str(Path(__file__).parents[2]), str(Path(__file__).parents[1])]
 
-import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -17,12 +18,9 @@ from pytestqt.qtbot import QtBot
 
 from annotator.store.setup import create_project
 
-sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).parents[1]))  # conftest, when run as a script
-from test_review import build_review, code_two_coders
-from window_support import assert_not_blank
+from helpers.review import build_review, code_two_coders
+from helpers.window import assert_not_blank
 
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support propagateSizeHints\(\)")
 SIZE = (1500, 900)
 
 

@@ -8,9 +8,8 @@ import pytest
 from make_screenshot import make_screenshot
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
-from window_support import OFFSCREEN_NOISE, assert_not_blank
 
-pytestmark = OFFSCREEN_NOISE
+from helpers.window import assert_not_blank
 
 
 @pytest.mark.usefixtures("qtbot")

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import window_support
 from PySide6.QtCore import QKeyCombination, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
-from window_support import (
-    OFFSCREEN_NOISE,
+
+from annotator.gui.main_window import MainWindow
+from annotator.gui.shortcuts_dialog import ShortcutsDialog
+
+from helpers.window import (
     build_window,
     code,
     db_annotations,
@@ -21,12 +23,6 @@ from window_support import (
     temp_prefs,
 )
 
-from annotator.gui.main_window import MainWindow
-from annotator.gui.shortcuts_dialog import ShortcutsDialog
-
-pytestmark = OFFSCREEN_NOISE
-project_path = window_support.project_path  # fixtures
-window = window_support.window
 Mod = Qt.KeyboardModifier
 ARROWS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down}
 # What GNOME, KDE, Xfce and others take for workspaces and window moves.
@@ -129,13 +125,10 @@ def test_cancel_changes_nothing(qtbot: QtBot, window: MainWindow, tmp_path: Path
 def test_the_review_window_has_its_own_keys_kept_beside_the_coding_windows(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent))
-    from test_review import code_two_coders
-
     from annotator.gui.review import open_review_window
     from annotator.store.setup import create_project
+
+    from helpers.review import code_two_coders
 
     project = create_project(tmp_path / "review.annot")
     code_two_coders(project)

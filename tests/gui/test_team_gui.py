@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from window_support import OFFSCREEN_NOISE, build_window, make_project, temp_prefs
 
 from annotator.gui import team_login
 from annotator.gui.export_dialog import ExportDialog
@@ -18,7 +17,7 @@ from annotator.store import queries, services
 from annotator.store.assign import AssignPlan, assign
 from annotator.store.engine import Project, ProjectError
 
-pytestmark = OFFSCREEN_NOISE
+from helpers.window import build_window, make_project, temp_prefs
 
 THIRD = "Shelling in Gao\n\nTwo soldiers were killed in Gao on Monday.\n"
 

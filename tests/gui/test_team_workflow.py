@@ -10,15 +10,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from team_support import needs_postgres, new_team
-from window_support import (
-    OFFSCREEN_NOISE,
-    SECOND_ARTICLE,
-    build_window,
-    code,
-    select_words,
-    temp_prefs,
-)
 
 from annotator.cli import main
 from annotator.gui import team_login
@@ -27,7 +18,16 @@ from annotator.gui.review import ReviewWindow
 from annotator.store import adjudication, queries, services
 from annotator.store.engine import Project
 
-pytestmark = [OFFSCREEN_NOISE, needs_postgres]
+from helpers.team import needs_postgres, new_team
+from helpers.window import (
+    SECOND_ARTICLE,
+    build_window,
+    code,
+    select_words,
+    temp_prefs,
+)
+
+pytestmark = needs_postgres
 
 THIRD = "Shelling in Gao\n\nTwo soldiers were killed in Gao on Monday.\n"
 PLACES = {"Clashes in Aleppo": "Aleppo", "Shelling in Gao": "Gao"}

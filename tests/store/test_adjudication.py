@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pytest
 from sqlmodel import col, select
 
@@ -11,68 +9,10 @@ from annotator.core.records import GOLD, Annotation
 from annotator.store import adjudication as adj
 from annotator.store import queries, services
 from annotator.store.engine import Project
-from annotator.store.importer import import_paths
 from annotator.store.services import ServiceError
 from annotator.store.tables import AuditEntry
 
-from conftest import SEED
-
-
-@dataclass
-class Work:
-    """Two coders' work on the seed article: ids by (coder, name)."""
-
-    doc: int
-    text: str
-    ids: dict[tuple[str, str], int] = field(default_factory=dict)
-
-    def at(self, needle: str, after: str = "") -> tuple[int, int]:
-        start = self.text.index(needle, self.text.index(after) if after else 0)
-        return start, start + len(needle)
-
-
-def code_two_coders(project: Project) -> Work:
-    """alice and bob on the seed article:
-
-    - EVENT "attack" and ACTOR "Syrian regime" (its actor1): the same for both (agreed);
-    - CASUALTY "15 civilians" (alice) vs "15" (bob): boundary; each linked as the event's
-      casualties;
-    - "Idlib" LOCATION (alice) vs ACTOR (bob): label;
-    - DATE "Sunday" by alice only: missing span;
-    - CASUALTY "more than 600" best 600 (alice) vs 6000 (bob): number.
-    """
-    import_paths(project, [SEED])
-    doc = queries.document_ids(project)[0]
-    work = Work(doc, queries.document(project, doc).text)
-    killed = "Syrian regime attack killed"
-    for coder in ("alice", "bob"):
-
-        def add(name: str, label: str, span: tuple[int, int], **attrs: object) -> int:
-            change = services.create_annotation(project, coder, doc, label, *span, attrs)  # noqa: B023
-            work.ids[(coder, name)] = change.created_id  # noqa: B023
-            return change.created_id
-
-        event = add(
-            "event", "EVENT", work.at("attack", killed), event_type="violence_against_civilians"
-        )
-        actor = add("actor", "ACTOR", work.at("Syrian regime", killed), category="state_forces")
-        fifteen = "15 civilians" if coder == "alice" else "15"
-        casualty = add(
-            "fifteen", "CASUALTY", work.at(fifteen, killed), kind="killed", best=15,
-            count_scope="event",
-        )  # fmt: skip
-        idlib = "LOCATION" if coder == "alice" else "ACTOR"
-        add("idlib", idlib, work.at("Idlib", "northwestern"))
-        if coder == "alice":
-            add("sunday", "DATE", work.at("Sunday", "regime came on"))
-        best = 600 if coder == "alice" else 6000
-        add(
-            "six_hundred", "CASUALTY", work.at("more than 600"), kind="killed", best=best,
-            count_scope="cumulative",
-        )  # fmt: skip
-        services.create_link(project, coder, event, "actor1", actor)
-        services.create_link(project, coder, event, "casualties", casualty)
-    return work
+from helpers.coding import Work, code_two_coders, seed_document, source
 
 
 @pytest.fixture
@@ -82,12 +22,6 @@ def work(project: Project) -> Work:
 
 def gold(project: Project, work: Work) -> list[Annotation]:
     return queries.annotations(project, work.doc, [GOLD])
-
-
-def source(project: Project, ann_id: int) -> str:
-    a = queries.annotation(project, ann_id)
-    assert a is not None
-    return f"{a.coder}:{a.uid}"
 
 
 def test_units_and_disagreements_of_the_document(project: Project, work: Work) -> None:
@@ -272,8 +206,7 @@ def test_hand_edits_go_through_the_ordinary_services(project: Project, work: Wor
 
 
 def test_units_without_two_coders_are_not_review_documents(project: Project) -> None:
-    import_paths(project, [SEED])
-    doc = queries.document_ids(project)[0]
+    doc = seed_document(project)
     services.create_annotation(project, "alice", doc, "ACTOR", 0, 6)
     assert adj.review_documents(project) == []
     with pytest.raises(ServiceError, match="at least two coders"):

@@ -14,7 +14,7 @@ from annotator.store.importer import import_paths
 from annotator.store.review import agreement_input, select_documents
 from annotator.store.services import ServiceError
 
-from conftest import SEED
+from helpers.paths import SEED
 
 
 def code_seed(project: Project, coder: str, casualty_chars: int) -> int:

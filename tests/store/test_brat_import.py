@@ -13,7 +13,7 @@ from annotator.store.engine import Project
 from annotator.store.importer import ImportOptions, ImportRejected, import_paths
 from annotator.store.setup import create_project
 
-from conftest import SEED
+from helpers.paths import SEED
 
 # The shape of brat's BioNLP shared-task examples (entities, events with Theme/Theme2/Cause,
 # a modifier, an equivalence and a note).

@@ -12,7 +12,7 @@ from annotator.store.engine import Project, ProjectError
 from annotator.store.importer import import_paths
 from annotator.store.setup import flagged_annotations, install_codebook
 
-from conftest import SEED
+from helpers.paths import SEED
 
 
 def changed(codebook: Codebook, edit: object, version: int | None = None) -> Codebook:

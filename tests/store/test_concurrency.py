@@ -12,7 +12,7 @@ from annotator.store import queries, services
 from annotator.store.importer import import_paths
 from annotator.store.setup import create_project
 
-from conftest import SEED
+from helpers.paths import SEED
 
 IMPORTER = r"""
 import sys

@@ -10,12 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from annotator.store import queries
 from annotator.store.engine import Project
 from annotator.store.importer import import_paths
 from annotator.store.setup import create_project
 
-from conftest import SEED
+from helpers.paths import SEED
 
 CHILD = r"""
 import random, sys
@@ -48,6 +50,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> None:
     path = tmp_path / "crash.annot"
     project = create_project(path)

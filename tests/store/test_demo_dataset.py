@@ -79,7 +79,7 @@ def test_info_lists_casualties_without_scope(tmp_path: Path) -> None:
     from annotator.store import queries, services
     from annotator.store.importer import import_paths
 
-    from conftest import SEED
+    from helpers.paths import SEED
 
     project = create_demo(tmp_path / "p.annot")
     assert queries.info(project)["casualties_without_scope"] == {}  # the gold coding has them all

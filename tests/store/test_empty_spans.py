@@ -12,7 +12,7 @@ from annotator.store.import_model import ImportRejected
 from annotator.store.importer import import_paths
 from annotator.store.services import ServiceError
 
-from conftest import SEED
+from helpers.paths import SEED
 
 
 @pytest.fixture

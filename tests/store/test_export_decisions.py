@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from test_adjudication import Work, code_two_coders, source
-
 from annotator.core.export import write_csv
 from annotator.store import adjudication as adj
 from annotator.store.engine import Project
 from annotator.store.exporting import ExportFilter, bundles, selected_documents
+
+from helpers.coding import Work, code_two_coders, source
 
 
 def export(project: Project, out: Path, flt: ExportFilter) -> list[dict[str, str]]:

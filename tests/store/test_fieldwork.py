@@ -22,7 +22,7 @@ from annotator.store.services import ServiceError
 from annotator.store.setup import create_project
 from annotator.store.tables import AnnotationRow, Assignment, AuditEntry, CoderRow, LinkRow
 
-from conftest import SEED
+from helpers.paths import SEED
 
 EVENT = {"event_type": "violence_against_civilians"}
 

@@ -16,7 +16,7 @@ from annotator.core.places import Place
 from annotator.store.engine import Project
 from annotator.store.gazetteer import Gazetteer, build_builtin, builtin_path, import_places
 
-from conftest import REPO
+from helpers.paths import REPO
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from annotator.store.engine import Project, busy_timeout_ms
 from annotator.store.importer import ImportRejected, ImportReport, import_paths
 from annotator.store.setup import create_project
 
-from conftest import REPO, SEED
+from helpers.paths import REPO, SEED
 
 # The load test's size: set ANNOTATOR_TEST_IMPORT_DOCS=60000 for the full-size run.
 IMPORT_DOCS = int(os.environ.get("ANNOTATOR_TEST_IMPORT_DOCS", "6000"))

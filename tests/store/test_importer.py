@@ -12,7 +12,7 @@ from annotator.store import queries
 from annotator.store.engine import Project
 from annotator.store.importer import ImportOptions, ImportRejected, import_paths
 
-from conftest import SEED
+from helpers.paths import SEED
 
 EMOJI_ARABIC = "قُتل 15 مدنياً في إدلب 😢 يوم الأحد.\r\nCafe\u0301 🇸🇾 shelled: 7 dead."
 

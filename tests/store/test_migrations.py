@@ -15,7 +15,7 @@ from annotator.store.engine import Project, ProjectError
 from annotator.store.importer import import_paths
 from annotator.store.setup import create_project
 
-from conftest import SEED
+from helpers.paths import SEED
 
 
 def test_new_project_is_at_head(tmp_path: Path) -> None:

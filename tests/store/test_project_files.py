@@ -8,8 +8,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,19 +19,8 @@ from annotator.store.importer import import_paths
 from annotator.store.setup import create_demo, create_project, seed_paths
 from annotator.store.tables import CodebookVersion
 
-from conftest import SEED
-
-
-def damage(path: Path, table: str = "document") -> None:
-    """Overwrite the start of ``table``'s root page with garbage, as a bad disk sector would."""
-    db = sqlite3.connect(path)
-    page_size = db.execute("PRAGMA page_size").fetchone()[0]
-    root = db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
-    db.execute("PRAGMA journal_mode = DELETE")  # everything in the main file, no -wal
-    db.close()
-    with path.open("r+b") as fh:
-        fh.seek((root - 1) * page_size)
-        fh.write(b"\xff" * 64)
+from helpers.paths import SEED
+from helpers.project_files import damage
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -168,22 +155,6 @@ def test_a_password_never_appears_in_a_message() -> None:
 
 
 # ------------------------------------------------------------------ read-only folder, full disk
-
-
-@pytest.fixture
-def mount_point(tmp_path: Path) -> Iterator[Path]:
-    """A small tmpfs of our own (root only: tests run as root, so chmod alone stops nothing)."""
-    point = tmp_path / f"mnt-{uuid.uuid4().hex[:6]}"
-    point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(point)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {mounted.stderr.decode().strip()}")
-    try:
-        yield point
-    finally:
-        subprocess.run(["umount", "-l", str(point)], check=False)
 
 
 def test_a_project_in_a_read_only_folder_opens_for_reading(

@@ -24,7 +24,7 @@ from annotator.store.importer import import_paths
 from annotator.store.services import ServiceError
 from annotator.store.tables import AnnotationRow, CoderRow, DocumentStatus, LinkRow
 
-from conftest import SEED
+from helpers.paths import SEED
 
 TRIALS = 12
 TIMEOUT = 60.0

@@ -12,7 +12,7 @@ from annotator.store.importer import import_paths
 from annotator.store.services import ServiceError
 from annotator.store.tables import AnnotationRow, AuditEntry
 
-from conftest import SEED
+from helpers.paths import SEED
 
 SYRIA = Actor(
     "Government of Syria (2000-)", "state_forces", "SYR", ("Assad regime", "Syrian regime")

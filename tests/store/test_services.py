@@ -8,30 +8,15 @@ from sqlmodel import col, select
 from annotator.core.records import GOLD
 from annotator.store import queries, services
 from annotator.store.engine import Project
-from annotator.store.importer import import_paths
 from annotator.store.services import ServiceError
 from annotator.store.tables import AuditEntry
 
-from conftest import SEED
+from helpers.coding import mark, seed_document, span
 
 
 @pytest.fixture
 def doc_id(project: Project) -> int:
-    import_paths(project, [SEED])
-    return queries.document_ids(project)[0]
-
-
-def span(project: Project, doc_id: int, needle: str) -> tuple[int, int]:
-    text = queries.document(project, doc_id).text
-    start = text.index(needle)
-    return start, start + len(needle)
-
-
-def mark(project: Project, doc_id: int, label: str, needle: str, coder: str = "alice") -> int:
-    """Alice codes the first occurrence of ``needle``; the new annotation's id."""
-    return services.create_annotation(
-        project, coder, doc_id, label, *span(project, doc_id, needle)
-    ).created_id
+    return seed_document(project)
 
 
 def test_create_edit_delete_restore_annotation(project: Project, doc_id: int) -> None:

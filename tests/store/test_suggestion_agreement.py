@@ -10,7 +10,7 @@ from annotator.store.importer import import_paths
 from annotator.store.review import agreement_input, select_documents
 from annotator.store.tables import AuditEntry
 
-from conftest import SEED
+from helpers.paths import SEED
 
 
 def test_agreement_with_and_without_accepted_suggestions(project: Project) -> None:

@@ -14,7 +14,6 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import errors
-from team_support import Team, needs_postgres, team_db  # noqa: F401
 
 from annotator.core.records import GOLD
 from annotator.store import adjudication, queries, services, team
@@ -22,7 +21,8 @@ from annotator.store.assign import AssignPlan, assign
 from annotator.store.importer import import_paths
 from annotator.store.setup import install_codebook
 
-from conftest import SEED
+from helpers.paths import SEED
+from helpers.team import Team, needs_postgres, team_db  # noqa: F401
 
 pytestmark = needs_postgres
 

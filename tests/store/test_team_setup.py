@@ -7,12 +7,13 @@ from typing import Any
 
 import psycopg
 import pytest
-from team_support import Team, needs_postgres, new_team, team_db  # noqa: F401
 
 from annotator.store import migrations, team
 from annotator.store.assign import AssignPlan, assign
 from annotator.store.engine import Project, ProjectError
 from annotator.store.tables import DocumentRow
+
+from helpers.team import Team, needs_postgres, new_team, team_db  # noqa: F401
 
 pytestmark = needs_postgres
 

@@ -15,7 +15,7 @@ from annotator.store.importer import import_paths
 from annotator.store.setup import install_codebook
 from annotator.store.watch import Watcher, documents_fingerprint
 
-from conftest import SEED
+from helpers.paths import SEED
 
 TIMEOUT = 30.0
 

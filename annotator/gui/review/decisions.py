@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.core.records import Annotation
+from annotator.core.records import GOLD, Annotation
 from annotator.store.review_state import source_of
 
-from . import commands as cmd
+from .. import commands as cmd
+from ..commands import Who
+from ..undo import StoreCommand
 from .disagreements import Row
 from .session import ReviewSession
 
@@ -21,6 +23,11 @@ from .session import ReviewSession
 class Decisions:
     def __init__(self, session: ReviewSession) -> None:
         self.session = session
+
+    @property
+    def who(self) -> Who:
+        """The reviewer edits the gold layer by hand."""
+        return Who(GOLD, self.session.reviewer)
 
     # ------------------------------------------------------------------------- adjudicating
 
@@ -38,8 +45,15 @@ class Decisions:
         if resolution is not None and resolution.source == source_of(span):
             s.say(f"{coder}'s version is in gold already.")
             return False
-        command = cmd.AcceptVersion(
-            s, s.review.document.id, row.unit.key, span.id, coder, note, row.resolution
+        command = cmd.decide(
+            s,
+            s.reviewer,
+            s.review.document.id,
+            row.unit.key,
+            span.id,
+            f"accept {coder}'s version",
+            note,
+            row.resolution,
         )
         return s.push(command)
 
@@ -48,22 +62,33 @@ class Decisions:
         s = self.session
         if s.review is None:
             return False
-        return s.push(cmd.Reject(s, s.review.document.id, row.unit.key, note, row.resolution))
+        doc, key = s.review.document.id, row.unit.key
+        text = "reject (no span)"
+        command = cmd.decide(s, s.reviewer, doc, key, None, text, note, row.resolution)
+        return s.push(command)
 
-    def accept_agreed(self, note: str) -> cmd.AcceptAgreed | None:
+    def accept_agreed(self, note: str) -> StoreCommand | None:
         """Every unit all coders agree on, into gold: the command when it ran."""
         s = self.session
         if s.review is None:
             return None
-        command = cmd.AcceptAgreed(s, s.review.document.id, s.review.coders, note)
-        return command if s.push(command) else None
+        command = cmd.accept_agreed(s, s.reviewer, s.review.document.id, s.review.coders, note)
+        if not s.push(command):
+            return None
+        if command.change is None or not command.change.annotations:
+            s.fail("every agreed unit is in gold already")
+            return None
+        return command
 
     def toggle_done(self) -> None:
         s = self.session
         if s.review is None:
             return
-        done = s.review.gold_status != "done"
-        s.push(cmd.SetGoldStatus(s, s.review.document.id, done))
+        doc = s.review.document.id
+        if s.review.gold_status != "done":
+            s.push(cmd.finish_gold(s, s.reviewer, doc, s.coders))
+        else:
+            s.push(cmd.set_status(s, self.who, doc, "in_progress"))
 
     # --------------------------------------------------------------------------- hand edits
 
@@ -82,31 +107,25 @@ class Decisions:
         if start >= end:
             s.fail("Select words in any layer first, then add them to gold.")
             return None
-        command = cmd.AddGoldSpan(
-            s, s.review.document.id, label, start, end, s.codebook.defaults(label)
+        command = cmd.add_span(
+            s, self.who, s.review.document.id, label, start, end, s.codebook.defaults(label)
         )
-        return command.annotation_id if s.push(command) else None
+        return command.created_id if s.push(command) else None
 
     def resize_gold(self, ann: Annotation, start: int, end: int) -> None:
         if start >= end:
             return
-        old = {"start": ann.start, "end": ann.end}
-        new = {"start": start, "end": end}
-        self.session.push(cmd.EditGoldSpan(self.session, ann.id, old, new, "Gold boundaries"))
+        s = self.session
+        s.push(cmd.edit_span(s, self.who, ann.id, "gold boundaries", start=start, end=end))
 
     def delete_gold(self, ann: Annotation) -> None:
-        self.session.push(cmd.DeleteGoldSpan(self.session, ann.id, ann.label))
+        self.session.push(cmd.delete_span(self.session, self.who, ann.id, ann.label))
 
     def edit_attributes(self, ann: Annotation, values: dict[str, Any]) -> None:
-        old = {"attributes": {k: ann.attributes.get(k) for k in values}}
-        command = cmd.EditGoldSpan(
-            self.session, ann.id, old, {"attributes": dict(values)}, "Gold attributes"
-        )
-        self.session.push(command)
+        s = self.session
+        s.push(cmd.edit_span(s, self.who, ann.id, "gold attributes", attributes=dict(values)))
 
     def edit_note(self, ann: Annotation, note: str) -> None:
         if ann.note != note:
-            command = cmd.EditGoldSpan(
-                self.session, ann.id, {"note": ann.note}, {"note": note}, "Gold note"
-            )
-            self.session.push(command)
+            s = self.session
+            s.push(cmd.edit_span(s, self.who, ann.id, "gold note", note=note))

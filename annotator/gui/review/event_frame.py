@@ -4,7 +4,7 @@ click on the target; Esc cancels).
 
 The same conventions as the coding window: the last gold EVENT clicked is the *active* event;
 digit n links the current gold span (or the one at the cursor) as the event's n-th role. Every
-change is an undoable command (``commands.AddGoldLink`` / ``RemoveGoldLink``); the codebook's
+change is an undoable command (``commands.add_link`` / ``remove_link`` on gold); the codebook's
 refusals (wrong target label, a full role) come back from the services as one status line.
 """
 
@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.codebook import Codebook, Label
-from annotator.core.records import Annotation, Link
+from annotator.core.records import GOLD, Annotation, Link
 from annotator.gui.actions import ActionRegistry
 
-from . import commands as cmd
+from .. import commands as cmd
+from ..commands import Who
 from .layer_view import LayerView
 from .session import ReviewSession
 
@@ -297,7 +298,7 @@ class GoldLinking:
 
     def link(self, from_id: int, role: str, to_id: int) -> bool:
         s = self.w.session
-        if not s.push(cmd.AddGoldLink(s, from_id, role, to_id)):
+        if not s.push(cmd.add_link(s, Who(GOLD, s.reviewer), from_id, role, to_id)):
             return False
         target = self._gold().get(to_id)
         s.say(f"Gold: linked “{short(self._words(target)) if target else ''}” as {role}.")
@@ -307,7 +308,7 @@ class GoldLinking:
         s = self.w.session
         link = next((k for k in self._links() if k.id == link_id), None)
         if link is not None:
-            s.push(cmd.RemoveGoldLink(s, link_id, link.role))
+            s.push(cmd.remove_link(s, Who(GOLD, s.reviewer), link_id, link.role))
 
     # ------------------------------------------------------------------------- relations
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.core.change import Change
 from annotator.core.codebook import Codebook
@@ -23,7 +22,7 @@ from annotator.store.review_state import (
     Unit,
 )
 
-from ..undo import UndoStacks
+from ..undo import StoreCommand, UndoStacks
 
 
 class ReviewSession(QObject):
@@ -81,12 +80,9 @@ class ReviewSession(QObject):
         self.undo.activate(document_id)
         self.documentOpened.emit(document_id)
 
-    def stack(self, document_id: int) -> QUndoStack:
-        return self.undo.stack(document_id)
-
     # --------------------------------------------------------------------------- running work
 
-    def push(self, command: QUndoCommand) -> bool:
+    def push(self, command: StoreCommand) -> bool:
         """Run a command's first service call; only if it worked, put it on the undo stack."""
         return self.undo.push(command, self.document_id)
 

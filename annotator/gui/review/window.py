@@ -1,8 +1,8 @@
 """The review window: every coder's layer side by side with gold, the disagreements, the keys
 that adjudicate them, and the agreement dashboard. Layout and wiring only: adjudication rules
 live in ``annotator.store.adjudication``, state in ``ReviewSession``, what a reviewer's choice
-becomes in ``decisions``, undo in ``commands``, the keys in ``actions``, the dashboard's figures in
-``agreement``."""
+becomes in ``decisions`` (undoable commands of ``annotator.gui.commands``), the keys in
+``actions``, the dashboard's figures in ``agreement``."""
 
 from __future__ import annotations
 
@@ -203,6 +203,8 @@ class ReviewWindow(QMainWindow):
         s.saved.connect(self.status.saved)
         s.undo_group.indexChanged.connect(lambda _i: self.actions_.refresh())
         s.undo_group.activeStackChanged.connect(lambda _s: self.actions_.refresh())
+        undo, redo = self.actions_.qaction("review.undo"), self.actions_.qaction("review.redo")
+        s.undo.name_actions(undo, redo)
         self.documents.documentChosen.connect(s.open_document)
         self.list.currentChanged.connect(self._show_current)
         self.form.attributesEdited.connect(self._attributes_edited)

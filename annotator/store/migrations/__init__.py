@@ -105,6 +105,6 @@ def ensure_current(conn: Connection, *, create: bool) -> None:
         with env.begin_transaction():
             env.run_migrations()
             # A team project's new tables get their owner, grants and row-level security.
-            from annotator.store.team import secure_after_upgrade
+            from annotator.store.team_policies import secure_after_upgrade
 
             secure_after_upgrade(conn)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from annotator.store import team
 from annotator.store.engine import Project
 
-from conftest import PG_SERVER_URL
+from helpers.postgres import PG_SERVER_URL
 
 needs_postgres = pytest.mark.skipif(
     not PG_SERVER_URL,

@@ -1,4 +1,7 @@
-"""Helpers for tests that drive the real coding window (imported by the test modules).
+"""Opening the real coding window and driving it with real key and mouse events.
+
+``project_path`` and ``window`` are fixtures (tests/gui/conftest.py offers them to every GUI
+test).
 
 Every window gets its own project file and its own INI settings file, so no test touches the
 user's settings or data.
@@ -24,13 +27,6 @@ from annotator.store import queries
 from annotator.store.engine import Project
 from annotator.store.importer import import_paths
 from annotator.store.setup import create_demo
-
-# The offscreen platform cannot pass a window's size hints on; it says so on every resize of a
-# main window with docks. Harmless, and not a warning about our code.
-# Popup menus make it say the same about raising and grabbing the keyboard.
-OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(
-    r"This plugin does not support (propagateSizeHints\(\)|raise\(\)|grabbing the keyboard)"
-)
 
 SECOND_ARTICLE = (
     "Clashes in Aleppo\n\nAt least 12 fighters were killed in clashes near Aleppo on Friday, "

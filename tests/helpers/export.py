@@ -1,18 +1,16 @@
-"""Shared builders for the export tests: a small codebook in the shape of the default one, and
-the worked example on the seed article (no tests in here)."""
+"""Builders for the export tests: a small codebook in the shape of the default one, and the
+worked example on the seed article."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from annotator.core.codebook import Codebook, parse_codebook
 from annotator.core.export.bundle import DocumentBundle
 from annotator.core.records import Annotation, Document, Link
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "seeds" / "000_fb25855139c210c8.txt"
+from helpers.paths import SEED
 
 CODEBOOK_YAML = """
 codebook: test-events

@@ -1,0 +1,190 @@
+"""Links between a coder's spans: an event's roles filled, relations between spans. Each is a
+store operation returning its own undo (``annotator.store.operations``); the public functions
+are re-exported by ``annotator.store.services``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from annotator.core.change import Change
+from annotator.store.engine import Project
+from annotator.store.errors import ServiceError, StaleError
+from annotator.store.locks import lock_layer, lock_layer_of
+from annotator.store.operations import check, operation, run_one, step
+from annotator.store.rules import (
+    audit_edit,
+    check_layer,
+    new_uid,
+    open_for_edit,
+    own_annotation,
+    role_full,
+)
+from annotator.store.tables import AnnotationRow, CoderRow, LinkRow, now
+
+
+def create_link(
+    project: Project,
+    coder: str,
+    from_id: int,
+    role: str,
+    to_id: int,
+    *,
+    actor: str | None = None,
+) -> Change:
+    """Link two of the coder's spans by an event role or a relation, as the codebook allows."""
+    return run_one(
+        project, "create_link", coder=coder, from_id=from_id, role=role, to_id=to_id, actor=actor
+    )
+
+
+@operation(refused="the role was linked at the same time in another window; try again")
+def _create_link(
+    s: Session,
+    project: Project,
+    coder: str,
+    from_id: int,
+    role: str,
+    to_id: int,
+    actor: str | None = None,
+) -> Change:
+    check_layer(project, coder, actor)
+    cb = project.codebook
+    lock_layer_of(s, from_id)  # the role's fillers are counted, then one is added
+    src = own_annotation(s, coder, from_id)
+    dst = own_annotation(s, coder, to_id)
+    if src.deleted_at is not None or dst.deleted_at is not None:
+        raise ServiceError("cannot link a deleted annotation")
+    if src.document_id != dst.document_id:
+        raise ServiceError("cannot link spans of different documents")
+    if from_id == to_id:
+        raise ServiceError("a span cannot be linked to itself")
+    problem = cb.link_error(src.label, role, dst.label)
+    if problem:
+        raise ServiceError(problem)
+    live = (
+        select(func.count())
+        .select_from(LinkRow)
+        .where(LinkRow.from_id == from_id, LinkRow.role == role, col(LinkRow.deleted_at).is_(None))
+    )
+    duplicate = s.exec(live.where(LinkRow.to_id == to_id)).one()
+    if duplicate:
+        raise ServiceError(f"{role} is already linked to that span")
+    mx = cb.role_max(src.label, role)
+    if mx is not None and s.exec(live).one() >= mx:
+        raise ServiceError(f"role '{role}' takes at most {mx} span{'s' if mx > 1 else ''}")
+    link = LinkRow(
+        uid=new_uid("l"),
+        document_id=src.document_id,
+        coder_id=src.coder_id,
+        from_id=from_id,
+        role=role,
+        to_id=to_id,
+    )
+    s.add(link)
+    s.flush()
+    assert link.id is not None
+    open_for_edit(s, src.document_id, src.coder_id)
+    audit_edit(s, coder, actor, "create_link", src.document_id, "link", link.id, role=role)
+    undo = step("delete_link", coder=coder, link_id=link.id, actor=actor, expect={"live": True})
+    return Change(
+        "create_link",
+        src.document_id,
+        links=(link.id,),
+        spans=((src.start, src.end), (dst.start, dst.end)),
+        undo=(undo,),
+    )
+
+
+def own_link(s: Session, coder: str, link_id: int) -> LinkRow:
+    link = s.get(LinkRow, link_id)
+    if link is None:
+        raise ServiceError(f"no link {link_id}")
+    owner = s.get(CoderRow, link.coder_id)
+    if owner is None or owner.name != coder:
+        raise ServiceError(f"link {link_id} belongs to another coder")
+    return link
+
+
+def delete_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
+    return run_one(project, "delete_link", coder=coder, link_id=link_id, actor=actor)
+
+
+@operation
+def _delete_link(
+    s: Session,
+    project: Project,
+    coder: str,
+    link_id: int,
+    actor: str | None = None,
+    expect: Mapping[str, Any] | None = None,
+) -> Change:
+    check_layer(project, coder, actor)
+    link = own_link(s, coder, link_id)
+    check(expect, {"live": link.deleted_at is None}, f"the {link.role} link")
+    open_for_edit(s, link.document_id, link.coder_id)
+    link.deleted_at = now()
+    s.add(link)
+    audit_edit(s, coder, actor, "delete_link", link.document_id, "link", link_id)
+    undo = step("restore_link", coder=coder, link_id=link_id, actor=actor, expect={"live": False})
+    return Change(
+        "delete_link",
+        link.document_id,
+        links=(link_id,),
+        spans=link_spans(s, link),
+        undo=(undo,),
+    )
+
+
+def restore_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:
+    return run_one(project, "restore_link", coder=coder, link_id=link_id, actor=actor)
+
+
+@operation(refused="the role changed at the same time in another window; try again")
+def _restore_link(
+    s: Session,
+    project: Project,
+    coder: str,
+    link_id: int,
+    actor: str | None = None,
+    expect: Mapping[str, Any] | None = None,
+) -> Change:
+    check_layer(project, coder, actor)
+    layer = s.exec(
+        select(LinkRow.document_id, LinkRow.coder_id).where(LinkRow.id == link_id)
+    ).first()
+    if layer is not None:
+        lock_layer(s, layer[0], layer[1])
+    link = own_link(s, coder, link_id)
+    check(expect, {"live": link.deleted_at is None}, f"the {link.role} link")
+    open_for_edit(s, link.document_id, link.coder_id)
+    full = role_full(s, project, link) if link.deleted_at is not None else None
+    if full is not None:
+        raise ServiceError(f"role '{link.role}' is full (at most {full}); remove its filler first")
+    for end in (link.from_id, link.to_id):
+        ann = s.get(AnnotationRow, end)
+        if ann is None or ann.deleted_at is not None:
+            raise StaleError("a span of this link was deleted since")
+    link.deleted_at = None
+    s.add(link)
+    audit_edit(s, coder, actor, "restore_link", link.document_id, "link", link_id)
+    undo = step("delete_link", coder=coder, link_id=link_id, actor=actor, expect={"live": True})
+    return Change(
+        "restore_link",
+        link.document_id,
+        links=(link_id,),
+        spans=link_spans(s, link),
+        undo=(undo,),
+    )
+
+
+def link_spans(s: Session, link: LinkRow) -> tuple[tuple[int, int], ...]:
+    out = []
+    for ann_id in (link.from_id, link.to_id):
+        ann = s.get(AnnotationRow, ann_id)
+        if ann is not None:
+            out.append((ann.start, ann.end))
+    return tuple(out)
