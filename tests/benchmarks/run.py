@@ -17,7 +17,37 @@ HERE = Path(__file__).resolve().parent
 OFFSCREEN_NOISE = re.compile(r"This plugin does not support (propagateSizeHints|raise|grabbing)")
 
 
+def machine() -> str:
+    """What the figures were measured on: cores, CPU, OS, Python, Qt, SQLite."""
+    import platform
+    import sqlite3
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        from PySide6 import __version__ as pyside
+        from PySide6.QtCore import qVersion
+
+        qt = f"PySide6 {pyside} (Qt {qVersion()})"
+    except ImportError:
+        qt = "no PySide6"
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = f", load average {os.getloadavg()[0]:.1f}"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}{load}; "
+        f"Python {platform.python_version()}; {qt}; SQLite {sqlite3.sqlite_version}"
+    )
+
+
 def main(argv: list[str]) -> int:
+    print(f"machine: {machine()}", flush=True)
     scripts = sorted(HERE.glob("bench_*.py"))
     if argv:
         scripts = [s for s in scripts if s.stem.removeprefix("bench_") in argv]
