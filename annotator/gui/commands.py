@@ -9,14 +9,16 @@ menu; its undo and redo are the store's own inverses, so there is no per-action 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from annotator.core.records import GOLD
 from annotator.core.suggestions import Suggestion
-from annotator.store import adjudication, operations, services
-from annotator.store.review_state import Resolution, UnitKey
+from annotator.store import operations, services
 
 from .undo import Runs, StoreCommand
+
+if TYPE_CHECKING:  # review's modules load numpy: only the review window needs them at run time
+    from annotator.store.review_state import Resolution, UnitKey
 
 MERGE_TEXT = 1
 MERGE_BOUNDARY = 2
@@ -166,6 +168,8 @@ def finish_gold(
     session: Runs, reviewer: str, document_id: int, coders: Sequence[str]
 ) -> StoreCommand:
     """Gold done for the document, refused while a unit is open; undo reopens gold."""
+    from annotator.store import adjudication
+
     project, names = session.project, tuple(coders)
     return StoreCommand(
         session,
@@ -190,6 +194,8 @@ def decide(
     """Accept one coder's span of a unit into gold (``accept_id``) or reject the unit (None),
     taking back how it was resolved before in the same transaction. A unit a gold span was
     drawn over by hand keeps that span."""
+    from annotator.store import adjudication
+
     project = session.project
     earlier = previous if previous is not None and previous.how != "edited" else None
     return StoreCommand(
@@ -202,6 +208,8 @@ def decide(
 def accept_agreed(
     session: Runs, reviewer: str, document_id: int, coders: Sequence[str], note: str
 ) -> StoreCommand:
+    from annotator.store import adjudication
+
     project, names = session.project, tuple(coders)
     return StoreCommand(
         session,

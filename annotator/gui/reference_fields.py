@@ -13,19 +13,21 @@ offered. See docs/dataset.md.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QStringListModel, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
 from annotator.core.places import Place
-from annotator.core.registry import Actor, ActorCompleter
-from annotator.store import gazetteer as gaz
-from annotator.store import registry
+from annotator.core.registry import Actor
 from annotator.store.services import ServiceError
 
 from .panels.attribute_form import AttributeForm, LabelForm
 from .session import Session
+
+if TYPE_CHECKING:  # the registry and the gazetteer load when a field is first used
+    from annotator.core.registry import ActorCompleter
+    from annotator.store import gazetteer as gaz
 
 ACTOR_FIELD = ("ACTOR", "actor")
 PLACE_FIELD = ("LOCATION", "geonames_id")
@@ -41,6 +43,8 @@ class _Build(QRunnable):
         self.done = done
 
     def run(self) -> None:
+        from annotator.store import gazetteer as gaz
+
         path = gaz.builtin_path()
         if not path.exists():
             gaz.build_builtin(path)
@@ -62,7 +66,7 @@ class ReferenceFields(QObject):
         self.session = session
         self._actors: ActorCompleter | None = None
         self._gazetteer: gaz.Gazetteer | None = None
-        self._builtin_ready = gaz.builtin_path().exists()
+        self._builtin_ready: bool | None = None  # looked up when a place is first searched
         self._building = False
         self._relay = _Relay()
         self._relay.built.connect(self._on_built)
@@ -81,10 +85,16 @@ class ReferenceFields(QObject):
 
     def actors(self) -> ActorCompleter:
         if self._actors is None:
+            from annotator.store import registry
+
             self._actors = registry.completer(self.session.project)
         return self._actors
 
     def gazetteer(self) -> gaz.Gazetteer:
+        from annotator.store import gazetteer as gaz
+
+        if self._builtin_ready is None:
+            self._builtin_ready = gaz.builtin_path().exists()
         if self._gazetteer is None:
             self._gazetteer = gaz.Gazetteer(self.session.project, builtin=self._builtin_ready)
         if not self._builtin_ready and not self._building:
@@ -150,6 +160,8 @@ class ReferenceFields(QObject):
     def _chose_actor(self, line: QLineEdit, row: str) -> None:
         if row.startswith(ADD_PREFIX):
             name = row[len(ADD_PREFIX) :].split("” to the registry")[0].strip("“”")
+            from annotator.store import registry
+
             try:
                 approved = registry.add_actor(self.session.project, Actor(name), self.session.coder)
             except ServiceError as exc:

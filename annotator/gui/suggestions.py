@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from annotator.core.suggestions import Suggestion, find_mentions
-from annotator.store import registry
 
 from .coding import Coding
 from .document_view import DocumentView
@@ -77,6 +76,8 @@ class Suggestions(QObject):
             return
         spellings = [doc.text[ann.start : ann.end]]
         if ann.label == "ACTOR":
+            from annotator.store import registry
+
             entry = next((a for a in registry.actors(s.project) if a.name == value), None)
             if entry is not None:
                 spellings += [entry.name, *entry.aliases]
