@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 
 from annotator.core.places import (
+    GazetteerError,
     Place,
     PlaceError,
     read_admin_codes,
@@ -201,4 +202,4 @@ def register(sub: Any) -> None:
     ps.set_defaults(func=cmd_places_search)
 
 
-USER_ERRORS: tuple[type[Exception], ...] = (RegistryError, PlaceError)
+USER_ERRORS: tuple[type[Exception], ...] = (RegistryError, PlaceError, GazetteerError)

@@ -54,6 +54,10 @@ class PlaceError(ValueError):
     """Bad gazetteer input; the message names the file, line and field."""
 
 
+class GazetteerError(Exception):
+    """The built-in gazetteer could not be assembled (one line: where, and why)."""
+
+
 @dataclass(frozen=True)
 class Place:
     geonames_id: str  # GeoNames id; "iso:SY-ID" for a subdivision known only by ISO 3166-2

@@ -38,21 +38,25 @@ LIMIT = 12
 class _Build(QRunnable):
     """Assembles the built-in gazetteer off the GUI thread."""
 
-    def __init__(self, done: Callable[[], None]) -> None:
+    def __init__(self, done: Callable[[str], None]) -> None:
         super().__init__()
-        self.done = done
+        self.done = done  # called with "" when built, else the one-line reason
 
     def run(self) -> None:
         from annotator.store import gazetteer as gaz
 
         path = gaz.builtin_path()
-        if not path.exists():
-            gaz.build_builtin(path)
-        self.done()
+        try:
+            if not path.exists():
+                gaz.build_builtin(path)
+        except gaz.GazetteerError as exc:
+            self.done(str(exc))
+            return
+        self.done("")
 
 
 class _Relay(QObject):
-    built = Signal()
+    built = Signal(str)  # "" when built, else why not
 
 
 class ReferenceFields(QObject):
@@ -102,7 +106,10 @@ class ReferenceFields(QObject):
             QThreadPool.globalInstance().start(_Build(self._relay.built.emit))
         return self._gazetteer
 
-    def _on_built(self) -> None:
+    def _on_built(self, failure: str) -> None:
+        if failure:  # keep offering the project's own places; say once why no more
+            self.session.notice.emit(f"{failure}; only the project's places are offered.", True)
+            return  # _building stays set: no second attempt in this session
         self._builtin_ready = True
         self._building = False
         self._gazetteer = None

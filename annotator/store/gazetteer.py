@@ -29,7 +29,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 from sqlmodel import col, delete, select
 
-from annotator.core.places import Place, fold, skeleton
+from annotator.core.places import GazetteerError, Place, fold, skeleton
 from annotator.store.engine import Project
 from annotator.store.services import audit
 from annotator.store.tables import PlaceRow
@@ -125,20 +125,29 @@ def _builtin_places() -> list[Place]:
 
 
 def build_builtin(path: Path) -> Path:
-    """Assemble the built-in index at ``path`` (written aside, then renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    """Assemble the built-in index at ``path`` (written aside, then renamed into place; a
+    failure, e.g. a full disk, leaves nothing behind and raises GazetteerError)."""
+    tmp = ""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
+        os.close(fd)
         conn = sqlite3.connect(tmp)
-        conn.executescript(_SCHEMA)
-        _fill(conn, _builtin_places())
-        _index(conn)
-        conn.commit()
-        conn.close()
+        try:
+            conn.executescript(_SCHEMA)
+            _fill(conn, _builtin_places())
+            _index(conn)
+            conn.commit()
+        finally:
+            conn.close()
         os.replace(tmp, path)
+    except (OSError, sqlite3.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise GazetteerError(
+            f"{path.parent}: cannot build the built-in gazetteer ({reason})"
+        ) from None
     finally:
-        if os.path.exists(tmp):
+        if tmp and os.path.exists(tmp):
             os.unlink(tmp)
     return path
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
@@ -124,3 +127,32 @@ def test_tag_all_occurrences_of_a_span(qtbot: QtBot, window: MainWindow) -> None
     press(qtbot, window, "Y", Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
     spans = [a for a in window.session.annotations.values() if a.label == "LOCATION"]
     assert len(spans) == text.count("Idlib")
+
+
+def test_a_gazetteer_that_cannot_be_built_is_one_line_and_project_places_stay(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator.core.places import GazetteerError
+    from annotator.store import gazetteer
+
+    def full_disk(path: Path) -> Path:
+        raise GazetteerError(f"{path.parent}: cannot build the built-in gazetteer (disk full)")
+
+    monkeypatch.setenv("ANNOTATOR_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(gazetteer, "build_builtin", full_disk)
+    open_seed(window)
+    code(qtbot, window, "Kefer Zita", "l")
+    edit = line(window, "geonames_id")
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(edit, "Kefer")
+    qtbot.waitUntil(
+        lambda: (
+            "cannot build the built-in gazetteer (disk full); only the project's places"
+            in window.status.message.text()
+        ),
+        timeout=10_000,
+    )
+    qtbot.keyClicks(edit, " Zita")  # the project's own places are still offered
+    model = edit.completer().model()
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=10_000)
+    assert model.index(0, 0).data() == "Kafr Zaytā (Hama, SY) · PPL · 168620"

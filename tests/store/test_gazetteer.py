@@ -163,3 +163,23 @@ def test_cli_actor_approval(tmp_path: Path) -> None:
     assert "Syria Civil Defence  -  -  [awaiting approval]" in listed.stdout
     assert run("actors", project, "approve", "Syria Civil Defence", "--as", "carol").returncode == 0
     assert "awaiting" not in run("actors", project, "list").stdout
+
+
+def test_a_gazetteer_that_cannot_be_built_is_one_line(tmp_path: Path) -> None:
+    """A cache folder that cannot be written (here: a file where the folder should be)."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "ANNOTATOR_CACHE_DIR": str(blocker / "cache")}
+    project = str(tmp_path / "p.annot")
+    subprocess.run([sys.executable, "-m", "annotator.cli", "init", project], env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "annotator.cli", "places", project, "search", "Idlib"],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert out.returncode == 1
+    lines = [x for x in out.stderr.splitlines() if x.startswith("annotator: error:")]
+    assert lines == [
+        f"annotator: error: {blocker / 'cache'}: cannot build the built-in gazetteer "
+        "(Not a directory)"
+    ]
+    assert "Traceback" not in out.stderr
