@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QRunnable, QStringListModel, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
-from annotator.core.places import Place
+from annotator.core.places import GazetteerError, Place
 from annotator.core.registry import Actor
 from annotator.store.services import ServiceError
 
@@ -49,7 +49,7 @@ class _Build(QRunnable):
         try:
             if not path.exists():
                 gaz.build_builtin(path)
-        except gaz.GazetteerError as exc:
+        except GazetteerError as exc:
             self.done(str(exc))
             return
         self.done("")
