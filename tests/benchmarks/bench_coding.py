@@ -1,14 +1,16 @@
 """Add or delete one span through the real coding window (README, "Benchmarks": < 16 ms).
 
-Run:  QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_coding.py [--tries N]
+Run:  QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_coding.py [--tries N] [--profile]
 
-Each try selects a few words in the visible part of the article and codes them with a label
-key's action (``MainWindow.code_selection``: snapping, prefill, the undo command, the store
-transaction and commit, fetching the new row, the view, table, form and event panel updates),
-then repaints the article's viewport synchronously; then deletes that span the same way (Delete
-key's action). Measured on the seed article and on a 1 MB article holding 10,000 spans of the
-same coder. The floor printed beside each figure is the store alone
-(``services.create_annotation`` / ``delete_annotation``) on the same project.
+Each try selects a few words in the visible part of the article, then times from before the
+real key event to after the repainted window: ``QTest.keyClick`` on the focused article with the
+label's shortcut key (its action: snapping, prefill, the undo command, the store transaction and
+commit, the view, table, form, event panel, document list and status bar updates), the posted
+events that follow it (layout, deferred updates) and a synchronous repaint of the article's
+viewport and of every visible panel. Then the same for the Delete key on the new span. Measured
+on the seed article and on a 1 MB article holding 10,000 spans of the same coder. The floor
+printed beside each figure is the store alone (``services.create_annotation`` /
+``delete_annotation``) on the same project in the same run.
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 import orjson  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from annotator.gui.app import make_app, open_window  # noqa: E402
 from annotator.gui.main_window import MainWindow  # noqa: E402
@@ -75,8 +78,28 @@ def big_article(path: Path, size: int = 1_000_000, n_spans: int = 10_000) -> Pat
     return path
 
 
+def key_of(window: MainWindow, action_id: str) -> tuple[Qt.Key, Qt.KeyboardModifier]:
+    """The first key in force for an action, as QTest wants it."""
+    combo = window.actions_.shortcuts(action_id)[0][0]
+    return combo.key(), combo.keyboardModifiers()
+
+
+def painted_widgets(window: MainWindow) -> list[QWidget]:
+    """What a span change repaints: the article and every visible panel."""
+    widgets: list[QWidget] = [
+        window.view.viewport(),
+        window.table.view.viewport(),
+        window.form,
+        window.event_panel,
+        window.documents,
+        window.status,
+    ]
+    return [w for w in widgets if w.isVisible()]
+
+
 def measure(window: MainWindow, tries: int) -> tuple[list[float], list[float]]:
     app = QApplication.instance()
+    assert isinstance(app, QApplication)
     view = window.view
     s = window.session
     text = s.document.text  # type: ignore[union-attr]
@@ -85,22 +108,32 @@ def measure(window: MainWindow, tries: int) -> tuple[list[float], list[float]]:
     bottom = view.cursorForPosition(view.viewport().rect().bottomRight()).position()
     visible = text[top:bottom]
     spots = [top + i for i, ch in enumerate(visible) if ch == " " and i + 20 < len(visible)]
+    keys = [key_of(window, f"label.{label}") for label in LABELS]
+    delete_key = key_of(window, "edit.delete")
+    painted = painted_widgets(window)
+
+    def timed(key: tuple[Qt.Key, Qt.KeyboardModifier]) -> float:
+        t0 = time.perf_counter()
+        QTest.keyClick(view, key[0], key[1])
+        app.processEvents()  # what the event loop does next: layouts, posted updates
+        for widget in painted:
+            widget.repaint()
+        return (time.perf_counter() - t0) * 1000
+
     adds: list[float] = []
     deletes: list[float] = []
     for i in range(tries):
         start = rng.choice(spots) + 1
         view.select_cp(start, start + 8)
+        view.setFocus()
         app.processEvents()
-        t0 = time.perf_counter()
-        window.code_selection(LABELS[i % len(LABELS)])
-        view.viewport().repaint()
-        adds.append((time.perf_counter() - t0) * 1000)
-        app.processEvents()
+        before = len(s.annotations)
+        adds.append(timed(keys[i % len(keys)]))
+        assert len(s.annotations) == before + 1, "the label key created no span"
         assert s.current_id is not None
-        t0 = time.perf_counter()
-        window.delete_current()
-        view.viewport().repaint()
-        deletes.append((time.perf_counter() - t0) * 1000)
+        app.processEvents()
+        deletes.append(timed(delete_key))
+        assert len(s.annotations) == before, "the Delete key deleted nothing"
         app.processEvents()
     return adds, deletes
 
@@ -123,20 +156,35 @@ def floor(window: MainWindow, tries: int) -> tuple[float, float]:
 def report(name: str, values: list[float], store_ms: float) -> bool:
     values = sorted(values)
     mean = statistics.mean(values)
-    p95 = values[int(len(values) * 0.95) - 1]
-    ok = mean < TARGET_MS
+    p50 = values[len(values) // 2]
+    p95 = values[max(0, int(len(values) * 0.95) - 1)]
+    ok = mean < TARGET_MS and p95 < TARGET_MS
     print(
-        f"{name:<34} mean {mean:6.2f} ms  p95 {p95:6.2f}  max {values[-1]:6.2f}"
-        f"   store alone {store_ms:5.2f} ms   target < {TARGET_MS:.0f} ms  "
+        f"{name:<34} mean {mean:6.2f} ms  p50 {p50:6.2f}  p95 {p95:6.2f}  max {values[-1]:6.2f}"
+        f"   store alone {store_ms:5.2f} ms   target < {TARGET_MS:.0f} ms (mean, p95)  "
         f"{'ok' if ok else 'SLOW'}",
         flush=True,
     )
     return ok
 
 
+def profiled(window: MainWindow, tries: int) -> tuple[list[float], list[float]]:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    result = measure(window, tries)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tries", type=int, default=200)
+    parser.add_argument("--profile", action="store_true", help="cProfile the 1 MB article's tries")
     args = parser.parse_args()
     app = make_app()
     ok = True
@@ -149,13 +197,17 @@ def main() -> int:
         window = open_window(Project.open(path), "alice", prefs)
         window.resize(1400, 900)
         window.show()
+        window.activateWindow()  # keys reach shortcuts only in the active window
         app.processEvents()
         for ext_id in ("000_fb25855139c210c8", "big"):
             doc_id = next(d.id for d in window.session.summaries.values() if d.ext_id == ext_id)
             window.session.open_document(doc_id)
             app.processEvents()
             n = len(window.session.annotations)
-            adds, deletes = measure(window, args.tries)
+            if args.profile and ext_id == "big":
+                adds, deletes = profiled(window, args.tries)
+            else:
+                adds, deletes = measure(window, args.tries)
             store_add, store_delete = floor(window, 50)
             label = f"{ext_id[:12]} ({n:,} spans)"
             ok &= report(f"add span, {label}", adds, store_add)
