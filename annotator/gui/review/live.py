@@ -38,6 +38,7 @@ class LiveReview(Live):
         self.documents = documents
         self._reviewers = services.reviewers(session.project)
         self._fingerprint: tuple[int, tuple[Any, ...]] | None = None  # (document, fingerprint)
+        self._codebook = (session.codebook.name, session.codebook.version)  # as shown
         super().__init__(session, interval_ms)
 
     def project(self) -> Project:
@@ -51,14 +52,14 @@ class LiveReview(Live):
 
     def check(self) -> None:
         s = self.session
-        before = s.codebook
         changed = self._changes()
         if not changed:
             return
         if "project_setting" in changed:
             self._check_reviewers()
         after = s.codebook  # the watcher dropped the cached one if a new version came
-        if (after.name, after.version) != (before.name, before.version):
+        if (after.name, after.version) != self._codebook:
+            self._codebook = (after.name, after.version)
             self._fingerprint = None  # the units follow the codebook's attributes
             s.codebookChanged.emit()
             s.notice.emit(f"Codebook is now {after.name} v{after.version}.", False)
