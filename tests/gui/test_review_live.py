@@ -88,9 +88,7 @@ def test_a_coders_spans_added_changed_and_deleted_show_and_nothing_moves(
     assert kinds() == ["label", "missing_span", "boundary", "number"]
 
     # added: bob marks "Latmin", which nobody had -> bob's layer shows it, a new open row
-    change = services.create_annotation(
-        other, "bob", work.doc, "LOCATION", *work.at("Latmin")
-    )
+    change = services.create_annotation(other, "bob", work.doc, "LOCATION", *work.at("Latmin"))
     latmin = change.created_id
     qtbot.waitUntil(lambda: bob.annotation(latmin) is not None, timeout=WAIT_MS)
     qtbot.waitUntil(lambda: len(window.list.rows()) == 5, timeout=WAIT_MS)
@@ -160,7 +158,7 @@ def test_gold_marked_done_and_reopened_elsewhere_shows(qtbot: QtBot, live: Live)
 def test_a_document_ready_elsewhere_and_a_new_codebook_version_show(
     qtbot: QtBot, live: Live, tmp_path: Path
 ) -> None:
-    window, work, other = live.window, live.work, live.other
+    window, other = live.window, live.other
     before = held(window)
     notices: list[str] = []
     window.session.notice.connect(lambda text, _error: notices.append(text))
