@@ -115,6 +115,28 @@ def test_a_coders_spans_added_changed_and_deleted_show_and_nothing_moves(
     assert window.session.undo.stack(work.doc).canUndo()
 
 
+def test_a_coder_redrawing_the_current_units_span_keeps_it_current(
+    qtbot: QtBot, live: Live
+) -> None:
+    window, work, other = live.window, live.work, live.other
+    to_number_row(qtbot, window)
+    before = held(window)
+    key = window.list.current().unit.key  # type: ignore[union-attr]
+    # bob draws his "more than 600" again (a new span, so a new unit), now with 7000
+    services.delete_annotation(other, "bob", work.ids[("bob", "600")])
+    attrs = {"kind": "killed", "best": 7000, "count_scope": "cumulative"}
+    services.create_annotation(other, "bob", work.doc, "CASUALTY", *work.at("more than 600"), attrs)
+
+    def redrawn() -> bool:
+        row = window.list.current()
+        return row is not None and row.unit.key != key
+
+    qtbot.waitUntil(redrawn, timeout=WAIT_MS)
+    assert held(window) == before  # the same row: the number of "more than 600"
+    row = window.list.current()
+    assert row is not None and row.difference.said["bob"] == "7000"
+
+
 def test_another_reviewers_decisions_and_gold_edits_show(qtbot: QtBot, live: Live) -> None:
     window, work, other = live.window, live.work, live.other
     to_number_row(qtbot, window)
@@ -245,6 +267,17 @@ def test_a_reviewers_action_updates_only_what_it_changed(
     assert repainted == [2, 3]
     assert model.data(model.index(3, 6)) == "no span"
     assert shown_progress(window) == (2, 6)
+    assert aligned == [] and resets == []
+    kept, read = window.session.review, review_state.load_review(work.project, work.doc)
+    assert kept is not None  # what the window keeps is what a full read finds
+    assert (kept.annotations, kept.links, kept.resolutions, kept.gold_status) == (
+        read.annotations,
+        read.links,
+        read.resolutions,
+        read.gold_status,
+    )
+    assert kept.units == read.units
+    aligned.clear()  # that read re-aligned; the actions below must not
 
     press(qtbot, window, "Z", Mod.ControlModifier)
     press(qtbot, window, "Z", Mod.ControlModifier)

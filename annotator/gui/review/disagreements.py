@@ -261,8 +261,21 @@ class DisagreementList(QWidget):
         self._size_columns()
         self._show_count()
         self.table.verticalScrollBar().setValue(scrolled)  # where the reviewer was reading
-        if keep is not None:
-            self.select_matching(keep.unit.key, keep.difference)
+        if keep is not None and not self.select_matching(keep.unit.key, keep.difference):
+            self._select_near(keep)
+
+    def _select_near(self, keep: Row) -> None:
+        """A coder redrew a span of the current unit (a new span, a new unit key): the same
+        kind of difference over the same words stays current."""
+        for i, r in enumerate(self.model.rows):
+            unit = r.unit
+            if (
+                r.difference.kind == keep.difference.kind
+                and unit.start < keep.unit.end
+                and unit.end > keep.unit.start
+            ):
+                self.select_row(i)
+                return
 
     def _size_columns(self) -> None:
         header = self.table.horizontalHeader()
