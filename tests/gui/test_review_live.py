@@ -285,3 +285,17 @@ def test_a_reviewers_action_updates_only_what_it_changed(
     assert shown_progress(window) == (0, 6)
     assert all(r.resolution is None for r in model.rows)
     assert aligned == [] and resets == []
+
+
+def test_a_reviewer_removed_elsewhere_is_told_and_refused(qtbot: QtBot, live: Live) -> None:
+    window, work, other = live.window, live.work, live.other
+    before = held(window)
+    services.set_reviewers(other, ["dave"])
+    message = window.status.message
+    qtbot.waitUntil(lambda: "removed from the reviewers" in message.text(), timeout=WAIT_MS)
+    assert message.text() == "carol was removed from the reviewers (dave)."
+    assert message.property("error")
+    assert held(window) == before
+    press(qtbot, window, "1")  # accept alice's version: the store refuses it
+    assert work.gold() == [] and "carol" in message.text() and message.property("error")
+    assert not window.session.undo.stack(work.doc).canUndo()
