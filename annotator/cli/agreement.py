@@ -11,7 +11,6 @@ from typing import Any
 import orjson
 
 from annotator.core.agreement import agreement_report, disagreements, format_table, report_csv_rows
-from annotator.core.export.atomic import atomic_output
 from annotator.store.engine import Project
 from annotator.store.review import SCOPES, agreement_input, select_documents
 
@@ -52,6 +51,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    from annotator.core.export.atomic import atomic_output  # the exporters load only for this
+
     fields: list[str] = []
     for row in rows:
         fields.extend(k for k in row if k not in fields)
