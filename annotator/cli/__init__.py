@@ -318,17 +318,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
     problem = display_problem()  # before Qt loads a platform plugin that would abort
     if problem is not None:
         raise UsageError(problem)
-    project = getattr(args, "project", None)
-    from annotator.store.setup import default_project_path
+    from annotator.gui.app import run  # no argument: the per-user demo, made on first start
 
-    path = project or str(default_project_path())
-    if project is None:
-        from annotator.store.setup import ensure_default_project
-
-        ensure_default_project(Path(path))
-    from annotator.gui.app import run
-
-    return int(run(path, coder=getattr(args, "coder", None)))
+    return int(run(getattr(args, "project", None), coder=getattr(args, "coder", None)))
 
 
 # ------------------------------------------------------------------------------------ parser
