@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import col, select
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
 
 from annotator.core.records import GOLD
 from annotator.store.engine import Project
@@ -61,6 +62,7 @@ class DocumentProgress:
 class Progress:
     coders: list[CoderProgress]
     documents: list[DocumentProgress]
+    states: dict[str, int] = field(default_factory=dict)  # documents in each review state
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -69,29 +71,57 @@ class Progress:
         }
 
     def count(self, state: str) -> int:
-        return sum(1 for d in self.documents if d.state == state)
+        return self.states.get(state, 0)
+
+    @property
+    def n_documents(self) -> int:
+        return sum(self.states.values())
 
 
-def _naive(stamp: datetime) -> datetime:
-    return stamp.replace(tzinfo=None)
+# Each document's review state, computed by the database (one row per document, no Python loop
+# over 200,000 documents): its coders are those assigned, else those who worked on it.
+_STATES = """
+WITH a AS (
+  SELECT a.document_id AS d, count(*) AS n,
+         sum(CASE WHEN s.status = 'done' THEN 1 ELSE 0 END) AS nd
+  FROM assignment a LEFT JOIN document_status s
+    ON s.document_id = a.document_id AND s.coder_id = a.coder_id
+  GROUP BY a.document_id),
+w AS (
+  SELECT s.document_id AS d, count(*) AS n,
+         sum(CASE WHEN s.status = 'done' THEN 1 ELSE 0 END) AS nd
+  FROM document_status s
+  WHERE s.coder_id <> :gold
+    AND NOT EXISTS (SELECT 1 FROM assignment x WHERE x.document_id = s.document_id)
+  GROUP BY s.document_id),
+states AS (
+  SELECT d.id AS id, CASE
+    WHEN coalesce(a.n, w.n, 0) = 0 THEN 'unassigned'
+    WHEN g.status = 'stale' THEN 'stale'
+    WHEN g.status = 'done' THEN 'adjudicated'
+    WHEN coalesce(a.nd, w.nd) = coalesce(a.n, w.n) THEN 'ready'
+    ELSE 'waiting' END AS state
+  FROM document d
+  LEFT JOIN a ON a.d = d.id
+  LEFT JOIN w ON w.d = d.id
+  LEFT JOIN document_status g ON g.document_id = d.id AND g.coder_id = :gold)
+"""
 
 
-def progress(project: Project) -> Progress:
-    """Read in one session; what a team member may see is what the server lets them read."""
+def progress(project: Project, *, documents: bool = True) -> Progress:
+    """Read in one session; what a team member may see is what the server lets them read.
+    Counts are aggregates the database computes; ``documents``: also list every document
+    (``annotator progress`` does; the progress view asks for the ready ones only)."""
     with project.read() as s:
         names = {int(i): n for i, n in s.exec(select(CoderRow.id, CoderRow.name)).all() if i}
-        docs = s.exec(
-            select(DocumentRow.id, DocumentRow.ext_id, DocumentRow.title).order_by(
-                col(DocumentRow.id)
-            )
-        ).all()
-        assigned = s.exec(select(Assignment.document_id, Assignment.coder_id)).all()
-        statuses = s.exec(
-            select(
-                DocumentStatus.document_id,
-                DocumentStatus.coder_id,
-                DocumentStatus.status,
-                DocumentStatus.updated_at,
+        gold = next((i for i, n in names.items() if n == GOLD), None)
+        per_coder = s.execute(
+            text(
+                "SELECT a.coder_id, count(*), count(s.document_id), "
+                "coalesce(sum(CASE WHEN s.status = 'done' THEN 1 ELSE 0 END), 0) "
+                "FROM assignment a LEFT JOIN document_status s "
+                "ON s.document_id = a.document_id AND s.coder_id = a.coder_id "
+                "GROUP BY a.coder_id"
             )
         ).all()
         counts = s.exec(
@@ -102,39 +132,82 @@ def progress(project: Project) -> Progress:
         activity = s.exec(
             select(AuditEntry.coder, func.max(AuditEntry.at)).group_by(col(AuditEntry.coder))
         ).all()
+        gold_param = {"gold": -1 if gold is None else gold}
+        states = {
+            str(st): int(n)
+            for st, n in s.execute(
+                text(_STATES + "SELECT state, count(*) FROM states GROUP BY state"), gold_param
+            ).all()
+        }
+        rows = _documents(s, names, gold) if documents else []
 
-    gold = next((i for i, n in names.items() if n == GOLD), None)
-    by_doc: dict[int, set[int]] = {}
-    for doc, cid in assigned:
-        by_doc.setdefault(doc, set()).add(cid)
-    status = {(d, c): (st, _naive(at)) for d, c, st, at in statuses}
     coders = {
         n: CoderProgress(n) for i, n in sorted(names.items(), key=lambda x: x[1]) if i != gold
     }
-    for doc, cids in by_doc.items():
-        for cid in cids:
+    for cid, assigned, started, done in per_coder:
+        if cid in names and cid != gold:
             row = coders[names[cid]]
-            row.assigned += 1
-            st = status.get((doc, cid))
-            row.started += st is not None
-            row.done += st is not None and st[0] == "done"
+            row.assigned, row.started, row.done = int(assigned), int(started), int(done)
     for cid, n in counts:
         if cid in names and cid != gold:
             coders[names[cid]].annotations = int(n)
     for who, at in activity:
         if who in coders and at is not None:
             coders[who].last_activity = at
+    shown = [c for c in coders.values() if c.assigned or c.annotations or c.started]
+    return Progress(shown, rows, {st: states.get(st, 0) for st in STATES})
+
+
+def documents_in_state(project: Project, state: str, limit: int = 500) -> list[DocumentProgress]:
+    """The first ``limit`` documents (in id order) in this review state, e.g. ready for review."""
+    with project.read() as s:
+        names = {int(i): n for i, n in s.exec(select(CoderRow.id, CoderRow.name)).all() if i}
+        gold = next((i for i, n in names.items() if n == GOLD), None)
+        ids = [
+            int(i)
+            for (i,) in s.execute(
+                text(_STATES + "SELECT id FROM states WHERE state = :state ORDER BY id LIMIT :n"),
+                {"gold": -1 if gold is None else gold, "state": state, "n": limit},
+            ).all()
+        ]
+        return _documents(s, names, gold, ids) if ids else []
+
+
+def _documents(
+    s: Session, names: dict[int, str], gold: int | None, ids: list[int] | None = None
+) -> list[DocumentProgress]:
+    """Every document (or these), with its coders, who is done, and its review state."""
+
+    def only(column: Any) -> Any:
+        return True if ids is None else col(column).in_(ids)
+
+    docs = s.exec(
+        select(DocumentRow.id, DocumentRow.ext_id, DocumentRow.title)
+        .where(only(DocumentRow.id))
+        .order_by(col(DocumentRow.id))
+    ).all()
+    assigned = s.exec(
+        select(Assignment.document_id, Assignment.coder_id).where(only(Assignment.document_id))
+    ).all()
+    statuses = s.exec(
+        select(DocumentStatus.document_id, DocumentStatus.coder_id, DocumentStatus.status).where(
+            only(DocumentStatus.document_id)
+        )
+    ).all()
+    by_doc: dict[int, set[int]] = {}
+    for doc, cid in assigned:
+        by_doc.setdefault(doc, set()).add(cid)
+    status = {(d, c): st for d, c, st in statuses}
     worked: dict[int, set[int]] = {}
     for doc, cid in status:
         if cid != gold:
             worked.setdefault(doc, set()).add(cid)
-
-    documents = []
+    out = []
     for doc_id, ext_id, title in docs:
         assert doc_id is not None
         cids = by_doc.get(doc_id) or worked.get(doc_id, set())
-        done = {c for c in cids if status.get((doc_id, c), ("", None))[0] == "done"}
-        documents.append(
+        done = {c for c in cids if status.get((doc_id, c)) == "done"}
+        out.append(
             DocumentProgress(
                 ext_id,
                 title,
@@ -143,21 +216,19 @@ def progress(project: Project) -> Progress:
                 _state(doc_id, cids, done, status, gold),
             )
         )
-    shown = [c for c in coders.values() if c.assigned or c.annotations or c.started]
-    return Progress(shown, documents)
+    return out
 
 
 def _state(
     doc: int,
     cids: set[int],
     done: set[int],
-    status: dict[tuple[int, int], tuple[str, datetime]],
+    status: dict[tuple[int, int], str],
     gold: int | None,
 ) -> str:
     if not cids:
         return "unassigned"
-    found = status.get((doc, gold)) if gold is not None else None
-    gold_status = found[0] if found is not None else ""
+    gold_status = status.get((doc, gold), "") if gold is not None else ""
     if gold_status == "stale":
         return "stale"
     if gold_status == "done":
