@@ -86,6 +86,14 @@ class AnnotationRow(SQLModel, table=True):
             sqlite_where=text("deleted_at IS NULL AND source_uid <> ''"),
             postgresql_where=text("deleted_at IS NULL AND source_uid <> ''"),
         ),
+        # live spans counted by coder and label from the index alone (progress, info): 0008
+        Index(
+            "ix_annotation_live_coder_label",
+            "coder_id",
+            "label",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
 
