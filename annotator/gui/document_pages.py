@@ -27,13 +27,19 @@ class Listener(Protocol):
 
 class DocumentPages(Mapping[int, DocumentSummary]):
     def __init__(
-        self, project: Project, coder: str, *, words: str = "", status: str = "", page: int = PAGE
+        self,
+        project: Project,
+        coder: str,
+        *,
+        words: str = "",
+        status: str = "",
+        page: int | None = None,
     ) -> None:
         self.project = project
         self.coder = coder
         self.words = words
         self.status = status
-        self.page = page
+        self.page = page or PAGE  # rows per read
         self._rows: dict[int, DocumentSummary] = {}  # in list order
         self._order: list[int] = []
         self._pos: dict[int, int] = {}
