@@ -149,24 +149,7 @@ def document_page(
             is not None
         )
         params: dict[str, Any] = {"cid": -1 if cid is None else cid}
-        if queue:
-            done = "CASE WHEN ds.status = 'done' THEN 1 ELSE 0 END"
-            source = "assignment a JOIN document d ON d.id = a.document_id"
-            where = ["a.coder_id = :cid"]
-        else:
-            done = "0"
-            source = "document d"
-            where = []
-        if after is not None:
-            params["af"], params["ai"] = after
-            where.append(
-                f"({done} > :af OR ({done} = :af AND d.id > :ai))" if queue else "d.id > :ai"
-            )
-        if through is not None:
-            params["tf"], params["ti"] = through
-            where.append(
-                f"({done} < :tf OR ({done} = :tf AND d.id <= :ti))" if queue else "d.id <= :ti"
-            )
+        where: list[str] = []
         if words.strip():
             params["like"] = _like(words)
             where.append(
@@ -183,16 +166,45 @@ def document_page(
         if document_id is not None:
             params["doc"] = document_id
             where.append("d.id = :doc")
-        sql = (
-            f"SELECT d.id, d.ext_id, d.title, d.length, ds.status, {done} FROM {source} "
-            "LEFT JOIN document_status ds ON ds.document_id = d.id AND ds.coder_id = :cid"
-            + (" WHERE " + " AND ".join(where) if where else "")
-            + (f" ORDER BY {done}, d.id" if queue else " ORDER BY d.id")
+        # The queue is two parts read one after the other, each in id order along an index
+        # (assignment by coder and document): a page stops reading as soon as it is full.
+        parts = (
+            [(0, "(ds.status IS NULL OR ds.status <> 'done')"), (1, "ds.status = 'done'")]
+            if queue
+            else [(0, "")]
         )
-        if limit is not None:
-            params["limit"] = limit
-            sql += " LIMIT :limit"
-        found = s.execute(sa_text(sql), params).all()
+        found: list[tuple[Any, ...]] = []
+        for flag, part in parts:
+            if (after is not None and after[0] > flag) or (
+                through is not None and through[0] < flag
+            ):
+                continue
+            if limit is not None and len(found) >= limit:
+                break
+            conditions = [*where, part] if part else list(where)
+            if queue:
+                conditions.append("a.coder_id = :cid")
+            if after is not None and after[0] == flag:
+                params["after"] = after[1]
+                conditions.append("d.id > :after")
+            if through is not None and through[0] == flag:
+                params["through"] = through[1]
+                conditions.append("d.id <= :through")
+            sql = (
+                f"SELECT d.id, d.ext_id, d.title, d.length, ds.status, {flag} FROM "
+                + (
+                    "assignment a JOIN document d ON d.id = a.document_id "
+                    if queue
+                    else "document d "
+                )
+                + "LEFT JOIN document_status ds ON ds.document_id = d.id AND ds.coder_id = :cid"
+                + (" WHERE " + " AND ".join(conditions) if conditions else "")
+                + (" ORDER BY a.document_id" if queue else " ORDER BY d.id")
+            )
+            if limit is not None:
+                params["limit"] = limit - len(found)
+                sql += " LIMIT :limit"
+            found += s.execute(sa_text(sql), params).all()
         ids = [int(r[0]) for r in found]
         counts: dict[int, int] = {}
         if cid is not None:
