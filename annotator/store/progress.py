@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import bindparam, func, text
 from sqlmodel import Session, col, select
 
 from annotator.core.records import GOLD
@@ -108,6 +108,45 @@ states AS (
 """
 
 
+# Per coder: assigned, started, done; and the review states of the assigned documents, counted
+# on each document's first coder's row: one pass over assignments and their statuses.
+_PER_CODER = """
+WITH j AS (
+  SELECT a.document_id AS d, a.coder_id AS c,
+    CASE WHEN s.status IS NULL THEN 0 ELSE 1 END AS started,
+    CASE WHEN s.status = 'done' THEN 1 ELSE 0 END AS done
+  FROM assignment a LEFT JOIN document_status s
+    ON s.document_id = a.document_id AND s.coder_id = a.coder_id),
+k AS (
+  SELECT d, c, started, done,
+    count(*) OVER (PARTITION BY d) AS n, sum(done) OVER (PARTITION BY d) AS nd,
+    row_number() OVER (PARTITION BY d ORDER BY c) AS r
+  FROM j)
+SELECT k.c, count(*), sum(k.started), sum(k.done),
+  sum(CASE WHEN k.r = 1 AND g.status = 'stale' THEN 1 ELSE 0 END),
+  sum(CASE WHEN k.r = 1 AND g.status = 'done' THEN 1 ELSE 0 END),
+  sum(CASE WHEN k.r = 1 AND coalesce(g.status, '') NOT IN ('stale', 'done') AND k.nd = k.n
+      THEN 1 ELSE 0 END),
+  sum(CASE WHEN k.r = 1 THEN 1 ELSE 0 END)
+FROM k LEFT JOIN document_status g ON g.document_id = k.d AND g.coder_id = :gold
+GROUP BY k.c
+"""
+# The review states of documents nobody was assigned but coders worked on.
+_WORKED = """
+WITH w AS (
+  SELECT s.document_id AS d, count(*) AS n,
+    sum(CASE WHEN s.status = 'done' THEN 1 ELSE 0 END) AS nd
+  FROM document u JOIN document_status s ON s.document_id = u.id
+  WHERE s.coder_id <> :gold
+    AND NOT EXISTS (SELECT 1 FROM assignment x WHERE x.document_id = u.id)
+  GROUP BY s.document_id)
+SELECT CASE WHEN g.status = 'stale' THEN 'stale' WHEN g.status = 'done' THEN 'adjudicated'
+  WHEN w.nd = w.n THEN 'ready' ELSE 'waiting' END, count(*)
+FROM w LEFT JOIN document_status g ON g.document_id = w.d AND g.coder_id = :gold
+GROUP BY 1
+"""
+
+
 def progress(project: Project, *, documents: bool = True) -> Progress:
     """Read in one session; what a team member may see is what the server lets them read.
     Counts are aggregates the database computes; ``documents``: also list every document
@@ -115,15 +154,10 @@ def progress(project: Project, *, documents: bool = True) -> Progress:
     with project.read() as s:
         names = {int(i): n for i, n in s.exec(select(CoderRow.id, CoderRow.name)).all() if i}
         gold = next((i for i, n in names.items() if n == GOLD), None)
-        per_coder = s.execute(
-            text(
-                "SELECT a.coder_id, count(*), count(s.document_id), "
-                "coalesce(sum(CASE WHEN s.status = 'done' THEN 1 ELSE 0 END), 0) "
-                "FROM assignment a LEFT JOIN document_status s "
-                "ON s.document_id = a.document_id AND s.coder_id = a.coder_id "
-                "GROUP BY a.coder_id"
-            )
-        ).all()
+        gold_param = {"gold": -1 if gold is None else gold}
+        per_coder = s.execute(text(_PER_CODER), gold_param).all()
+        worked = s.execute(text(_WORKED), gold_param).all()
+        n_docs = int(s.exec(select(func.count()).select_from(DocumentRow)).one())
         counts = s.exec(
             select(AnnotationRow.coder_id, func.count())
             .where(col(AnnotationRow.deleted_at).is_(None))
@@ -132,22 +166,24 @@ def progress(project: Project, *, documents: bool = True) -> Progress:
         activity = s.exec(
             select(AuditEntry.coder, func.max(AuditEntry.at)).group_by(col(AuditEntry.coder))
         ).all()
-        gold_param = {"gold": -1 if gold is None else gold}
-        states = {
-            str(st): int(n)
-            for st, n in s.execute(
-                text(_STATES + "SELECT state, count(*) FROM states GROUP BY state"), gold_param
-            ).all()
-        }
         rows = _documents(s, names, gold) if documents else []
 
     coders = {
         n: CoderProgress(n) for i, n in sorted(names.items(), key=lambda x: x[1]) if i != gold
     }
-    for cid, assigned, started, done in per_coder:
+    states = dict.fromkeys(STATES, 0)
+    for cid, assigned, started, done, stale, adjudicated, ready, first in per_coder:
+        # a document's states are counted on the row of its first coder only
+        states["stale"] += int(stale)
+        states["adjudicated"] += int(adjudicated)
+        states["ready"] += int(ready)
+        states["waiting"] += int(first) - int(stale) - int(adjudicated) - int(ready)
         if cid in names and cid != gold:
             row = coders[names[cid]]
             row.assigned, row.started, row.done = int(assigned), int(started), int(done)
+    for state, n in worked:
+        states[str(state)] += int(n)
+    states["unassigned"] = n_docs - sum(states.values())
     for cid, n in counts:
         if cid in names and cid != gold:
             coders[names[cid]].annotations = int(n)
@@ -155,7 +191,7 @@ def progress(project: Project, *, documents: bool = True) -> Progress:
         if who in coders and at is not None:
             coders[who].last_activity = at
     shown = [c for c in coders.values() if c.assigned or c.annotations or c.started]
-    return Progress(shown, rows, {st: states.get(st, 0) for st in STATES})
+    return Progress(shown, rows, states)
 
 
 def documents_in_state(project: Project, state: str, limit: int = 500) -> list[DocumentProgress]:
@@ -178,62 +214,80 @@ def _documents(
 ) -> list[DocumentProgress]:
     """Every document (or these), with its coders, who is done, and its review state."""
 
-    def only(column: Any) -> Any:
-        return True if ids is None else col(column).in_(ids)
-
-    docs = s.exec(
-        select(DocumentRow.id, DocumentRow.ext_id, DocumentRow.title)
-        .where(only(DocumentRow.id))
-        .order_by(col(DocumentRow.id))
+    params: dict[str, Any] = {"gold": -1 if gold is None else gold}
+    within = ""
+    if ids is not None:
+        params["ids"] = ids
+        within = " AND {} IN :ids"
+    docs = s.execute(
+        text(
+            "SELECT id, ext_id, title FROM document"
+            + (" WHERE id IN :ids" if ids is not None else "")
+            + " ORDER BY id"
+        ).bindparams(*_expanding(ids)),
+        params,
     ).all()
-    assigned = s.exec(
-        select(Assignment.document_id, Assignment.coder_id).where(only(Assignment.document_id))
+    # each assigned (document, coder) with the coder's status; the statuses of the documents
+    # nobody was assigned (their coders are who worked on them); gold's statuses
+    assigned = s.execute(
+        text(
+            "SELECT a.document_id, a.coder_id, s.status FROM assignment a "
+            "LEFT JOIN document_status s ON s.document_id = a.document_id "
+            "AND s.coder_id = a.coder_id WHERE 1 = 1" + within.format("a.document_id")
+        ).bindparams(*_expanding(ids)),
+        params,
     ).all()
-    statuses = s.exec(
-        select(DocumentStatus.document_id, DocumentStatus.coder_id, DocumentStatus.status).where(
-            only(DocumentStatus.document_id)
-        )
+    worked = s.execute(
+        text(
+            "SELECT s.document_id, s.coder_id, s.status FROM document_status s "
+            "WHERE s.coder_id <> :gold AND NOT EXISTS "
+            "(SELECT 1 FROM assignment x WHERE x.document_id = s.document_id)"
+            + within.format("s.document_id")
+        ).bindparams(*_expanding(ids)),
+        params,
     ).all()
-    by_doc: dict[int, set[int]] = {}
-    for doc, cid in assigned:
-        by_doc.setdefault(doc, set()).add(cid)
-    status = {(d, c): st for d, c, st in statuses}
-    worked: dict[int, set[int]] = {}
-    for doc, cid in status:
-        if cid != gold:
-            worked.setdefault(doc, set()).add(cid)
+    gold_status = dict(
+        s.execute(
+            text(
+                "SELECT document_id, status FROM document_status WHERE coder_id = :gold"
+                + within.format("document_id")
+            ).bindparams(*_expanding(ids)),
+            params,
+        ).all()
+    )
+    coders: dict[int, dict[int, str]] = {}  # document -> coder -> status ("" none)
+    for doc, cid, st in assigned:
+        coders.setdefault(doc, {})[cid] = st or ""
+    for doc, cid, st in worked:
+        coders.setdefault(doc, {})[cid] = st or ""
     out = []
     for doc_id, ext_id, title in docs:
-        assert doc_id is not None
-        cids = by_doc.get(doc_id) or worked.get(doc_id, set())
-        done = {c for c in cids if status.get((doc_id, c)) == "done"}
+        mine = coders.get(doc_id, {})
+        done = [c for c, st in mine.items() if st == "done"]
         out.append(
             DocumentProgress(
                 ext_id,
                 title,
-                sorted(names[c] for c in cids),
+                sorted(names[c] for c in mine),
                 sorted(names[c] for c in done),
-                _state(doc_id, cids, done, status, gold),
+                _state(bool(mine), len(done) == len(mine), gold_status.get(doc_id, "")),
             )
         )
     return out
 
 
-def _state(
-    doc: int,
-    cids: set[int],
-    done: set[int],
-    status: dict[tuple[int, int], str],
-    gold: int | None,
-) -> str:
-    if not cids:
+def _expanding(ids: list[int] | None) -> list[Any]:
+    return [bindparam("ids", expanding=True)] if ids is not None else []
+
+
+def _state(has_coders: bool, all_done: bool, gold_status: str) -> str:
+    if not has_coders:
         return "unassigned"
-    gold_status = status.get((doc, gold), "") if gold is not None else ""
     if gold_status == "stale":
         return "stale"
     if gold_status == "done":
         return "adjudicated"
-    return "ready" if done == cids else "waiting"
+    return "ready" if all_done else "waiting"
 
 
 @dataclass(frozen=True)
