@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, text
+from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
 from annotator.core.records import GOLD
@@ -76,36 +76,6 @@ class Progress:
     @property
     def n_documents(self) -> int:
         return sum(self.states.values())
-
-
-# Each document's review state, computed by the database (one row per document, no Python loop
-# over 200,000 documents): its coders are those assigned, else those who worked on it.
-_STATES = """
-WITH a AS (
-  SELECT a.document_id AS d, count(*) AS n,
-         sum(CASE WHEN s.status = 'done' THEN 1 ELSE 0 END) AS nd
-  FROM assignment a LEFT JOIN document_status s
-    ON s.document_id = a.document_id AND s.coder_id = a.coder_id
-  GROUP BY a.document_id),
-w AS (
-  SELECT s.document_id AS d, count(*) AS n,
-         sum(CASE WHEN s.status = 'done' THEN 1 ELSE 0 END) AS nd
-  FROM document_status s
-  WHERE s.coder_id <> :gold
-    AND NOT EXISTS (SELECT 1 FROM assignment x WHERE x.document_id = s.document_id)
-  GROUP BY s.document_id),
-states AS (
-  SELECT d.id AS id, CASE
-    WHEN coalesce(a.n, w.n, 0) = 0 THEN 'unassigned'
-    WHEN g.status = 'stale' THEN 'stale'
-    WHEN g.status = 'done' THEN 'adjudicated'
-    WHEN coalesce(a.nd, w.nd) = coalesce(a.n, w.n) THEN 'ready'
-    ELSE 'waiting' END AS state
-  FROM document d
-  LEFT JOIN a ON a.d = d.id
-  LEFT JOIN w ON w.d = d.id
-  LEFT JOIN document_status g ON g.document_id = d.id AND g.coder_id = :gold)
-"""
 
 
 # Per coder: assigned, started, done; and the review states of the assigned documents, counted
@@ -194,37 +164,51 @@ def progress(project: Project, *, documents: bool = True) -> Progress:
     return Progress(shown, rows, states)
 
 
-def documents_in_state(project: Project, state: str, limit: int = 500) -> list[DocumentProgress]:
-    """The first ``limit`` documents (in id order) in this review state, e.g. ready for review."""
+def documents_in_state(
+    project: Project, state: str, limit: int = 500, chunk: int = 1000
+) -> list[DocumentProgress]:
+    """The first ``limit`` documents (in id order) in this review state, e.g. ready for review:
+    read a range of ``chunk`` document ids at a time, stopping once ``limit`` are found."""
+    out: list[DocumentProgress] = []
     with project.read() as s:
         names = {int(i): n for i, n in s.exec(select(CoderRow.id, CoderRow.name)).all() if i}
         gold = next((i for i, n in names.items() if n == GOLD), None)
-        ids = [
-            int(i)
-            for (i,) in s.execute(
-                text(_STATES + "SELECT id FROM states WHERE state = :state ORDER BY id LIMIT :n"),
-                {"gold": -1 if gold is None else gold, "state": state, "n": limit},
-            ).all()
-        ]
-        return _documents(s, names, gold, ids) if ids else []
+        after = 0
+        while len(out) < limit:
+            ids = [
+                int(i)
+                for i in s.exec(
+                    select(DocumentRow.id)
+                    .where(col(DocumentRow.id) > after)
+                    .order_by(col(DocumentRow.id))
+                    .limit(chunk)
+                ).all()
+                if i is not None
+            ]
+            if not ids:
+                break
+            after = ids[-1]
+            out += [d for d in _documents(s, names, gold, (ids[0], ids[-1])) if d.state == state]
+    return out[:limit]
 
 
 def _documents(
-    s: Session, names: dict[int, str], gold: int | None, ids: list[int] | None = None
+    s: Session, names: dict[int, str], gold: int | None, span: tuple[int, int] | None = None
 ) -> list[DocumentProgress]:
-    """Every document (or these), with its coders, who is done, and its review state."""
+    """Every document (or those with ids in ``span``, both ends included) in id order, with
+    its coders, who is done, and its review state."""
 
     params: dict[str, Any] = {"gold": -1 if gold is None else gold}
     within = ""
-    if ids is not None:
-        params["ids"] = ids
-        within = " AND {} IN :ids"
+    if span is not None:
+        params["lo"], params["hi"] = span
+        within = " AND {0} >= :lo AND {0} <= :hi"
     docs = s.execute(
         text(
-            "SELECT id, ext_id, title FROM document"
-            + (" WHERE id IN :ids" if ids is not None else "")
+            "SELECT id, ext_id, title FROM document WHERE 1 = 1"
+            + within.format("id")
             + " ORDER BY id"
-        ).bindparams(*_expanding(ids)),
+        ),
         params,
     ).all()
     # each assigned (document, coder) with the coder's status; the statuses of the documents
@@ -234,7 +218,7 @@ def _documents(
             "SELECT a.document_id, a.coder_id, s.status FROM assignment a "
             "LEFT JOIN document_status s ON s.document_id = a.document_id "
             "AND s.coder_id = a.coder_id WHERE 1 = 1" + within.format("a.document_id")
-        ).bindparams(*_expanding(ids)),
+        ),
         params,
     ).all()
     worked = s.execute(
@@ -243,7 +227,7 @@ def _documents(
             "WHERE s.coder_id <> :gold AND NOT EXISTS "
             "(SELECT 1 FROM assignment x WHERE x.document_id = s.document_id)"
             + within.format("s.document_id")
-        ).bindparams(*_expanding(ids)),
+        ),
         params,
     ).all()
     gold_status = dict(
@@ -251,7 +235,7 @@ def _documents(
             text(
                 "SELECT document_id, status FROM document_status WHERE coder_id = :gold"
                 + within.format("document_id")
-            ).bindparams(*_expanding(ids)),
+            ),
             params,
         ).all()
     )
@@ -274,10 +258,6 @@ def _documents(
             )
         )
     return out
-
-
-def _expanding(ids: list[int] | None) -> list[Any]:
-    return [bindparam("ids", expanding=True)] if ids is not None else []
 
 
 def _state(has_coders: bool, all_done: bool, gold_status: str) -> str:

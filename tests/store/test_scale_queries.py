@@ -171,7 +171,7 @@ def test_progress_counts_equal_the_rows_inserted(project: Project) -> None:
         assert row.started == sum((d, coder) in fx.status for d in mine)
         assert row.done == sum(fx.status.get((d, coder)) == "done" for d in mine)
         assert row.annotations == spans[coder]
-    ready = progress_module.documents_in_state(project, "ready", limit=3)
+    ready = progress_module.documents_in_state(project, "ready", limit=3, chunk=4)
     want = [f"doc{d:02}" for d in range(1, N_DOCS + 1) if expected_state(fx, d) == "ready"]
     assert [d.document for d in ready] == want[:3]
     counts_only = progress_module.progress(project, documents=False)
