@@ -85,7 +85,7 @@ def test_document_list_shows_status_and_filters(qtbot: QtBot, window: MainWindow
     assert docs.proxy.rowCount() == 1
     docs.status.setCurrentIndex(0)
     qtbot.keyClicks(docs.search, "aleppo")
-    assert docs.proxy.rowCount() == 1
+    qtbot.waitUntil(lambda: docs.proxy.rowCount() == 1)  # searched once typing pauses
     index = docs.proxy.index(0, 0)
     qtbot.mouseClick(
         docs.view.viewport(), Qt.MouseButton.LeftButton, pos=docs.view.visualRect(index).center()
