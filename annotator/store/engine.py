@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -223,6 +224,7 @@ class Project:
         self._write_engine = engine.execution_options(annotator_write=True)
         self._codebook: Codebook | None = None
         self.known = Known()
+        self._writing = threading.local()  # the write session open in this thread, if any
         self.read_only = read_only  # why the project cannot be written to; "" when it can
 
     @property
@@ -301,7 +303,11 @@ class Project:
         try:
             with Session(self._write_engine, info=self._session_info()) as session:
                 with session.begin():
-                    yield session
+                    self._writing.session = session
+                    try:
+                        yield session
+                    finally:
+                        self._writing.session = None
                 self.known.update(session.info["learned"])  # committed
         except SQLAlchemyError as exc:
             raise translate(exc, describe_database_error(exc)) from exc
@@ -333,6 +339,12 @@ class Project:
         self._codebook = None
 
     def setting(self, key: str, default: str = "") -> str:
+        """A project setting; inside a write (a rule checked by an action), read in that
+        transaction: no other connection, and what it checks is what it writes against."""
+        writing: Session | None = getattr(self._writing, "session", None)
+        if writing is not None:
+            row = writing.get(ProjectSetting, key)
+            return row.value if row is not None else default
         with self.read() as s:
             row = s.get(ProjectSetting, key)
             return row.value if row is not None else default
