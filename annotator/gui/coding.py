@@ -31,6 +31,11 @@ def prefill(label: str, words: str, published: str) -> dict[str, Any]:
     return {}
 
 
+def _short(text: str, n: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
@@ -160,10 +165,14 @@ class Coding:
         after (or before) the cursor, wrapping round. The id, and whether it covers the cursor.
         """
         s = self.session
+        source = s.link_mode[1] if s.link_mode is not None else None  # never a relation's target
+        covering = [i for i in covering if i != source]
         if covering:
             i = covering.index(s.current_id) + step if s.current_id in covering else 0
             return covering[i % len(covering)], True
-        ordered = sorted(s.annotations.values(), key=lambda a: (a.start, a.end))
+        ordered = sorted(
+            (a for a in s.annotations.values() if a.id != source), key=lambda a: (a.start, a.end)
+        )
         if not ordered:
             return None, False
         later = [a for a in ordered if (a.start > cursor if step > 0 else a.end <= cursor)]
@@ -198,6 +207,39 @@ class Coding:
             if changed[name] not in (None, "", []):
                 self._clear_missing(ann.id, name)
         s.push(cmd.edit_span(s, self.who, ann.id, title, merge, attributes=changed))
+
+    def copy_previous(self) -> bool:
+        """The attributes of the previous span (in text order) with the selected span's label
+        onto it, as one undo step; what its own words give (numbers, dates) stays its own."""
+        s = self.session
+        ann = s.annotations.get(s.current_id) if s.current_id is not None else None
+        lab = s.codebook.label(ann.label) if ann is not None else None
+        if ann is None or lab is None or s.document is None:
+            s.fail("Select a span to copy the previous one's attributes onto.")
+            return False
+        here = (ann.start, ann.end, ann.id)
+        before = [
+            a for a in s.annotations.values() if a.label == ann.label and (a.start, a.end, a.id) < here
+        ]
+        if not before:
+            s.fail(f"There is no {ann.label} before this one to copy from.")
+            return False
+        prev = max(before, key=lambda a: (a.start, a.end, a.id))
+        own = prefill(ann.label, s.text_of(ann), s.document.published)
+        values = {a.name: prev.attributes.get(a.name) for a in lab.attributes if a.name not in own}
+        changed = {k: v for k, v in values.items() if ann.attributes.get(k) != v}
+        words = _short(s.text_of(prev))
+        if not changed:
+            s.notice.emit(f"Already the same attributes as {ann.label} '{words}'.", False)
+            return False
+        for name, value in changed.items():
+            if value not in (None, "", []):
+                self._clear_missing(ann.id, name)
+        title = f"copy attributes from previous {ann.label}"
+        if not s.push(cmd.edit_span(s, self.who, ann.id, title, attributes=changed)):
+            return False
+        s.notice.emit(f"Copied the attributes of {ann.label} '{words}' (Ctrl+Z undoes).", False)
+        return True
 
     def _is_text_edit(self, label: str, changed: dict[str, Any]) -> bool:
         lab = self.session.codebook.label(label)
@@ -264,13 +306,88 @@ class Coding:
         if link is not None:
             s.push(cmd.remove_link(s, self.who, link_id, link.role))
 
-    def complete_link_mode(self, target_id: int) -> None:
+    def start_relation(self) -> bool:
+        """The relation key: the selected span is the source; the next span selected (Tab,
+        a click, the panels) is the target, and then the coder picks the relation."""
+        s = self.session
+        ann = s.annotations.get(s.current_id) if s.current_id is not None else None
+        if ann is None:
+            s.fail("Select a span first, then press the relation key.")
+            return False
+        lab = s.codebook.label(ann.label)
+        if not (lab is not None and lab.roles) and not any(
+            ann.label in r.sources for r in s.codebook.relations
+        ):
+            s.fail(f"The codebook has no relation or role from {ann.label}.")
+            return False
+        s.start_link_mode("", ann.id)
+        return True
+
+    def link_choices(self, source_id: int, target_id: int) -> list[str]:
+        """What may link ``source_id`` to ``target_id``: the source's roles (it is an event)
+        that take the target's label, then the relations from its label to the target's."""
+        s = self.session
+        src, dst = s.annotations.get(source_id), s.annotations.get(target_id)
+        if src is None or dst is None:
+            return []
+        lab = s.codebook.label(src.label)
+        roles = [r.name for r in lab.roles if dst.label in r.targets] if lab is not None else []
+        relations = [
+            r.name
+            for r in s.codebook.relations
+            if src.label in r.sources and dst.label in r.targets
+        ]
+        return roles + relations
+
+    def complete_link_mode(self, target_id: int) -> tuple[int, int, list[str]] | None:
+        """A span was selected while a relation waits for its target. A relation named
+        beforehand (the span menu) is linked at once; otherwise the (source, target, names)
+        the coder chooses from. None when there is nothing left to choose; selecting the
+        source itself leaves the relation waiting."""
         s = self.session
         if s.link_mode is None:
-            return
+            return None
         relation, source = s.link_mode
+        if target_id == source:
+            s.fail("That is the span the relation starts from: select its target (Esc cancels).")
+            return None
         s.cancel_link_mode()
-        self.link(source, relation, target_id)
+        if relation:
+            self.link(source, relation, target_id)
+            return None
+        names = self.link_choices(source, target_id)
+        if not names:
+            src, dst = s.annotations.get(source), s.annotations.get(target_id)
+            if src is not None and dst is not None:
+                s.fail(f"No relation or role goes from {src.label} to {dst.label}: nothing linked.")
+            return None
+        return source, target_id, names
+
+    def link_prompt(self, relation_key: str, role_keys: list[str]) -> str:
+        """What the status bar says the next key or selection will do: the waiting relation's
+        target, else the selected event's role keys; "" when neither."""
+        s = self.session
+        if s.link_mode is not None:
+            relation, source = s.link_mode
+            ann = s.annotations.get(source)
+            if ann is None:
+                return ""
+            what = relation if relation else "Relation"
+            return (
+                f"{what} from {ann.label} '{_short(s.text_of(ann))}': select the target span, "
+                "Esc cancels"
+            )
+        event = s.annotations.get(s.active_event_id) if s.active_event_id is not None else None
+        lab = s.codebook.label(event.label) if event is not None else None
+        if event is None or lab is None:
+            return ""
+        keys = [f"{k} {r.name}" for k, r in zip(role_keys, lab.roles, strict=False) if k]
+        said = f"{event.label} '{_short(s.text_of(event))}': "
+        if keys:
+            said += f"select a span and press {', '.join(keys)} to link it"
+        if relation_key:
+            said += f"{'; ' if keys else ''}{relation_key} starts a relation from the selected span"
+        return said
 
     # ------------------------------------------------------------------------------ document
 

@@ -1,4 +1,5 @@
-"""Status bar: who codes, in which project, the document's status, and that all is saved."""
+"""Status bar: who codes, in which project, the document's status, and that all is saved; while
+a relation waits for its target or an event is selected, what the next key or selection does."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
+        self.mode = QLabel()
+        self.mode.setObjectName("statusMode")
+        self.mode.hide()
         self.message = QLabel()
         self.message.setObjectName("statusMessage")
         self.coder = QLabel()
@@ -26,6 +30,7 @@ class StatusBar(QStatusBar):
         self.document.setObjectName("statusDocument")
         self.saved_label = QLabel("All changes saved")
         self.saved_label.setObjectName("statusSaved")
+        self.addWidget(self.mode)
         self.addWidget(self.message, 1)
         for w in (self.document, self.coder, self.project, self.saved_label):
             self.addPermanentWidget(w)
@@ -41,6 +46,12 @@ class StatusBar(QStatusBar):
         self.document.setText(
             f"{n_spans} span{'s' if n_spans != 1 else ''} · {status.replace('_', ' ')}"
         )
+
+    def set_mode(self, text: str) -> None:
+        """What the next key does (stays until the mode ends, unlike a notice)."""
+        if text != self.mode.text():
+            self.mode.setText(text)
+        self.mode.setVisible(bool(text))
 
     def saved(self) -> None:
         self.saved_label.setText("All changes saved")
