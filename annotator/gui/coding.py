@@ -219,7 +219,9 @@ class Coding:
             return False
         here = (ann.start, ann.end, ann.id)
         before = [
-            a for a in s.annotations.values() if a.label == ann.label and (a.start, a.end, a.id) < here
+            a
+            for a in s.annotations.values()
+            if a.label == ann.label and (a.start, a.end, a.id) < here
         ]
         if not before:
             s.fail(f"There is no {ann.label} before this one to copy from.")

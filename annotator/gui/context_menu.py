@@ -85,20 +85,24 @@ class KeyedMenu(QMenu):
     def event(self, event: QEvent) -> bool:
         # a letter or digit here picks an entry: it must not reach the window's label and
         # role keys (which would relabel or link the selected span instead)
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if event.text().isalnum() or event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                event.accept()
-                return True
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and (event.text().isalnum() or event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter))
+        ):
+            event.accept()
+            return True
         return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text().lower()
         acts = [a for a in self.actions() if not a.isSeparator()]
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.picked is not None:
-            if self.activeAction() in (None, self.picked):  # a hover may have moved it
-                self.picked.trigger()
-                self.close()
-                return
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        # Enter takes the entry a shared first letter stepped to (unless a hover moved on)
+        if enter and self.picked is not None and self.activeAction() in (None, self.picked):
+            self.picked.trigger()
+            self.close()
+            return
         if text.isdigit() and text != "0":
             i = int(text) - 1
             if i < len(acts):
@@ -106,7 +110,9 @@ class KeyedMenu(QMenu):
                 self.close()
             return
         if len(text) == 1 and text.isalpha():
-            hits = [a for a, name in zip(acts, self.names, strict=False) if name[:1].lower() == text]
+            hits = [
+                a for a, name in zip(acts, self.names, strict=False) if name[:1].lower() == text
+            ]
             if len(hits) == 1:
                 hits[0].trigger()
                 self.close()
