@@ -9,6 +9,8 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from .elided_label import ElidedLabel
+
 NOTICE_MS = 8000
 ERROR_MS = 12000
 
@@ -17,7 +19,7 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
-        self.mode = QLabel()
+        self.mode = ElidedLabel()  # long role lists must not widen the window
         self.mode.setObjectName("statusMode")
         self.mode.hide()
         self.message = QLabel()
@@ -30,7 +32,7 @@ class StatusBar(QStatusBar):
         self.document.setObjectName("statusDocument")
         self.saved_label = QLabel("All changes saved")
         self.saved_label.setObjectName("statusSaved")
-        self.addWidget(self.mode)
+        self.addWidget(self.mode, 1)
         self.addWidget(self.message, 1)
         for w in (self.document, self.coder, self.project, self.saved_label):
             self.addPermanentWidget(w)
@@ -49,8 +51,9 @@ class StatusBar(QStatusBar):
 
     def set_mode(self, text: str) -> None:
         """What the next key does (stays until the mode ends, unlike a notice)."""
-        if text != self.mode.text():
-            self.mode.setText(text)
+        if text != self.mode.full_text():
+            self.mode.set_full_text(text)
+            self.mode.setToolTip(text)
         self.mode.setVisible(bool(text))
 
     def saved(self) -> None:

@@ -147,7 +147,7 @@ def test_relation_link_mode_click_the_target(qtbot: QtBot, window: MainWindow) -
     two = code(qtbot, window, "two", "c", after=ANCHOR)
     right_click(qtbot, window, two.start, "subset_of")
     assert window.session.link_mode == ("subset_of", two.id)
-    assert window.status.mode.text() == (
+    assert window.status.mode.full_text() == (
         "subset_of from CASUALTY 'two': select the target span, Esc cancels"
     )
     click_span(qtbot, window, fifteen)

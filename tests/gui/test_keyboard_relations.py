@@ -45,7 +45,7 @@ def test_relation_by_key_tab_to_the_target_and_a_digit(qtbot: QtBot, window: Mai
     two = code(qtbot, window, "two", "c", after=ANCHOR)
     assert window.session.current_id == two.id
     relation_key(qtbot, window)
-    assert window.status.mode.text() == (
+    assert window.status.mode.full_text() == (
         "Relation from CASUALTY 'two': select the target span, Esc cancels"
     )
     assert window.status.mode.isVisible()
@@ -114,7 +114,7 @@ def test_an_event_links_a_role_filler_of_another_event(qtbot: QtBot, window: Mai
     second = code(qtbot, window, "attacks", "e", after="continuing its aerial")
     assert window.session.current_id == second.id
     relation_key(qtbot, window)
-    assert window.status.mode.text() == (
+    assert window.status.mode.full_text() == (
         "Relation from EVENT 'attacks': select the target span, Esc cancels"
     )
     click_span(qtbot, window, actor)
@@ -184,12 +184,13 @@ def test_the_status_bar_names_the_role_keys_of_the_selected_event(
     open_seed(window)
     assert not window.status.mode.isVisible()
     code(qtbot, window, "attack", "e", after=ANCHOR)
-    assert window.status.mode.text() == (
+    assert window.status.mode.full_text() == (
         "EVENT 'attack': select a span and press 1 actor1, 2 actor2, 3 assoc_actor1, "
         "4 casualties, 5 place, 6 time, 7 source, 8 assoc_actor2 to link it; "
         "Shift+R starts a relation from the selected span"
     )
     assert window.status.mode.isVisible()
+    assert window.width() == 1400  # a long text is cut short ("…"), the window keeps its size
 
 
 def test_the_new_keys_are_in_the_shortcut_list_and_clash_with_no_label_key(
