@@ -6,7 +6,7 @@ turned it off, snapped to whole words; CASUALTY and DATE spans are prefilled fro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotator.core.dates import resolve_date
 from annotator.core.fatalities import scope_hint
@@ -18,6 +18,15 @@ from annotator.store import queries
 from . import commands as cmd
 from .commands import MERGE_BOUNDARY, MERGE_TEXT, Who
 from .session import Session
+
+
+class LinkChoice(NamedTuple):
+    """One link the coder may pick once a relation's target is selected."""
+
+    from_id: int
+    name: str
+    to_id: int
+    text: str  # as the menu shows it
 
 
 def prefill(label: str, words: str, published: str) -> dict[str, Any]:
@@ -316,36 +325,45 @@ class Coding:
         if ann is None:
             s.fail("Select a span first, then press the relation key.")
             return False
-        lab = s.codebook.label(ann.label)
-        if not (lab is not None and lab.roles) and not any(
-            ann.label in r.sources for r in s.codebook.relations
+        cb = s.codebook
+        if not (
+            any(lab.name == ann.label and lab.roles for lab in cb.labels)
+            or any(ann.label in r.targets for lab in cb.labels for r in lab.roles)
+            or any(ann.label in r.sources for r in cb.relations)
         ):
-            s.fail(f"The codebook has no relation or role from {ann.label}.")
+            s.fail(f"The codebook has no relation or role for {ann.label}.")
             return False
         s.start_link_mode("", ann.id)
         return True
 
-    def link_choices(self, source_id: int, target_id: int) -> list[str]:
-        """What may link ``source_id`` to ``target_id``: the source's roles (it is an event)
-        that take the target's label, then the relations from its label to the target's."""
+    def link_choices(self, source_id: int, target_id: int) -> list[LinkChoice]:
+        """What may link the two spans, in this order: the source's roles (it is an event)
+        that take the target's label; the target's roles that take the source's (the source
+        is to fill a role of the event selected next, even if it fills one elsewhere); the
+        relations from the source's label to the target's."""
         s = self.session
         src, dst = s.annotations.get(source_id), s.annotations.get(target_id)
         if src is None or dst is None:
             return []
-        lab = s.codebook.label(src.label)
-        roles = [r.name for r in lab.roles if dst.label in r.targets] if lab is not None else []
-        relations = [
-            r.name
-            for r in s.codebook.relations
-            if src.label in r.sources and dst.label in r.targets
-        ]
-        return roles + relations
+        out: list[LinkChoice] = []
+        lab, other = s.codebook.label(src.label), s.codebook.label(dst.label)
+        for r in lab.roles if lab is not None else ():
+            if dst.label in r.targets:
+                out.append(LinkChoice(source_id, r.name, target_id, f"{r.name} (role)"))
+        for r in other.roles if other is not None else ():
+            if src.label in r.targets:
+                text = f"{r.name} of {dst.label} (role)"
+                out.append(LinkChoice(target_id, r.name, source_id, text))
+        for rel in s.codebook.relations:
+            if src.label in rel.sources and dst.label in rel.targets:
+                out.append(LinkChoice(source_id, rel.name, target_id, rel.name))
+        return out
 
-    def complete_link_mode(self, target_id: int) -> tuple[int, int, list[str]] | None:
+    def complete_link_mode(self, target_id: int) -> list[LinkChoice] | None:
         """A span was selected while a relation waits for its target. A relation named
-        beforehand (the span menu) is linked at once; otherwise the (source, target, names)
-        the coder chooses from. None when there is nothing left to choose; selecting the
-        source itself leaves the relation waiting."""
+        beforehand (the span menu) is linked at once; otherwise the links the coder chooses
+        from. None when there is nothing left to choose; selecting the source itself leaves
+        the relation waiting."""
         s = self.session
         if s.link_mode is None:
             return None
@@ -357,13 +375,13 @@ class Coding:
         if relation:
             self.link(source, relation, target_id)
             return None
-        names = self.link_choices(source, target_id)
-        if not names:
+        choices = self.link_choices(source, target_id)
+        if not choices:
             src, dst = s.annotations.get(source), s.annotations.get(target_id)
             if src is not None and dst is not None:
-                s.fail(f"No relation or role goes from {src.label} to {dst.label}: nothing linked.")
+                s.fail(f"No relation or role links {src.label} and {dst.label}: nothing linked.")
             return None
-        return source, target_id, names
+        return choices
 
     def link_prompt(self, relation_key: str, role_keys: list[str]) -> str:
         """What the status bar says the next key or selection will do: the waiting relation's

@@ -125,14 +125,14 @@ class KeyedMenu(QMenu):
 
 
 def link_menu(
-    parent: QWidget, link: Callable[[str], object], source: str, names: list[str], roles: set[str]
+    parent: QWidget, title: str, entries: list[tuple[str, str, Callable[[], object]]]
 ) -> KeyedMenu:
-    """The relations (and an event's roles) that may link a source to the target just selected,
-    ``link(name)`` for the one chosen."""
+    """The relations (and event roles) that may link the span a relation started from and the
+    target just selected: (name, text, what choosing it does) each."""
     menu = KeyedMenu(parent)
     menu.setObjectName("linkMenu")
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    menu.addSection(f"Link from {source}")
-    for name in names:
-        menu.add_choice(name, f"{name} (role)" if name in roles else name, partial(link, name))
+    menu.addSection(title)
+    for name, text, run in entries:
+        menu.add_choice(name, text, run)
     return menu

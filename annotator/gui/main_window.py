@@ -3,6 +3,7 @@ of its own beyond routing: coding rules live in ``coding.Coding``, state in ``Se
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -165,6 +166,7 @@ class MainWindow(QMainWindow):
         self.actions_.replace("link.", role_actions(cb))
         self._show_label_keys()
         self._rebuild_menus()
+        self._show_mode()  # a new project: no relation waits, no event is selected
         if self.help is not None:
             self.help.close()
             self.help = None
@@ -289,22 +291,18 @@ class MainWindow(QMainWindow):
         relation is then picked from a small menu at it. False: no relation was waiting."""
         if self.session.link_mode is None:
             return False
-        choice = self.coding.complete_link_mode(ann_id)
-        if choice is None:
+        choices = self.coding.complete_link_mode(ann_id)
+        if choices is None:
             return True
         from .context_menu import link_menu
 
-        source, target, names = choice
-        ann, to = self.session.annotations[source], self.session.annotations[target]
+        to = self.session.annotations[ann_id]
         self.view.select_cp(to.start, to.start)
         self.view.scroll_to_cp(to.start)
-        menu = link_menu(
-            self,
-            lambda name: self.coding.link(source, name, target),
-            f"{ann.label} '{self.session.text_of(ann)[:30]}' to {to.label}",
-            names,
-            self.session.role_names(),
-        )
+        entries = [
+            (c.name, c.text, partial(self.coding.link, c.from_id, c.name, c.to_id)) for c in choices
+        ]
+        menu = link_menu(self, f"Link to {to.label} '{self.session.text_of(to)[:30]}'", entries)
         menu.popup(self.view.viewport().mapToGlobal(self.view.cursorRect().bottomLeft()))
         return True
 

@@ -168,14 +168,26 @@ def test_no_relation_between_the_labels_is_said_and_nothing_opens(
     click_span(qtbot, window, actor)
     assert QApplication.activePopupWidget() is None
     assert window.status.message.text() == (
-        "No relation or role goes from CASUALTY to ACTOR: nothing linked."
+        "No relation or role links CASUALTY and ACTOR: nothing linked."
     )
+    assert window.status.message.property("error") is True
     assert db_links(window) == set()
-    # a label no relation starts from: the key says so and waits for nothing
-    code(qtbot, window, "Idlib", "l", after="The attack was")
+
+
+def test_a_span_links_itself_into_a_role_of_the_event_selected_next(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """From the filler: the key on the place, then the event (Shift+Tab: the span before,
+    passing the place itself by), and the role it takes there."""
+    open_seed(window)
+    event = code(qtbot, window, "attack", "e", after=ANCHOR)
+    place = code(qtbot, window, "Idlib", "l", after="The attack was")
     relation_key(qtbot, window)
-    assert window.session.link_mode is None
-    assert window.status.message.text() == "The codebook has no relation or role from LOCATION."
+    press(qtbot, window, Qt.Key.Key_Tab, Mod.ShiftModifier)
+    menu = link_menu(qtbot)
+    assert entries(menu) == ["1  place of EVENT (role)"]
+    qtbot.keyClick(menu, Qt.Key.Key_P)
+    assert db_links(window) == {(event.id, "place", place.id)}
 
 
 def test_the_status_bar_names_the_role_keys_of_the_selected_event(
