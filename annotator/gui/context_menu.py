@@ -4,7 +4,7 @@ relation once its target is selected from the keyboard (a digit or a first lette
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Protocol
 
@@ -125,7 +125,7 @@ class KeyedMenu(QMenu):
 
 
 def link_menu(
-    parent: QWidget, title: str, entries: list[tuple[str, str, Callable[[], object]]]
+    parent: QWidget, title: str, entries: Sequence[tuple[str, str, Callable[[], object]]]
 ) -> KeyedMenu:
     """The relations (and event roles) that may link the span a relation started from and the
     target just selected: (name, text, what choosing it does) each."""
