@@ -40,7 +40,7 @@ class Arc:
 class ArcIndex:
     """Arcs sorted by their first offset; ``visible(lo, hi)`` finds those touching [lo, hi)."""
 
-    __slots__ = ("_arcs", "_los", "_longest")
+    __slots__ = ("_arcs", "_longest", "_los")
 
     def __init__(self, arcs: Iterable[Arc] = ()) -> None:
         self._arcs = sorted(arcs, key=lambda a: (a.lo, a.hi, a.id))
@@ -73,13 +73,12 @@ def make_arcs(
     return out
 
 
-def shown_arcs(arcs: Sequence[Arc], show_all: bool, focus: Iterable[int]) -> list[Arc]:
-    """All arcs when the full set is on; else only those of the focused spans (the selected
-    event's roles, the selected span's relations)."""
+def shown_arcs(arcs: Sequence[Arc], show_all: bool, event: int | None) -> list[Arc]:
+    """The arcs drawn: all of them when the full set is on; else the relations and the role
+    links of the selected ``event`` (the frame being coded)."""
     if show_all:
         return list(arcs)
-    ids = set(focus)
-    return [a for a in arcs if a.source in ids or (a.relation and a.target in ids)]
+    return [a for a in arcs if a.relation or (event is not None and a.source == event)]
 
 
 def levels(intervals: Sequence[tuple[float, float]], gap: float = 0.0) -> list[int]:
@@ -95,9 +94,7 @@ def levels(intervals: Sequence[tuple[float, float]], gap: float = 0.0) -> list[i
     for i in order:
         a, b = sorted(intervals[i])
         level = 0
-        while level < len(taken) and any(
-            a < q + gap and p < b + gap for p, q in taken[level]
-        ):
+        while level < len(taken) and any(a < q + gap and p < b + gap for p, q in taken[level]):
             level += 1
         if level == len(taken):
             taken.append([])

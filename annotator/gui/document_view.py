@@ -731,9 +731,7 @@ class DocumentView(QPlainTextEdit):
                     continue
                 text = self._tag_of(ann)
                 width = math.ceil(metrics.horizontalAdvance(text)) + 4.0
-                lines.setdefault(line.lineNumber(), []).append(
-                    (_x_of(line, pos), width, ann, text)
-                )
+                lines.setdefault(line.lineNumber(), []).append((_x_of(line, pos), width, ann, text))
             for number, tags in lines.items():
                 y = round(top + layout.lineAt(number).y() - height - 1.0)
                 lefts = place_tags([(x, w) for x, w, _, _ in tags])
@@ -856,7 +854,9 @@ class DocumentView(QPlainTextEdit):
             x, y = points[-1]
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(pen.color())
-            painter.drawPolygon([QPointF(x - 3.5, y - 5.0), QPointF(x + 3.5, y - 5.0), QPointF(x, y)])
+            painter.drawPolygon(
+                [QPointF(x - 3.5, y - 5.0), QPointF(x + 3.5, y - 5.0), QPointF(x, y)]
+            )
 
     def _outline(
         self, painter: QPainter, pen: QPen, block: QTextBlock, origin: QPointF, ann: Annotation
