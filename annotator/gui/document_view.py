@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterator, Sequence
-from typing import cast
+from typing import NamedTuple, cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -61,6 +61,14 @@ MAX_SEARCH_HITS = 2000  # extra selections are repainted one by one: keep them f
 READING_MEASURE = 95  # widest text column, in average characters, before side margins grow
 MIN_POINT_SIZE, MAX_POINT_SIZE = 6.0, 40.0
 LANE_STEP, MAX_LANE = 4.0, 2  # arcs nest in up to three lanes this far apart (pixels)
+
+
+class BlockMarks(NamedTuple):
+    """The spans starting in one block: their (line number, x), and the tags of each line
+    as (left, width, label, text)."""
+
+    starts: dict[int, tuple[int, float]]
+    tags: list[tuple[int, list[tuple[float, float, str, str]]]]
 
 
 class DocumentView(QPlainTextEdit):
@@ -110,6 +118,7 @@ class DocumentView(QPlainTextEdit):
         self._arcs_on = True
         self._tags_on = True
         self._arc_index: ArcIndex | None = None  # rebuilt when links or spans change
+        self._marks_cache: dict[int, tuple[tuple[int, float, bool], BlockMarks]] = {}
         self._small = QFont()
         self._small_height = 0.0
         self._band = 0.0
@@ -143,6 +152,7 @@ class DocumentView(QPlainTextEdit):
         self._links = {}
         self._event = None
         self._arc_index = None
+        self._marks_cache.clear()
         self._update_band()
         self._current = None
         self._fillers = frozenset()
@@ -316,6 +326,9 @@ class DocumentView(QPlainTextEdit):
         self._repaint_ranges(ranges)
 
     def _repaint_ranges(self, ranges: Sequence[tuple[int, int]]) -> None:
+        for start, end in ranges:
+            for number in self._offsets.blocks_in(start, end):
+                self._marks_cache.pop(number, None)
         if ranges:
             self._highlighter.rehighlight_ranges(ranges)
         # The outline and stacked lines are painted by paintEvent, not by the formats.
@@ -705,39 +718,65 @@ class DocumentView(QPlainTextEdit):
         attr = self._number_attr.get(ann.label)
         return tag_text(ann.label, ann.attributes.get(attr) if attr else None)
 
+    def _marks(self, block: QTextBlock) -> BlockMarks:
+        """Where the spans starting in ``block`` start (line, x) and their tags, per line;
+        cached per block until the block is repainted for a change or the layout changes."""
+        number = block.blockNumber()
+        key = (self.viewport().width(), self.font().pointSizeF(), self._tags_on)
+        cached = self._marks_cache.get(number)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        start, end = self._offsets.block_range(number)
+        anns = [self._annotations[i] for i in self._index.ids_in(start, end)]
+        anns.sort(key=lambda a: (a.start, -a.end, a.id))
+        layout = block.layout()
+        base = block.position()
+        metrics = QFontMetricsF(self._small)
+        starts: dict[int, tuple[int, float]] = {}
+        lines: dict[int, list[tuple[float, float, str, str]]] = {}
+        for ann in anns:
+            if not start <= ann.start < end:
+                continue
+            pos = self._offsets.to_utf16(ann.start) - base
+            line = layout.lineForTextPosition(pos)
+            if not line.isValid():
+                continue
+            x = _x_of(line, pos)
+            starts[ann.id] = (line.lineNumber(), x)
+            text = self._tag_of(ann)
+            width = math.ceil(metrics.horizontalAdvance(text)) + 4.0
+            lines.setdefault(line.lineNumber(), []).append((x, width, ann.label, text))
+        tags: list[tuple[int, list[tuple[float, float, str, str]]]] = []
+        for line_number, row in lines.items():
+            lefts = place_tags([(x, w) for x, w, _, _ in row])
+            placed = [
+                (float(round(left)), w, lab, t)
+                for left, (_, w, lab, t) in zip(lefts, row, strict=True)
+            ]
+            tags.append((line_number, placed))
+        marks = BlockMarks(starts, tags)
+        if len(self._marks_cache) > 2000:  # a long scroll: keep the cache small
+            self._marks_cache.clear()
+        self._marks_cache[number] = (key, marks)
+        return marks
+
     def _paint_tags(self, painter: QPainter, blocks: Sequence[tuple[QTextBlock, float]]) -> None:
         """Each span's tag, in its label colour, right above its first character."""
         hl = self._look
-        metrics = QFontMetricsF(self._small)
         height = self._small_height
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setFont(self._small)
         for block, top in blocks:
-            start, end = self._offsets.block_range(block.blockNumber())
-            anns = [self._annotations[i] for i in self._index.ids_in(start, end)]
-            anns = sorted(
-                (a for a in anns if start <= a.start < end), key=lambda a: (a.start, -a.end, a.id)
-            )
-            if not anns:
+            marks = self._marks(block)
+            if not marks.tags:
                 continue
             layout = block.layout()
-            base = block.position()
-            lines: dict[int, list[tuple[float, float, Annotation, str]]] = {}
-            for ann in anns:
-                pos = self._offsets.to_utf16(ann.start) - base
-                line = layout.lineForTextPosition(pos)
-                if not line.isValid():
-                    continue
-                text = self._tag_of(ann)
-                width = math.ceil(metrics.horizontalAdvance(text)) + 4.0
-                lines.setdefault(line.lineNumber(), []).append((_x_of(line, pos), width, ann, text))
-            for number, tags in lines.items():
+            for number, row in marks.tags:
                 y = round(top + layout.lineAt(number).y() - height - 1.0)
-                lefts = place_tags([(x, w) for x, w, _, _ in tags])
-                for left, (_, width, ann, text) in zip(lefts, tags, strict=True):
-                    rect = QRectF(round(left), y, width, height)
-                    color = hl.color(ann.label)
+                for left, width, label, text in row:
+                    rect = QRectF(left, y, width, height)
+                    color = hl.color(label)
                     painter.fillRect(rect, color)
                     painter.setPen(QColor(text_color_on(color)))
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
@@ -779,10 +818,10 @@ class DocumentView(QPlainTextEdit):
             if found is None:
                 continue
             block, top = found
-            pos = self._offsets.to_utf16(ann.start) - block.position()
-            line = block.layout().lineForTextPosition(pos)
-            if line.isValid():
-                anchors[span_id] = (round(_x_of(line, pos)) + 3.0, top + line.y())
+            where = self._marks(block).starts.get(span_id)
+            if where is not None:
+                line_number, x = where
+                anchors[span_id] = (round(x) + 3.0, top + block.layout().lineAt(line_number).y())
         height = float(self.viewport().height())
         gutter = self.document().documentMargin() - 3.0
         half = self._small_height / 2.0
