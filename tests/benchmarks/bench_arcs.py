@@ -23,16 +23,15 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parents[1]))
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_gui's article and spans
 
+from bench_gui import HEIGHT, REPO, WIDTH, make_annotations, make_article
 from PySide6.QtWidgets import QApplication
 
 from annotator.core.codebook import load_codebook
 from annotator.core.records import Annotation, Link
 from annotator.gui.document_view import DocumentView
-from bench_gui import HEIGHT, REPO, WIDTH, make_annotations, make_article
 
 STEPS = 400
 CHUNK = 50
