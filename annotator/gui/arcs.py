@@ -83,7 +83,7 @@ def shown_arcs(arcs: Sequence[Arc], show_all: bool, event: int | None) -> list[A
 
 def levels(intervals: Sequence[tuple[float, float]], gap: float = 0.0) -> list[int]:
     """A level for each closed interval ``(a, b)`` (either order) such that two intervals
-    closer than ``gap`` never share a level; shorter intervals get lower levels (they sit
+    that overlap, touch or come within ``gap`` of each other never share a level; shorter intervals get lower levels (they sit
     inside the longer ones, as brat nests its arcs)."""
     order = sorted(
         range(len(intervals)),
@@ -94,7 +94,7 @@ def levels(intervals: Sequence[tuple[float, float]], gap: float = 0.0) -> list[i
     for i in order:
         a, b = sorted(intervals[i])
         level = 0
-        while level < len(taken) and any(a < q + gap and p < b + gap for p, q in taken[level]):
+        while level < len(taken) and any(a <= q + gap and p <= b + gap for p, q in taken[level]):
             level += 1
         if level == len(taken):
             taken.append([])
