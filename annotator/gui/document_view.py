@@ -114,6 +114,7 @@ class DocumentView(QPlainTextEdit):
         self._links: dict[int, Link] = {}
         self._relations: frozenset[str] = frozenset()
         self._number_attr: dict[str, str] = {}  # label -> the attribute its tag shows
+        self._attr_order: dict[str, tuple[str, ...]] = {}  # label -> its attributes' order
         self._event: int | None = None  # the selected event: its role arcs always show
         self._arcs_on = True
         self._tags_on = True
@@ -142,6 +143,13 @@ class DocumentView(QPlainTextEdit):
         self._codebook_colors = {label.name: label.color for label in codebook.labels}
         self._relations = frozenset(r.name for r in codebook.relations)
         self._number_attr = {}
+        # the tooltip lists required attributes first, then the others in codebook order
+        self._attr_order = {
+            label.name: tuple(
+                a.name for a in sorted(label.attributes, key=lambda a: not a.required)
+            )
+            for label in codebook.labels
+        }
         for label in codebook.labels:
             # the tag shows a count (an integer without an upper bound: not a precision scale)
             number = next(
@@ -575,9 +583,13 @@ class DocumentView(QPlainTextEdit):
             quote = self._text[ann.start : ann.end]
             if len(quote) > 40:
                 quote = quote[:37] + "…"
-            attrs = ", ".join(
-                f"{k}: {v}" for k, v in list(ann.attributes.items())[:4] if v not in ("", None)
-            )
+            order = self._attr_order.get(ann.label, ())
+            names = [n for n in order if n in ann.attributes]
+            names += [n for n in ann.attributes if n not in order]
+            values = [(n, ann.attributes[n]) for n in names]
+            attrs = ", ".join(f"{k}: {v}" for k, v in values if v not in ("", None, []))
+            if len(attrs) > 160:
+                attrs = attrs[:159] + "…"
             line = (
                 f'<span style="color:{color}">■</span> <b>{html.escape(ann.label)}</b> '
                 f"“{html.escape(quote)}”"
