@@ -83,8 +83,8 @@ def shown_arcs(arcs: Sequence[Arc], show_all: bool, event: int | None) -> list[A
 
 def levels(intervals: Sequence[tuple[float, float]], gap: float = 0.0) -> list[int]:
     """A level for each closed interval ``(a, b)`` (either order) such that two intervals
-    that overlap, touch or come within ``gap`` of each other never share a level; shorter intervals get lower levels (they sit
-    inside the longer ones, as brat nests its arcs)."""
+    that overlap, touch or come within ``gap`` of each other never share a level; shorter
+    intervals get lower levels (they sit inside the longer ones, as brat nests its arcs)."""
     order = sorted(
         range(len(intervals)),
         key=lambda i: (abs(intervals[i][1] - intervals[i][0]), min(intervals[i]), i),
