@@ -123,10 +123,13 @@ class DocumentView(QPlainTextEdit):
         self._small = QFont()
         self._small_height = 0.0
         self._band = 0.0
+        self._ever_banded = False  # lines may have moved: the scroll range must follow them
+        self._settling = False
         self._highlighter = SpanHighlighter(self.document())
         self._look = self._highlighter.spans  # index, offsets, marks and colours, shared
         self._apply_colors()
         self._update_band()
+        self.document().documentLayout().documentSizeChanged.connect(self._settle_end)
         self.selectionChanged.connect(self._selection_moved)
         self.cursorPositionChanged.connect(self._selection_moved)
 
@@ -181,6 +184,7 @@ class DocumentView(QPlainTextEdit):
             self.setPlainText(self._offsets.qt_text)
         finally:
             look.deferring = False
+        self._settle_end()
         self._selection_moved()
 
     @property
@@ -469,6 +473,7 @@ class DocumentView(QPlainTextEdit):
         # Margins first: the base class lays the text out for the viewport's width.
         self._update_margins()
         super().resizeEvent(event)
+        self._settle_end()
 
     def _update_margins(self) -> None:
         """Keep lines at a readable length: wide windows get side margins, not longer lines."""
@@ -556,6 +561,24 @@ class DocumentView(QPlainTextEdit):
                 event.accept()
                 return True
         return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        self._show_cursor_line()
+
+    def _show_cursor_line(self) -> None:
+        """Scroll on until the cursor's line is whole: QPlainTextEdit stops scrolling once a
+        line's text shows, not counting the band over the top line."""
+        if not self._band:
+            return
+        bar = self.verticalScrollBar()
+        for _ in range(3):
+            self._make_room_visible()
+            if self.cursorRect().bottom() < self.viewport().height():
+                return
+            if bar.value() >= bar.maximum():
+                return
+            bar.setValue(bar.value() + 1)
 
     def focusNextPrevChild(self, next: bool) -> bool:
         return False  # Tab belongs to span cycling (see event())
@@ -694,7 +717,9 @@ class DocumentView(QPlainTextEdit):
             band += self._small_height + 1.0 + LANE_STEP * MAX_LANE
         if band != self._band:
             self._band = band
-            self._make_room_visible()  # the lines move before the scroll bar is measured
+            self._ever_banded = self._ever_banded or band > 0
+            self._make_room_visible()
+            self._settle_end()
             self.viewport().update()
 
     def _make_room_visible(self) -> None:
@@ -709,22 +734,77 @@ class DocumentView(QPlainTextEdit):
             top += self.blockBoundingRect(block).height()
             block = block.next()
 
-    def _make_room(self, block: QTextBlock) -> None:
-        """Move the block's lines down so each has the band above it (idempotent; the layout
-        puts them back at 0 whenever it lays the block out again)."""
+    def _make_room(self, block: QTextBlock) -> bool:
+        """Move the block's lines down so each has the band above it; whether they moved.
+        Idempotent; the layout puts them back at 0 whenever it lays the block out again."""
         layout = block.layout()
         if not layout.lineCount():
             self.blockBoundingRect(block)  # lays the block out
         n = layout.lineCount()
         band = self._band if block.length() > 1 else 0.0  # blank lines get no band
         if not n or layout.lineAt(0).y() == band:
-            return
+            return False
         y = 0.0
         for i in range(n):
             line = layout.lineAt(i)
             y += band
             line.setPosition(QPointF(line.x(), y))
             y += line.height()
+        return True
+
+    def _settle_end(self, *_args: object) -> None:
+        """Make room in the last page's blocks, then have the scroll bar measured again.
+
+        QPlainTextEdit sizes its scroll range from the heights of the last blocks; measured
+        before their lines moved down, the end of the text could not be scrolled to.
+        """
+        if self._settling or (not self._band and not self._ever_banded):
+            return
+        block = self.document().lastBlock()
+        limit = float(self.viewport().height())
+        height = 0.0
+        changed = False
+        while block.isValid() and height <= limit:
+            changed = self._make_room(block) or changed
+            height += self.blockBoundingRect(block).height()
+            block = block.previous()
+        if changed:
+            self._settling = True
+            try:
+                layout = self.document().documentLayout()
+                layout.documentSizeChanged.emit(layout.documentSize())
+            finally:
+                self._settling = False
+        self._fit_scroll_range()
+
+    def _fit_scroll_range(self) -> None:
+        """Let the scroll bar reach the last line with its band.
+
+        QPlainTextEdit counts the lines that fit on the last page from where their text
+        starts, but shows a top line from where its band starts: with a band, its count can be
+        one line too many, leaving the last line cut.
+        """
+        doc = self.document()
+        visible = self.viewport().height() - doc.documentMargin() - 1.0
+        below = 0.0  # height of the blocks after this one
+        fit = 0
+        block = doc.lastBlock()
+        while block.isValid():
+            layout = block.layout()
+            height = self.blockBoundingRect(block).height()
+            band = self._band if block.length() > 1 else 0.0
+            for i in reversed(range(layout.lineCount())):
+                if below + height - (layout.lineAt(i).y() - band) > visible:
+                    block = QTextBlock()
+                    break
+                fit += 1
+            else:
+                below += height
+                block = block.previous()
+        bar = self.verticalScrollBar()
+        wanted = max(0, doc.lineCount() - fit)
+        if bar.maximum() < wanted:
+            bar.setMaximum(wanted)
 
     def _tag_of(self, ann: Annotation) -> str:
         attr = self._number_attr.get(ann.label)

@@ -210,3 +210,34 @@ def test_labels_without_a_codebook_colour_are_drawn_in_the_default_palette(
     qtbot.waitExposed(view)
     assert "#e69f00" in colours_in(view, band_above(view, 7, 20))  # Okabe-Ito orange
     assert "#123456" in colours_in(view, band_above(view, 0, 20))  # the codebook's own
+
+
+def test_the_end_of_a_long_article_scrolls_into_view_with_the_band(qtbot: QtBot) -> None:
+    book = codebook_from_dict({"codebook": "p", "version": 1, "labels": [{"name": "ACTOR"}]})
+    text = "\n\n".join(f"Paragraph {i} " + "word " * 60 for i in range(40))
+    spans = [
+        Annotation(i + 1, f"a{i}", 1, "x", "ACTOR", p, p + 9)
+        for i, p in enumerate(range(0, len(text) - 10, 97))
+    ]
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.set_document(text, spans, book)
+    view.show()
+    QApplication.processEvents()
+    end = QTextCursor(view.document())
+    end.movePosition(QTextCursor.MoveOperation.End)
+
+    bar = view.verticalScrollBar()  # dragged to the bottom
+    for _ in range(3):
+        bar.setValue(bar.maximum())
+        view.viewport().repaint()
+    last = view.cursorRect(end)
+    assert last.top() >= 0 and last.bottom() <= view.viewport().height()
+
+    bar.setValue(0)
+    view.viewport().repaint()
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    view.viewport().repaint()
+    last = view.cursorRect(end)
+    assert last.top() >= 0 and last.bottom() <= view.viewport().height()
