@@ -346,18 +346,16 @@ def _links(
 
 
 def live_annotations(s: Session, annotation_ids: Sequence[int]) -> list[Annotation]:
-    """The live ones among these annotations, inside an open session (one query, with their
-    coders' names: every span edit reads its row back through here)."""
+    """The live ones among these annotations, inside an open session."""
     if not annotation_ids:
         return []
+    names = coder_ids(s, None)
     rows = s.exec(
-        select(AnnotationRow, CoderRow.name)
-        .join(CoderRow, col(CoderRow.id) == col(AnnotationRow.coder_id))
-        .where(
+        select(AnnotationRow).where(
             col(AnnotationRow.id).in_(list(annotation_ids)), col(AnnotationRow.deleted_at).is_(None)
         )
     ).all()
-    return [to_annotation(r, name) for r, name in rows]
+    return [to_annotation(r, names.get(r.coder_id, "")) for r in rows]
 
 
 def live_links(s: Session, link_ids: Sequence[int]) -> list[Link]:
