@@ -84,7 +84,10 @@ def test_a_coders_spans_added_changed_and_deleted_show_and_nothing_moves(
     to_number_row(qtbot, window)
     before = held(window)
     alice, bob = window.layers["alice"].view, window.layers["bob"].view
-    kinds = lambda: [r.difference.kind for r in window.list.rows()]  # noqa: E731
+
+    def kinds() -> list[str]:
+        return [r.difference.kind for r in window.list.rows()]
+
     assert kinds() == ["label", "missing_span", "boundary", "number"]
 
     # added: bob marks "Latmin", which nobody had -> bob's layer shows it, a new open row
@@ -125,7 +128,8 @@ def test_a_coder_redrawing_the_current_units_span_keeps_it_current(
     # bob draws his "more than 600" again (a new span, so a new unit), now with 7000
     services.delete_annotation(other, "bob", work.ids[("bob", "600")])
     attrs = {"kind": "killed", "best": 7000, "count_scope": "cumulative"}
-    services.create_annotation(other, "bob", work.doc, "CASUALTY", *work.at("more than 600"), attrs)
+    start, end = work.at("more than 600")
+    services.create_annotation(other, "bob", work.doc, "CASUALTY", start, end, attrs)
 
     def redrawn() -> bool:
         row = window.list.current()
