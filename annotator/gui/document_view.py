@@ -343,6 +343,13 @@ class DocumentView(QPlainTextEdit):
                 self._marks_cache.pop(number, None)
         if ranges:
             self._highlighter.rehighlight_ranges(ranges)
+            if self._band:  # re-highlighting laid those blocks out again, lines back at 0
+                doc = self.document()
+                for start, end in ranges:
+                    for number in self._offsets.blocks_in(start, end):
+                        block = doc.findBlockByNumber(number)
+                        if block.layout().lineCount():
+                            self._make_room(block)
         # The outline and stacked lines are painted by paintEvent, not by the formats.
         self.viewport().update()
 
@@ -408,7 +415,7 @@ class DocumentView(QPlainTextEdit):
         if not block.isValid():
             return
         # Lay out that one block (not the ones between it and the screen) to find its line.
-        doc.documentLayout().blockBoundingRect(block)
+        self._make_room(block)
         line = block.layout().lineForTextPosition(u16 - block.position())
         line_in_block = line.lineNumber() if line.isValid() else 0
         for visible, top in self._visible_blocks():
