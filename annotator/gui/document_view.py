@@ -63,12 +63,15 @@ MIN_POINT_SIZE, MAX_POINT_SIZE = 6.0, 40.0
 LANE_STEP, MAX_LANE = 4.0, 2  # arcs nest in up to three lanes this far apart (pixels)
 
 
+Tag = tuple[float, float, str, str, int]  # left, width, label, text, span id
+
+
 class BlockMarks(NamedTuple):
     """The spans starting in one block: their (line number, x), and the tags of each line
-    as (left, width, label, text)."""
+    as (left, width, label, text, span id)."""
 
     starts: dict[int, tuple[int, float]]
-    tags: list[tuple[int, list[tuple[float, float, str, str]]]]
+    tags: list[tuple[int, list[Tag]]]
 
 
 class DocumentView(QPlainTextEdit):
@@ -537,7 +540,7 @@ class DocumentView(QPlainTextEdit):
             return  # a drag selects text, as usual
         cp = self._cp_at(point)
         ids = self._index.ids_at(cp) if cp is not None else []
-        chosen = ids[0] if ids else None
+        chosen = ids[0] if ids else self._tag_at(point)  # a click on a tag chooses its span
         self.set_current(chosen)
         self.spanClicked.emit(chosen if chosen is not None else -1)
 
@@ -594,7 +597,9 @@ class DocumentView(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip:
             pos = event.pos()  # type: ignore[attr-defined]
             cp = self._cp_at(pos)
-            tip = self._tooltip(self._index.ids_at(cp)) if cp is not None else ""
+            ids = self._index.ids_at(cp) if cp is not None else []
+            tag = self._tag_at(pos) if not ids else None
+            tip = self._tooltip(ids if tag is None else [tag])
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
             else:
@@ -832,7 +837,7 @@ class DocumentView(QPlainTextEdit):
         base = block.position()
         metrics = QFontMetricsF(self._small)
         starts: dict[int, tuple[int, float]] = {}
-        lines: dict[int, list[tuple[float, float, str, str]]] = {}
+        lines: dict[int, list[Tag]] = {}
         for ann in anns:
             if not start <= ann.start < end:
                 continue
@@ -844,13 +849,13 @@ class DocumentView(QPlainTextEdit):
             starts[ann.id] = (line.lineNumber(), x)
             text = self._tag_of(ann)
             width = math.ceil(metrics.horizontalAdvance(text)) + 4.0
-            lines.setdefault(line.lineNumber(), []).append((x, width, ann.label, text))
-        tags: list[tuple[int, list[tuple[float, float, str, str]]]] = []
+            lines.setdefault(line.lineNumber(), []).append((x, width, ann.label, text, ann.id))
+        tags: list[tuple[int, list[Tag]]] = []
         for line_number, row in lines.items():
-            lefts = place_tags([(x, w) for x, w, _, _ in row])
+            lefts = place_tags([(tag[0], tag[1]) for tag in row])
             placed = [
-                (float(round(left)), w, lab, t)
-                for left, (_, w, lab, t) in zip(lefts, row, strict=True)
+                (float(round(left)), w, lab, t, i)
+                for left, (_, w, lab, t, i) in zip(lefts, row, strict=True)
             ]
             tags.append((line_number, placed))
         marks = BlockMarks(starts, tags)
@@ -858,6 +863,22 @@ class DocumentView(QPlainTextEdit):
             self._marks_cache.clear()
         self._marks_cache[number] = (key, marks)
         return marks
+
+    def _tag_at(self, point: QPoint) -> int | None:
+        """The span whose tag is under a viewport point (tags are drawn only while shown)."""
+        if not self._tags_on:
+            return None
+        height = self._small_height
+        for block, top in self._visible_blocks():
+            layout = block.layout()
+            for number, row in self._marks(block).tags:
+                y = round(top + layout.lineAt(number).y() - height - 1.0)
+                if not y <= point.y() < y + height:
+                    continue
+                for left, width, _, _, span_id in row:
+                    if left <= point.x() < left + width:
+                        return span_id
+        return None
 
     def _paint_tags(self, painter: QPainter, blocks: Sequence[tuple[QTextBlock, float]]) -> None:
         """Each span's tag, in its label colour, right above its first character."""
@@ -873,7 +894,7 @@ class DocumentView(QPlainTextEdit):
             layout = block.layout()
             for number, row in marks.tags:
                 y = round(top + layout.lineAt(number).y() - height - 1.0)
-                for left, width, label, text in row:
+                for left, width, label, text, _ in row:
                     rect = QRectF(left, y, width, height)
                     color = hl.color(label)
                     painter.fillRect(rect, color)
