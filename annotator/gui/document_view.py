@@ -67,8 +67,8 @@ Tag = tuple[float, float, str, str, int]  # left, width, label, text, span id
 
 
 class BlockMarks(NamedTuple):
-    """The spans starting in one block: their (line number, x), and the tags of each line
-    as (left, width, label, text, span id)."""
+    """The spans starting in one block: their (line number, x where their arcs end), and
+    the tags of each line."""
 
     starts: dict[int, tuple[int, float]]
     tags: list[tuple[int, list[Tag]]]
@@ -846,10 +846,17 @@ class DocumentView(QPlainTextEdit):
             if not line.isValid():
                 continue
             x = _x_of(line, pos)
-            starts[ann.id] = (line.lineNumber(), x)
+            # A right-to-left span starts at its right edge: its tag ends there, its arcs
+            # land just inside it.
+            after = min(
+                self._offsets.to_utf16(ann.end) - base, line.textStart() + line.textLength()
+            )
+            rtl = after > pos and _x_of(line, after) < x
+            starts[ann.id] = (line.lineNumber(), round(x) - 3.0 if rtl else round(x) + 3.0)
             text = self._tag_of(ann)
             width = math.ceil(metrics.horizontalAdvance(text)) + 4.0
-            lines.setdefault(line.lineNumber(), []).append((x, width, ann.label, text, ann.id))
+            left = x - width if rtl else x
+            lines.setdefault(line.lineNumber(), []).append((left, width, ann.label, text, ann.id))
         tags: list[tuple[int, list[Tag]]] = []
         for line_number, row in lines.items():
             lefts = place_tags([(tag[0], tag[1]) for tag in row])
@@ -941,7 +948,7 @@ class DocumentView(QPlainTextEdit):
             where = self._marks(block).starts.get(span_id)
             if where is not None:
                 line_number, x = where
-                anchors[span_id] = (round(x) + 3.0, top + block.layout().lineAt(line_number).y())
+                anchors[span_id] = (x, top + block.layout().lineAt(line_number).y())
         height = float(self.viewport().height())
         gutter = self.document().documentMargin() - 3.0
         half = self._small_height / 2.0
