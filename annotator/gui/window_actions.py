@@ -2,7 +2,11 @@
 the shortcut editor are generated from them. ``run`` receives the window when triggered.
 
 Keys follow the coder's flow: label keys (from the codebook) code the selection, digits fill
-the active event's roles, Tab walks overlapping spans, F2 goes into the attribute form. A
+the active event's roles, Tab walks overlapping spans, F2 goes into the attribute form (on its
+first empty required field; Enter or Esc comes back), Ctrl+D copies the attributes of the
+previous span of the same label. Shift+R starts a relation (or role link) from the selected
+span: the next span selected (Tab, click) is its target, picked from a small menu by digit or
+first letter. Label keys are lowercase letters and digits, so these never clash with them. A
 span's start moves with Alt+[ / Alt+], its end with Alt+, / Alt+. (add Ctrl: by a word) — not
 Ctrl+Alt+arrows or Alt+Shift+arrows, which common Linux window managers take for workspaces.
 Next/previous document are Ctrl+] / Ctrl+[ and Ctrl+PgDown / Ctrl+PgUp: plain PgDown must keep
@@ -125,7 +129,16 @@ ACTIONS: tuple[Action, ...] = (
            scope="view", section="sel"),
     Action("code.attributes", "Edit &Attributes", lambda w: w.toggle_form_focus(), "Code",
            ("F2",), when=HAS_DOCUMENT, section="form",
-           tip="Into the selected span's attribute form (Tab walks its fields); F2 or Esc: back"),
+           tip="Into the selected span's attribute form, on its first empty required field (Tab "
+               "walks the fields); Enter, F2 or Esc: back"),
+    Action("code.copy_previous", "&Copy Attributes from Previous Span",
+           lambda w: w.coding.copy_previous(), "Code", ("Ctrl+D",), when=HAS_SPAN, scope="view",
+           section="form",
+           tip="The attributes of the previous span with this label, onto the selected one"),
+    Action("code.relation", "Start &Relation…", lambda w: w.start_relation(), "Code",
+           ("Shift+R",), when=HAS_SPAN, scope="view", section="rel",
+           tip="From the selected span: select the target next (Tab or click), then pick the "
+               "relation or role by its number or first letter; Esc cancels"),
     _boundary("start", -1, False, "["),
     _boundary("start", 1, False, "]"),
     _boundary("start", -1, True, "["),

@@ -496,6 +496,9 @@ def test_other_event_attributes(default: cbmod.Codebook) -> None:
         "historical",
         "negated",
     )
+    assert _attr(default, "EVENT", "modality").default == "asserted"  # ACE's default modality
+    assert default.defaults("EVENT") == {"modality": "asserted"}  # the only default
+    assert [lab.name for lab in default.labels if default.defaults(lab.name)] == ["EVENT"]
     assert _values(default, "EVENT", "scope") == ("single", "aggregate")
     assert _values(default, "EVENT", "harm_grade") == (
         "confirmed",
