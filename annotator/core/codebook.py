@@ -35,6 +35,9 @@ CHOICE_KEYS = ("value", "description", "parent")
 TOP_KEYS = ("codebook", "version", "title", "description", "labels", "relations")
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+# A label without a colour takes the next of Okabe & Ito's colour-blind-safe colours, in the
+# codebook's order (their black is left out: a span's tint is a share of its colour).
+DEFAULT_COLORS = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7")
 # Shortcut keys: one lowercase letter or digit. Upper case is left to the GUI for "other" uses.
 KEY_RE = re.compile(r"[a-z0-9]")
 
@@ -417,7 +420,7 @@ def codebook_from_dict(data: Any) -> Codebook:
     raw_labels = data.get("labels")
     if not isinstance(raw_labels, list) or not raw_labels:
         raise CodebookError("labels", "must be a non-empty list")
-    labels = [_label(raw, f"labels[{i}]") for i, raw in enumerate(raw_labels)]
+    labels = [_label(raw, f"labels[{i}]", i) for i, raw in enumerate(raw_labels)]
     _unique((lab.name for lab in labels), "labels", "name")
     keys: dict[str, str] = {}
     for i, lab in enumerate(labels):
@@ -455,12 +458,14 @@ def codebook_from_dict(data: Any) -> Codebook:
     )
 
 
-def _label(raw: Any, path: str) -> Label:
+def _label(raw: Any, path: str, index: int = 0) -> Label:
     if not isinstance(raw, dict):
         raise CodebookError(path, "must be a mapping")
     _no_unknown_keys(raw, LABEL_KEYS, path)
     name = _name(raw.get("name"), f"{path}.name")
     color = raw.get("color")
+    if color is None:  # the codebook's own colour wins; else the default palette's
+        color = DEFAULT_COLORS[index % len(DEFAULT_COLORS)]
     if not isinstance(color, str) or not COLOR_RE.fullmatch(color):
         raise CodebookError(f"{path}.color", f"{color!r} is not a colour like '#e15759'")
     key = raw.get("key", "")

@@ -66,6 +66,8 @@ class MainWindow(QMainWindow):
         self.view = DocumentView()
         self.suggestions = Suggestions(session, self.coding, self.view)
         self.view.setObjectName("documentView")
+        self.view.show_arcs(prefs.show_arcs)
+        self.view.show_tags(prefs.show_tags)
         self.find_bar = FindBar()
         self.doc_header = DocumentHeader()
         centre = QWidget()
@@ -195,6 +197,7 @@ class MainWindow(QMainWindow):
         assert doc is not None
         self.view.set_document(doc.text, list(s.annotations.values()), s.codebook)
         self.view.set_role_fillers([])
+        self.view.set_links(list(s.links.values()), s.active_event_id)
         self.view.zoom(self.prefs.zoom)
         self.table.model.reset()
         self.find_bar.set_text(doc.text)
@@ -244,6 +247,7 @@ class MainWindow(QMainWindow):
         event = s.active_event_id
         fillers = [k.to_id for k in s.links.values() if k.from_id == event] if event else []
         self.view.set_role_fillers(fillers)
+        self.view.set_links(list(s.links.values()), event)
         self.event_panel.refresh()
         self.actions_.refresh()
         self._show_mode()

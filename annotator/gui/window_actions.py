@@ -52,6 +52,22 @@ ADVANCES = Condition("done opens the next document", lambda w: w.prefs.advance_a
 SUGGESTING = Condition("suggested spans wait for a decision", lambda w: w.suggestions.pending)
 
 
+SHOWS_ARCS = Condition("all arcs are shown", lambda w: w.prefs.show_arcs)
+SHOWS_TAGS = Condition("span labels are shown", lambda w: w.prefs.show_tags)
+
+
+def _toggle_arcs(w: Any) -> None:
+    w.prefs.show_arcs = not w.prefs.show_arcs
+    w.view.show_arcs(w.prefs.show_arcs)
+    w.actions_.refresh()
+
+
+def _toggle_tags(w: Any) -> None:
+    w.prefs.show_tags = not w.prefs.show_tags
+    w.view.show_tags(w.prefs.show_tags)
+    w.actions_.refresh()
+
+
 def _show_progress(w: Any) -> None:
     from .progress_view import show_progress_view  # the manager's view (docs/team.md)
 
@@ -164,6 +180,12 @@ ACTIONS: tuple[Action, ...] = (
            section="z"),
     Action("view.zoom_reset", "&Actual Size", lambda w: w.zoom(0), "View", ("Ctrl+0",),
            section="z"),
+    Action("view.arcs", "Show &Arcs", _toggle_arcs, "View", ("Ctrl+Shift+K",),
+           checked=SHOWS_ARCS, section="a",
+           tip="Every role link and relation of the visible text as arcs; off: only the "
+           "selected event's roles and the relations"),
+    Action("view.tags", "Show Span &Labels", _toggle_tags, "View", ("Ctrl+Shift+L",),
+           checked=SHOWS_TAGS, section="a", tip="A label tag above each span"),
     Action("view.reset_layout", "&Reset Panel Layout", lambda w: w.reset_layout(), "View",
            section="l"),
     # Help

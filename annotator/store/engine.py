@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,8 +22,14 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlmodel import Session, col, create_engine, select
 
 from annotator.core.codebook import Codebook, CodebookError, parse_codebook
@@ -30,6 +38,11 @@ from annotator.store.errors import ProjectError, StoreError, translate
 from annotator.store.tables import CodebookVersion, ProjectSetting
 
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
+# A server connection idle in the pool for longer than this is pinged before it is used (a
+# server restart or a dropped network shows there, not in the user's action); one in use more
+# recently is not, which saves a round trip per action under load. Older than RECYCLE_S: replaced.
+PING_IDLE_S = 10.0
+RECYCLE_S = 1800
 SYNCHRONOUS = ("normal", "full")
 _PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)[^@\s]+@", re.IGNORECASE)
 
@@ -109,6 +122,30 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _ping_if_idle(engine: Engine) -> Any:
+    """The pool's pre-ping, for connections idle longer than ``PING_IDLE_S`` only: a dead one
+    raises ``DisconnectionError``, on which the pool replaces it and tries again."""
+
+    def checkout(
+        dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection
+    ) -> None:
+        returned = record.info.get("annotator_checkin")
+        if returned is None or time.monotonic() - returned < PING_IDLE_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure of the ping means: not this connection
+            raise DisconnectionError(str(exc)) from exc
+        if not alive:
+            raise DisconnectionError("the connection did not answer")
+
+    return checkout
+
+
+def _mark_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info["annotator_checkin"] = time.monotonic()
+
+
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
     """The engine for ``url``; ``read_only`` (SQLite files only) never writes to the file."""
     if url.startswith("sqlite"):
@@ -121,7 +158,9 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas(busy_ms, synchronous_mode(), read_only))
         event.listen(engine, "begin", _sqlite_begin)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_recycle=RECYCLE_S)
+        event.listen(engine, "checkout", _ping_if_idle(engine))
+        event.listen(engine, "checkin", _mark_checkin)
     return engine
 
 
@@ -157,6 +196,25 @@ def describe_database_error(exc: BaseException) -> str:
     return f"{problem}: nothing was changed"
 
 
+class Known:
+    """Facts that never change once committed, kept by a ``Project`` so that an action need not
+    read them again: a coder's row id by name and a document's external id and length (rows of
+    these tables are never deleted, renamed or rewritten).
+
+    A session of ``Project.read``/``write`` finds the project's ``Known`` in
+    ``session.info["known"]`` and notes what it reads in ``session.info["learned"]``, which the
+    project takes over only once the transaction has committed: a row inserted by a transaction
+    that is then rolled back is never remembered."""
+
+    def __init__(self) -> None:
+        self.coders: dict[str, int] = {}
+        self.documents: dict[int, tuple[str, int]] = {}
+
+    def update(self, other: Known) -> None:
+        self.coders.update(other.coders)
+        self.documents.update(other.documents)
+
+
 class Project:
     """An open project database. Cheap to keep open; sessions are short and per action."""
 
@@ -165,6 +223,8 @@ class Project:
         self.engine = engine
         self._write_engine = engine.execution_options(annotator_write=True)
         self._codebook: Codebook | None = None
+        self.known = Known()
+        self._writing = threading.local()  # the write session open in this thread, if any
         self.read_only = read_only  # why the project cannot be written to; "" when it can
 
     @property
@@ -216,8 +276,9 @@ class Project:
     def read(self) -> Iterator[Session]:
         """A read session; a database failure comes out as the store's ``DatabaseError``."""
         try:
-            with Session(self.engine) as session:
+            with Session(self.engine, info=self._session_info()) as session:
                 yield session
+                self.known.update(session.info["learned"])
         except SQLAlchemyError as exc:
             raise translate(exc, describe_database_error(exc)) from exc
 
@@ -240,10 +301,19 @@ class Project:
                 f"{self.display_name}: opened read-only ({self.read_only}); nothing was changed"
             )
         try:
-            with Session(self._write_engine) as session, session.begin():
-                yield session
+            with Session(self._write_engine, info=self._session_info()) as session:
+                with session.begin():
+                    self._writing.session = session
+                    try:
+                        yield session
+                    finally:
+                        self._writing.session = None
+                self.known.update(session.info["learned"])  # committed
         except SQLAlchemyError as exc:
             raise translate(exc, describe_database_error(exc)) from exc
+
+    def _session_info(self) -> dict[str, Any]:
+        return {"known": self.known, "learned": Known()}
 
     # ------------------------------------------------------------------ codebook
 
@@ -269,6 +339,12 @@ class Project:
         self._codebook = None
 
     def setting(self, key: str, default: str = "") -> str:
+        """A project setting; inside a write (a rule checked by an action), read in that
+        transaction: no other connection, and what it checks is what it writes against."""
+        writing: Session | None = getattr(self._writing, "session", None)
+        if writing is not None:
+            row = writing.get(ProjectSetting, key)
+            return row.value if row is not None else default
         with self.read() as s:
             row = s.get(ProjectSetting, key)
             return row.value if row is not None else default

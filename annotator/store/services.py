@@ -400,8 +400,12 @@ def _set_status(
     check_layer(project, coder, actor)
     ext_id, _ = document_of(s, document_id)
     cid = coder_id(s, coder)
-    touch_status(s, document_id, cid)  # the row exists (maybe made meanwhile elsewhere)
     row = s.get(DocumentStatus, (document_id, cid), with_for_update=True, populate_existing=True)
+    if row is None:  # the first status of this layer (maybe made meanwhile elsewhere)
+        touch_status(s, document_id, cid, exists=False)
+        row = s.get(
+            DocumentStatus, (document_id, cid), with_for_update=True, populate_existing=True
+        )
     assert row is not None
     before = row.status
     check(expect, {"status": before}, f"the status of document {ext_id}")

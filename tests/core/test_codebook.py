@@ -302,3 +302,30 @@ def test_an_unquoted_date_default_is_its_iso_text_and_a_false_date_is_one_line()
     with pytest.raises(CodebookError) as err:
         parse_codebook(text % "2019-13-01")
     assert str(err.value) == "invalid YAML: month must be in 1..12"
+
+
+def test_a_label_without_colour_takes_the_colour_blind_safe_palette_by_position() -> None:
+    book = codebook_from_dict(
+        {
+            "codebook": "palette",
+            "version": 1,
+            "labels": [
+                {"name": "A"},
+                {"name": "B", "color": "#123456"},  # the codebook's own colour wins
+                {"name": "C"},
+                *({"name": f"L{i}"} for i in range(3, 8)),
+            ],
+        }
+    )
+    colors = [lab.color for lab in book.labels]
+    # Okabe & Ito: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple
+    assert colors == [
+        "#e69f00",
+        "#123456",
+        "#009e73",
+        "#f0e442",
+        "#0072b2",
+        "#d55e00",
+        "#cc79a7",
+        "#e69f00",  # the eighth label starts the palette again
+    ]
