@@ -198,8 +198,9 @@ def describe_database_error(exc: BaseException) -> str:
 
 class Known:
     """Facts that never change once committed, kept by a ``Project`` so that an action need not
-    read them again: a coder's row id by name and a document's external id and length (rows of
-    these tables are never deleted, renamed or rewritten).
+    read them again: a coder's row id by name, a document's external id and length, and the
+    layer (document, coder) an annotation belongs to (rows of these tables are never deleted,
+    renamed or moved).
 
     A session of ``Project.read``/``write`` finds the project's ``Known`` in
     ``session.info["known"]`` and notes what it reads in ``session.info["learned"]``, which the
@@ -209,10 +210,12 @@ class Known:
     def __init__(self) -> None:
         self.coders: dict[str, int] = {}
         self.documents: dict[int, tuple[str, int]] = {}
+        self.layers: dict[int, tuple[int, int]] = {}
 
     def update(self, other: Known) -> None:
         self.coders.update(other.coders)
         self.documents.update(other.documents)
+        self.layers.update(other.layers)
 
 
 class Project:

@@ -98,6 +98,11 @@ def report(name: str, project: Project, result: Result, n_floor: int) -> bool:
     p95 = result.percentile(95)
     print(f"{name}: {result.summary()}")
     print(
+        f"{name}: the writers' own processor time {result.cpu_per_action_ms:.1f} ms per action "
+        f"(the rest of the latency is waiting: for a core, the server or a lock); machine load "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(
         f"{name}: lost or broken: {len(problems)}"
         + (f" (first: {problems[0]})" if problems else "")
     )
