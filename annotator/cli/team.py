@@ -120,7 +120,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     states = ", ".join(
         f"{report.count(s)} {s}" for s in ("waiting", "ready", "adjudicated", "stale")
     )
-    print(f"\n{len(report.documents)} document(s): {states}")
+    print(f"\n{report.n_documents} document(s): {states}")
     return 0
 
 

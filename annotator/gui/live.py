@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
-from annotator.store import queries
 from annotator.store.engine import Project
 from annotator.store.errors import StoreError
 from annotator.store.watch import ALL, Watcher, documents_fingerprint
+
+from .document_pages import DocumentPages
 
 if TYPE_CHECKING:
     from .panels.document_list import DocumentList
@@ -148,20 +149,22 @@ class LiveCoding(Live):
         self.refresh_documents()
 
     def refresh_documents(self) -> None:
+        """Read again the rows the list has read so far (not the whole list: it may be long)."""
         s = self.session
-        fresh = {d.id: d for d in queries.document_summaries(s.project, s.coder)}
-        if list(fresh) != list(s.summaries):
-            added = len(set(fresh) - set(s.summaries))
+        old = s.summaries
+        fresh = DocumentPages(s.project, s.coder).load(at_least=len(old))
+        if list(fresh)[: len(old)] != list(old) or fresh.total != old.total:
+            added = fresh.total - old.total
             s.summaries = fresh
             s.documentsChanged.emit()  # the list is rebuilt; its current row is kept below
             if s.document is not None:
                 self.documents.set_current(s.document.id)
-            if added:
+            if added > 0:
                 s.notice.emit(f"{added} new document{'s' if added != 1 else ''}.", False)
             return
-        for doc_id, summary in fresh.items():
-            old = s.summaries[doc_id]
-            if summary.status == old.status and summary.n_annotations == old.n_annotations:
+        for doc_id in list(old):
+            summary, before = fresh[doc_id], old[doc_id]
+            if summary.status == before.status and summary.n_annotations == before.n_annotations:
                 continue
             s.summaries[doc_id] = summary
             if s.document is not None and doc_id == s.document.id:

@@ -20,7 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.store.engine import Project
-from annotator.store.progress import PairAgreement, Progress, progress, sample_agreement
+from annotator.store.progress import (
+    PairAgreement,
+    Progress,
+    documents_in_state,
+    progress,
+    sample_agreement,
+)
 
 DONE = QColor("#2e7d4f")
 STARTED = QColor("#e0a030")
@@ -28,6 +34,7 @@ ASSIGNED = QColor("#d5d8dc")
 ROW = 26
 NAME_WIDTH = 140
 COUNT_WIDTH = 120
+READY_SHOWN = 200  # the first documents ready for review; the count says how many there are
 
 
 class CoderBars(QWidget):
@@ -163,17 +170,19 @@ class ProgressView(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        report = progress(self.project)
+        report = progress(self.project, documents=False)  # counts, aggregated in SQL
         self.bars.set_progress(report)
         states = ("waiting", "ready", "adjudicated", "stale")
         self.summary.setText(
-            f"{len(report.documents)} documents: "
+            f"{report.n_documents} documents: "
             + ", ".join(f"{report.count(s)} {s}" for s in states)
         )
         self.ready.clear()
-        for d in report.documents:
-            if d.state == "ready":
-                self.ready.addItem(f"{d.title or d.document}  ({', '.join(d.coders)})")
+        ready = documents_in_state(self.project, "ready", READY_SHOWN)
+        for d in ready:
+            self.ready.addItem(f"{d.title or d.document}  ({', '.join(d.coders)})")
+        if report.count("ready") > len(ready):
+            self.ready.addItem(f"… and {report.count('ready') - len(ready):,} more")
         self.agreement.set_pairs(sample_agreement(self.project))
 
 

@@ -20,6 +20,7 @@ from annotator.store import queries, services
 from annotator.store.engine import Project, ProjectError
 from annotator.store.queries import DocumentSummary
 
+from .document_pages import DocumentPages
 from .undo import StoreCommand, UndoStacks
 
 
@@ -47,7 +48,7 @@ class Session(QObject):
         self.coder = coder
         self.undo = UndoStacks(self, self.fail)
         self.undo_group = self.undo.group
-        self.summaries: dict[int, DocumentSummary] = {}
+        self.summaries = DocumentPages.empty(project, coder)  # the coder's list, read lazily
         self.document: Document | None = None
         self.status = "not_started"
         self.annotations: dict[int, Annotation] = {}
@@ -130,16 +131,16 @@ class Session(QObject):
         self.missing.clear()
 
     def reload_documents(self, prefer: int | None = None) -> None:
-        self.summaries = {s.id: s for s in queries.document_summaries(self.project, self.coder)}
+        self.summaries = DocumentPages(self.project, self.coder).load()
         self.documentsChanged.emit()
-        if prefer in self.summaries:
+        if prefer is not None and self.summaries.reach(prefer):
             self.open_document(prefer)
         elif self.summaries:
-            first_open = next(
-                (s.id for s in self.summaries.values() if s.status != "done"),
-                next(iter(self.summaries)),
+            first_open = (
+                next((s.id for s in self.summaries.values() if s.status != "done"), None)
+                or self.summaries.next_unfinished_after_loaded()
             )
-            self.open_document(first_open)
+            self.open_document(first_open or next(iter(self.summaries)))
 
     # ------------------------------------------------------------------------------ documents
 
@@ -161,22 +162,29 @@ class Session(QObject):
 
     def neighbour(self, step: int) -> int | None:
         """The document ``step`` places after (or before) the open one, in list order."""
-        ids = list(self.summaries)
-        if not ids or self.document is None:
+        pages = self.summaries
+        if self.document is None or self.document.id not in pages:
             return None
-        i = ids.index(self.document.id) + step
-        return ids[i] if 0 <= i < len(ids) else None
+        i = pages.position(self.document.id) + step
+        while i >= len(pages) and pages.fetch_more():
+            pass
+        return pages.at(i).id if 0 <= i < len(pages) else None
 
     def next_unfinished(self) -> int | None:
-        """The first document after the open one (wrapping round) this coder has not done."""
-        ids = list(self.summaries)
-        if not ids:
-            return None
-        start = ids.index(self.document.id) + 1 if self.document is not None else 0
-        for doc_id in ids[start:] + ids[:start]:
-            if self.summaries[doc_id].status != "done" and (
-                self.document is None or doc_id != self.document.id
-            ):
+        """The first document after the open one (wrapping round) this coder has not done:
+        among the rows read, else the next one the list has further down."""
+        pages = self.summaries
+        current = self.document.id if self.document is not None else None
+        start = pages.position(current) + 1 if current in pages and current is not None else 0
+        ids = list(pages)
+        for doc_id in ids[start:]:
+            if pages[doc_id].status != "done" and doc_id != current:
+                return doc_id
+        further = pages.next_unfinished_after_loaded()
+        if further is not None:
+            return further
+        for doc_id in ids[:start]:
+            if pages[doc_id].status != "done" and doc_id != current:
                 return doc_id
         return None
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import col, select
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
 
 from annotator.core.records import GOLD
 from annotator.store.engine import Project
@@ -61,6 +62,7 @@ class DocumentProgress:
 class Progress:
     coders: list[CoderProgress]
     documents: list[DocumentProgress]
+    states: dict[str, int] = field(default_factory=dict)  # documents in each review state
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -69,31 +71,63 @@ class Progress:
         }
 
     def count(self, state: str) -> int:
-        return sum(1 for d in self.documents if d.state == state)
+        return self.states.get(state, 0)
+
+    @property
+    def n_documents(self) -> int:
+        return sum(self.states.values())
 
 
-def _naive(stamp: datetime) -> datetime:
-    return stamp.replace(tzinfo=None)
+# Per coder: assigned, started, done; and the review states of the assigned documents, counted
+# on each document's first coder's row: one pass over assignments and their statuses.
+_PER_CODER = """
+WITH j AS (
+  SELECT a.document_id AS d, a.coder_id AS c,
+    CASE WHEN s.status IS NULL THEN 0 ELSE 1 END AS started,
+    CASE WHEN s.status = 'done' THEN 1 ELSE 0 END AS done
+  FROM assignment a LEFT JOIN document_status s
+    ON s.document_id = a.document_id AND s.coder_id = a.coder_id),
+k AS (
+  SELECT d, c, started, done,
+    count(*) OVER (PARTITION BY d) AS n, sum(done) OVER (PARTITION BY d) AS nd,
+    row_number() OVER (PARTITION BY d ORDER BY c) AS r
+  FROM j)
+SELECT k.c, count(*), sum(k.started), sum(k.done),
+  sum(CASE WHEN k.r = 1 AND g.status = 'stale' THEN 1 ELSE 0 END),
+  sum(CASE WHEN k.r = 1 AND g.status = 'done' THEN 1 ELSE 0 END),
+  sum(CASE WHEN k.r = 1 AND coalesce(g.status, '') NOT IN ('stale', 'done') AND k.nd = k.n
+      THEN 1 ELSE 0 END),
+  sum(CASE WHEN k.r = 1 THEN 1 ELSE 0 END)
+FROM k LEFT JOIN document_status g ON g.document_id = k.d AND g.coder_id = :gold
+GROUP BY k.c
+"""
+# The review states of documents nobody was assigned but coders worked on.
+_WORKED = """
+WITH w AS (
+  SELECT s.document_id AS d, count(*) AS n,
+    sum(CASE WHEN s.status = 'done' THEN 1 ELSE 0 END) AS nd
+  FROM document u JOIN document_status s ON s.document_id = u.id
+  WHERE s.coder_id <> :gold
+    AND NOT EXISTS (SELECT 1 FROM assignment x WHERE x.document_id = u.id)
+  GROUP BY s.document_id)
+SELECT CASE WHEN g.status = 'stale' THEN 'stale' WHEN g.status = 'done' THEN 'adjudicated'
+  WHEN w.nd = w.n THEN 'ready' ELSE 'waiting' END, count(*)
+FROM w LEFT JOIN document_status g ON g.document_id = w.d AND g.coder_id = :gold
+GROUP BY 1
+"""
 
 
-def progress(project: Project) -> Progress:
-    """Read in one session; what a team member may see is what the server lets them read."""
+def progress(project: Project, *, documents: bool = True) -> Progress:
+    """Read in one session; what a team member may see is what the server lets them read.
+    Counts are aggregates the database computes; ``documents``: also list every document
+    (``annotator progress`` does; the progress view asks for the ready ones only)."""
     with project.read() as s:
         names = {int(i): n for i, n in s.exec(select(CoderRow.id, CoderRow.name)).all() if i}
-        docs = s.exec(
-            select(DocumentRow.id, DocumentRow.ext_id, DocumentRow.title).order_by(
-                col(DocumentRow.id)
-            )
-        ).all()
-        assigned = s.exec(select(Assignment.document_id, Assignment.coder_id)).all()
-        statuses = s.exec(
-            select(
-                DocumentStatus.document_id,
-                DocumentStatus.coder_id,
-                DocumentStatus.status,
-                DocumentStatus.updated_at,
-            )
-        ).all()
+        gold = next((i for i, n in names.items() if n == GOLD), None)
+        gold_param = {"gold": -1 if gold is None else gold}
+        per_coder = s.execute(text(_PER_CODER), gold_param).all()
+        worked = s.execute(text(_WORKED), gold_param).all()
+        n_docs = int(s.exec(select(func.count()).select_from(DocumentRow)).one())
         counts = s.exec(
             select(AnnotationRow.coder_id, func.count())
             .where(col(AnnotationRow.deleted_at).is_(None))
@@ -102,67 +136,138 @@ def progress(project: Project) -> Progress:
         activity = s.exec(
             select(AuditEntry.coder, func.max(AuditEntry.at)).group_by(col(AuditEntry.coder))
         ).all()
+        rows = _documents(s, names, gold) if documents else []
 
-    gold = next((i for i, n in names.items() if n == GOLD), None)
-    by_doc: dict[int, set[int]] = {}
-    for doc, cid in assigned:
-        by_doc.setdefault(doc, set()).add(cid)
-    status = {(d, c): (st, _naive(at)) for d, c, st, at in statuses}
     coders = {
         n: CoderProgress(n) for i, n in sorted(names.items(), key=lambda x: x[1]) if i != gold
     }
-    for doc, cids in by_doc.items():
-        for cid in cids:
+    states = dict.fromkeys(STATES, 0)
+    for cid, assigned, started, done, stale, adjudicated, ready, first in per_coder:
+        # a document's states are counted on the row of its first coder only
+        states["stale"] += int(stale)
+        states["adjudicated"] += int(adjudicated)
+        states["ready"] += int(ready)
+        states["waiting"] += int(first) - int(stale) - int(adjudicated) - int(ready)
+        if cid in names and cid != gold:
             row = coders[names[cid]]
-            row.assigned += 1
-            st = status.get((doc, cid))
-            row.started += st is not None
-            row.done += st is not None and st[0] == "done"
+            row.assigned, row.started, row.done = int(assigned), int(started), int(done)
+    for state, n in worked:
+        states[str(state)] += int(n)
+    states["unassigned"] = n_docs - sum(states.values())
     for cid, n in counts:
         if cid in names and cid != gold:
             coders[names[cid]].annotations = int(n)
     for who, at in activity:
         if who in coders and at is not None:
             coders[who].last_activity = at
-    worked: dict[int, set[int]] = {}
-    for doc, cid in status:
-        if cid != gold:
-            worked.setdefault(doc, set()).add(cid)
+    shown = [c for c in coders.values() if c.assigned or c.annotations or c.started]
+    return Progress(shown, rows, states)
 
-    documents = []
+
+def documents_in_state(
+    project: Project, state: str, limit: int = 500, chunk: int = 1000
+) -> list[DocumentProgress]:
+    """The first ``limit`` documents (in id order) in this review state, e.g. ready for review:
+    read a range of ``chunk`` document ids at a time, stopping once ``limit`` are found."""
+    out: list[DocumentProgress] = []
+    with project.read() as s:
+        names = {int(i): n for i, n in s.exec(select(CoderRow.id, CoderRow.name)).all() if i}
+        gold = next((i for i, n in names.items() if n == GOLD), None)
+        after = 0
+        while len(out) < limit:
+            ids = [
+                int(i)
+                for i in s.exec(
+                    select(DocumentRow.id)
+                    .where(col(DocumentRow.id) > after)
+                    .order_by(col(DocumentRow.id))
+                    .limit(chunk)
+                ).all()
+                if i is not None
+            ]
+            if not ids:
+                break
+            after = ids[-1]
+            out += [d for d in _documents(s, names, gold, (ids[0], ids[-1])) if d.state == state]
+    return out[:limit]
+
+
+def _documents(
+    s: Session, names: dict[int, str], gold: int | None, span: tuple[int, int] | None = None
+) -> list[DocumentProgress]:
+    """Every document (or those with ids in ``span``, both ends included) in id order, with
+    its coders, who is done, and its review state."""
+
+    params: dict[str, Any] = {"gold": -1 if gold is None else gold}
+    within = ""
+    if span is not None:
+        params["lo"], params["hi"] = span
+        within = " AND {0} >= :lo AND {0} <= :hi"
+    docs = s.execute(
+        text(
+            "SELECT id, ext_id, title FROM document WHERE 1 = 1"
+            + within.format("id")
+            + " ORDER BY id"
+        ),
+        params,
+    ).all()
+    # each assigned (document, coder) with the coder's status; the statuses of the documents
+    # nobody was assigned (their coders are who worked on them); gold's statuses
+    assigned = s.execute(
+        text(
+            "SELECT a.document_id, a.coder_id, s.status FROM assignment a "
+            "LEFT JOIN document_status s ON s.document_id = a.document_id "
+            "AND s.coder_id = a.coder_id WHERE 1 = 1" + within.format("a.document_id")
+        ),
+        params,
+    ).all()
+    worked = s.execute(
+        text(
+            "SELECT s.document_id, s.coder_id, s.status FROM document_status s "
+            "WHERE s.coder_id <> :gold AND NOT EXISTS "
+            "(SELECT 1 FROM assignment x WHERE x.document_id = s.document_id)"
+            + within.format("s.document_id")
+        ),
+        params,
+    ).all()
+    gold_status = dict(
+        s.execute(
+            text(
+                "SELECT document_id, status FROM document_status WHERE coder_id = :gold"
+                + within.format("document_id")
+            ),
+            params,
+        ).all()
+    )
+    coders: dict[int, dict[int, str]] = {}  # document -> coder -> status ("" none)
+    for doc, cid, st in assigned:
+        coders.setdefault(doc, {})[cid] = st or ""
+    for doc, cid, st in worked:
+        coders.setdefault(doc, {})[cid] = st or ""
+    out = []
     for doc_id, ext_id, title in docs:
-        assert doc_id is not None
-        cids = by_doc.get(doc_id) or worked.get(doc_id, set())
-        done = {c for c in cids if status.get((doc_id, c), ("", None))[0] == "done"}
-        documents.append(
+        mine = coders.get(doc_id, {})
+        done = [c for c, st in mine.items() if st == "done"]
+        out.append(
             DocumentProgress(
                 ext_id,
                 title,
-                sorted(names[c] for c in cids),
+                sorted(names[c] for c in mine),
                 sorted(names[c] for c in done),
-                _state(doc_id, cids, done, status, gold),
+                _state(bool(mine), len(done) == len(mine), gold_status.get(doc_id, "")),
             )
         )
-    shown = [c for c in coders.values() if c.assigned or c.annotations or c.started]
-    return Progress(shown, documents)
+    return out
 
 
-def _state(
-    doc: int,
-    cids: set[int],
-    done: set[int],
-    status: dict[tuple[int, int], tuple[str, datetime]],
-    gold: int | None,
-) -> str:
-    if not cids:
+def _state(has_coders: bool, all_done: bool, gold_status: str) -> str:
+    if not has_coders:
         return "unassigned"
-    found = status.get((doc, gold)) if gold is not None else None
-    gold_status = found[0] if found is not None else ""
     if gold_status == "stale":
         return "stale"
     if gold_status == "done":
         return "adjudicated"
-    return "ready" if done == cids else "waiting"
+    return "ready" if all_done else "waiting"
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
+import orjson
+from sqlalchemy import Text, func
+from sqlalchemy import cast as sa_cast
 from sqlalchemy import select as sa_select
+from sqlalchemy import text as sa_text
 from sqlmodel import Session, col, select
 
 from annotator.core.codebook import Codebook
@@ -100,47 +103,160 @@ def document(project: Project, document_id: int) -> Document:
         return to_document(row)
 
 
-def document_summaries(project: Project, coder: str) -> list[DocumentSummary]:
-    """Every document with this coder's status and annotation count, in import order; a coder
-    who has documents assigned gets their queue instead: those, unfinished first."""
+Key = tuple[int, int]  # a row's place in a coder's list: (1 if done in a queue else 0, id)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentPage:
+    """Rows of a coder's document list, in list order, with each row's place (``Key``)."""
+
+    rows: list[DocumentSummary]
+    keys: list[Key]
+    queue: bool  # the coder has documents assigned: the list is their queue
+
+
+def _like(words: str) -> str:
+    escaped = words.casefold().strip().replace("\\", "\\\\").replace("%", "\\%")
+    return "%" + escaped.replace("_", "\\_") + "%"
+
+
+def document_page(
+    project: Project,
+    coder: str,
+    *,
+    after: Key | None = None,
+    through: Key | None = None,
+    limit: int | None = 200,
+    words: str = "",
+    status: str = "",
+    document_id: int | None = None,
+) -> DocumentPage:
+    """A page of the coder's document list, read in SQL whatever the project's size.
+
+    The list is the coder's queue when they have documents assigned (unfinished first, then
+    done, each in id order), else every document in import order. ``after``: the rows after
+    this place (keyset paging); ``through``: up to and including this place; ``words``: the
+    title (or external id) contains them; ``status``: not_started, in_progress, done, stale,
+    or unfinished (anything but done); ``document_id``: that one row, if it is in the list.
+    """
     with project.read() as s:
         cid = s.exec(select(CoderRow.id).where(CoderRow.name == coder)).first()
-        statuses: dict[int, str] = {}
-        counts: dict[int, int] = {}
-        queue: set[int] = set()
-        if cid is not None:
-            queue = set(
-                s.exec(select(Assignment.document_id).where(Assignment.coder_id == cid)).all()
+        queue = (
+            cid is not None
+            and s.exec(
+                select(Assignment.document_id).where(Assignment.coder_id == cid).limit(1)
+            ).first()
+            is not None
+        )
+        params: dict[str, Any] = {"cid": -1 if cid is None else cid}
+        where: list[str] = []
+        if words.strip():
+            params["like"] = _like(words)
+            where.append(
+                "lower(CASE WHEN d.title = '' THEN d.ext_id ELSE d.title END) "
+                "LIKE :like ESCAPE '\\'"
             )
-            statuses = {
-                d: st
-                for d, st in s.exec(
-                    select(DocumentStatus.document_id, DocumentStatus.status).where(
-                        DocumentStatus.coder_id == cid
-                    )
-                ).all()
-            }
-            counts = {
-                d: n
-                for d, n in s.exec(
-                    select(AnnotationRow.document_id, func.count())
-                    .where(AnnotationRow.coder_id == cid, col(AnnotationRow.deleted_at).is_(None))
-                    .group_by(col(AnnotationRow.document_id))
-                ).all()
-            }
-        rows = s.exec(
-            select(
-                DocumentRow.id, DocumentRow.ext_id, DocumentRow.title, DocumentRow.length
-            ).order_by(col(DocumentRow.id))
-        ).all()
-        out = [
-            DocumentSummary(i, e, t or e, n, statuses.get(i, "not_started"), counts.get(i, 0))
-            for i, e, t, n in rows
-            if i is not None and (not queue or i in queue)
-        ]
-    if queue:
-        out.sort(key=lambda d: d.status == "done")  # stable: id order within each part
-    return out
+        if status == "not_started":
+            where.append("ds.status IS NULL")
+        elif status == "unfinished":
+            where.append("(ds.status IS NULL OR ds.status <> 'done')")
+        elif status:
+            params["status"] = status
+            where.append("ds.status = :status")
+        if document_id is not None:
+            params["doc"] = document_id
+            where.append("d.id = :doc")
+        # The queue is two parts read one after the other, each in id order along an index
+        # (assignment by coder and document): a page stops reading as soon as it is full.
+        parts = (
+            [(0, "(ds.status IS NULL OR ds.status <> 'done')"), (1, "ds.status = 'done'")]
+            if queue
+            else [(0, "")]
+        )
+        found: list[tuple[Any, ...]] = []
+        for flag, part in parts:
+            if (after is not None and after[0] > flag) or (
+                through is not None and through[0] < flag
+            ):
+                continue
+            if limit is not None and len(found) >= limit:
+                break
+            conditions = [*where, part] if part else list(where)
+            if queue:
+                conditions.append("a.coder_id = :cid")
+            if after is not None and after[0] == flag:
+                params["after"] = after[1]
+                conditions.append("d.id > :after")
+            if through is not None and through[0] == flag:
+                params["through"] = through[1]
+                conditions.append("d.id <= :through")
+            sql = (
+                f"SELECT d.id, d.ext_id, d.title, d.length, ds.status, {flag} FROM "
+                + (
+                    "assignment a JOIN document d ON d.id = a.document_id "
+                    if queue
+                    else "document d "
+                )
+                + "LEFT JOIN document_status ds ON ds.document_id = d.id AND ds.coder_id = :cid"
+                + (" WHERE " + " AND ".join(conditions) if conditions else "")
+                + (" ORDER BY a.document_id" if queue else " ORDER BY d.id")
+            )
+            if limit is not None:
+                params["limit"] = limit - len(found)
+                sql += " LIMIT :limit"
+            found += s.execute(sa_text(sql), params).all()
+        ids = [int(r[0]) for r in found]
+        counts: dict[int, int] = {}
+        if cid is not None:
+            for i in range(0, len(ids), 500):
+                counts.update(
+                    s.execute(
+                        sa_select(col(AnnotationRow.document_id), func.count())
+                        .where(
+                            col(AnnotationRow.document_id).in_(ids[i : i + 500]),
+                            col(AnnotationRow.coder_id) == cid,
+                            col(AnnotationRow.deleted_at).is_(None),
+                        )
+                        .group_by(col(AnnotationRow.document_id))
+                    ).all()
+                )
+    rows = [
+        DocumentSummary(int(i), e, t or e, n, st or "not_started", counts.get(int(i), 0))
+        for i, e, t, n, st, _ in found
+    ]
+    return DocumentPage(rows, [(int(f), int(i)) for i, *_, f in found], queue)
+
+
+def document_counts(project: Project, coder: str) -> tuple[int, int]:
+    """How many documents the coder's list has, and how many of them they marked done."""
+    with project.read() as s:
+        cid = s.exec(select(CoderRow.id).where(CoderRow.name == coder)).first()
+        if cid is None:
+            return int(s.exec(select(func.count()).select_from(DocumentRow)).one()), 0
+        total, done = s.execute(
+            sa_text(
+                "SELECT count(*), coalesce(sum(CASE WHEN ds.status = 'done' THEN 1 ELSE 0 END), 0)"
+                " FROM assignment a LEFT JOIN document_status ds "
+                "ON ds.document_id = a.document_id AND ds.coder_id = a.coder_id "
+                "WHERE a.coder_id = :cid"
+            ),
+            {"cid": cid},
+        ).one()
+        if total:
+            return int(total), int(done)
+        total = s.exec(select(func.count()).select_from(DocumentRow)).one()
+        done = s.exec(
+            select(func.count())
+            .select_from(DocumentStatus)
+            .where(DocumentStatus.coder_id == cid, DocumentStatus.status == "done")
+        ).one()
+        return int(total), int(done)
+
+
+def document_summaries(project: Project, coder: str) -> list[DocumentSummary]:
+    """The coder's whole document list (``document_page`` without a limit): every document in
+    import order, or their queue (assigned documents, unfinished first) when they have one."""
+    return document_page(project, coder, limit=None).rows
 
 
 def annotations(
@@ -415,28 +531,36 @@ def casualties_without_scope(project: Project) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
+def annotation_groups(s: Session) -> list[tuple[int, str, dict[str, Any], int]]:
+    """Live annotations counted by coder, label and attribute values, in one pass the database
+    aggregates (5,000,000 spans are a few hundred groups, not 5,000,000 rows in Python)."""
+    attrs = sa_cast(col(AnnotationRow.attributes), Text)  # JSON has no equality on PostgreSQL
+    rows = s.execute(
+        sa_select(col(AnnotationRow.coder_id), col(AnnotationRow.label), attrs, func.count())
+        .where(col(AnnotationRow.deleted_at).is_(None))
+        .group_by(col(AnnotationRow.coder_id), col(AnnotationRow.label), attrs)
+    ).all()
+    return [(c, label, dict(orjson.loads(a or "{}") or {}), int(n)) for c, label, a, n in rows]
+
+
 def info(project: Project) -> dict[str, Any]:
-    """Counts for ``annotator info``: documents, coders, annotations by label, progress."""
+    """Counts for ``annotator info``: documents, coders, annotations by label, progress. Every
+    figure is an aggregate the database computes (docs/team.md, "Scale")."""
+    cb = project.codebook
     with project.read() as s:
         n_docs = s.exec(select(func.count()).select_from(DocumentRow)).one()
         names = coder_ids(s, None)
-        live = col(AnnotationRow.deleted_at).is_(None)
-        by_label = dict(
-            s.exec(
-                select(AnnotationRow.label, func.count())
-                .where(live)
-                .group_by(col(AnnotationRow.label))
-                .order_by(col(AnnotationRow.label))
-            ).all()
-        )
-        by_coder = {
-            names[c]: n
-            for c, n in s.exec(
-                select(AnnotationRow.coder_id, func.count())
-                .where(live)
-                .group_by(col(AnnotationRow.coder_id))
-            ).all()
-        }
+        by_label: Counter[str] = Counter()
+        by_coder: Counter[str] = Counter()
+        unscoped: Counter[str] = Counter()
+        flagged = 0
+        for c, label, attributes, n in annotation_groups(s):
+            by_label[label] += n
+            by_coder[names[c]] += n
+            if cb.attribute_errors(label, attributes):
+                flagged += n
+            if label == "CASUALTY" and attributes.get("count_scope") in (None, ""):
+                unscoped[names[c]] += n
         n_links = s.exec(
             select(func.count()).select_from(LinkRow).where(col(LinkRow.deleted_at).is_(None))
         ).one()
@@ -449,7 +573,6 @@ def info(project: Project) -> dict[str, Any]:
             )
         ).all():
             progress[names[c]][st] = n
-    cb = project.codebook
     return {
         "project": project.display_name,
         "codebook": {"name": cb.name, "version": cb.version},
@@ -457,12 +580,12 @@ def info(project: Project) -> dict[str, Any]:
         "coders": sorted(names.values()),
         "annotations": sum(by_label.values()),
         "links": n_links,
-        "annotations_by_label": by_label,
+        "annotations_by_label": dict(sorted(by_label.items())),
         "annotations_by_coder": dict(sorted(by_coder.items())),
         # kept from an earlier codebook version whose label, attribute or value is gone
-        "flagged_for_review": len(flagged_annotations(project, cb)),
+        "flagged_for_review": flagged,
         # casualty figures whose count_scope is blank: never counted (docs/fatalities.md)
-        "casualties_without_scope": casualties_without_scope(project),
+        "casualties_without_scope": dict(sorted(unscoped.items())),
         "progress": {
             # "stale": gold marked done whose coders changed their work since (docs/team.md)
             n: {**p, "not_started": n_docs - p["done"] - p["in_progress"] - p["stale"]}

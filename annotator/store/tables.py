@@ -86,6 +86,14 @@ class AnnotationRow(SQLModel, table=True):
             sqlite_where=text("deleted_at IS NULL AND source_uid <> ''"),
             postgresql_where=text("deleted_at IS NULL AND source_uid <> ''"),
         ),
+        # live spans counted by coder and label from the index alone (progress, info): 0008
+        Index(
+            "ix_annotation_live_coder_label",
+            "coder_id",
+            "label",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
 
@@ -139,7 +147,11 @@ class Assignment(SQLModel, table=True):
     document_id: int = Field(foreign_key="document.id", primary_key=True)
     coder_id: int = Field(foreign_key="coder.id", primary_key=True)
     assigned_at: datetime = Field(default_factory=now)
-    __table_args__ = (Index("ix_assignment_coder", "coder_id"),)  # revision 0004
+    __table_args__ = (
+        Index("ix_assignment_coder", "coder_id"),  # revision 0004
+        # a coder's queue in document order: the coding window's first page (revision 0008)
+        Index("ix_assignment_coder_document", "coder_id", "document_id"),
+    )
 
 
 class ActorRow(SQLModel, table=True):

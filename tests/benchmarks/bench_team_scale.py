@@ -9,9 +9,12 @@ documents, a status for a third of each coder's documents. Then measures, each b
 doing the same reading as raw SQL on one connection:
 
 - a coder's queue: ``assign.queue``, each document being assigned to two coders (target
-  < 200 ms); and the coding window's list of every document (``queries.document_summaries``);
+  < 200 ms); the coding window's list, read a page at a time (``queries.document_page``): the
+  queue's first page, a solo coder's list of every document (first page, a page near the end),
+  a search by title, and the whole queue at once for comparison;
 - opening a document: the document, the coder's spans and links (target < 200 ms);
-- progress: ``queries.info`` (counts by label, coder and status; target < 2 s);
+- progress: ``queries.info`` (counts by label, coder and status; target < 2 s) and
+  ``progress.progress`` (the view's counts; the CLI's listing of every document);
 - export: ``annotator export --format jsonl`` of 10 % and of all documents in a subprocess,
   peak memory of each (flat: the same whatever the size).
 
@@ -40,6 +43,7 @@ sys.path.insert(0, str(REPO))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from annotator.store import assign, queries  # noqa: E402
+from annotator.store import progress as progress_module  # noqa: E402
 from annotator.store.engine import Project  # noqa: E402
 from annotator.store.setup import create_project  # noqa: E402
 
@@ -151,8 +155,36 @@ def measure(project: Project, args: argparse.Namespace, tmp: Path) -> None:
         f"queue of {coder} ({len(assign.queue(project, coder))} assigned documents): "
         f"{queue:.0f} ms (target < 200) | floor, raw SELECT: {queue_floor:.0f} ms"
     )
+    first_page = timed(
+        lambda: (queries.document_page(project, coder), queries.document_counts(project, coder))
+    )
+    page_floor = timed(
+        raw(
+            project,
+            "SELECT document_id FROM assignment WHERE coder_id = :c ORDER BY document_id LIMIT 200",
+            c=cid,
+        )
+    )
+    print(
+        f"the coding window's list (first page of the queue and its counts): {first_page:.0f} ms "
+        f"(target < 200) | floor, raw first 200 assigned: {page_floor:.1f} ms"
+    )
+    solo = timed(
+        lambda: (
+            queries.document_page(project, "nobody"),
+            queries.document_counts(project, "nobody"),
+        )
+    )
+    deep = queries.document_page(project, "nobody", document_id=args.documents - 300, limit=1)
+    deep_page = timed(lambda: queries.document_page(project, "nobody", after=deep.keys[0]))
+    print(
+        f"a solo coder's list of all {args.documents} documents: first page {solo:.0f} ms, "
+        f"a page near the end {deep_page:.0f} ms (target < 200)"
+    )
+    searched = timed(lambda: queries.document_page(project, coder, words="report 77"), tries=3)
+    print(f"search of the queue by title: {searched:.0f} ms")
     listing = timed(lambda: queries.document_summaries(project, coder), tries=3)
-    print(f"(the coding window's list of all {args.documents} documents: {listing:.0f} ms)")
+    print(f"(the whole queue read at once, as before the lazy list: {listing:.0f} ms)")
 
     def open_doc() -> None:
         queries.document(project, doc)
@@ -179,6 +211,15 @@ def measure(project: Project, args: argparse.Namespace, tmp: Path) -> None:
     print(
         f"progress (info): {progress:.0f} ms (target < 2000) | floor, raw status counts: "
         f"{progress_floor:.0f} ms"
+    )
+    counts = timed(lambda: progress_module.progress(project, documents=False), tries=3)
+    listed = timed(lambda: progress_module.progress(project), tries=1)
+    count_floor = timed(
+        raw(project, "SELECT coder_id, count(*) FROM annotation GROUP BY coder_id"), tries=3
+    )
+    print(
+        f"progress (the view's counts): {counts:.0f} ms (target < 2000) | floor, raw spans per "
+        f"coder: {count_floor:.0f} ms; with every document listed (the CLI): {listed:.0f} ms"
     )
     tenth = ",".join(f"doc{i}" for i in range(1, args.documents // 10 + 1))
     t_small, mb_small = export_peak_mb(project.url, tmp / "small.jsonl", tenth)

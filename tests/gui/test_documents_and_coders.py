@@ -85,7 +85,7 @@ def test_document_list_shows_status_and_filters(qtbot: QtBot, window: MainWindow
     assert docs.proxy.rowCount() == 1
     docs.status.setCurrentIndex(0)
     qtbot.keyClicks(docs.search, "aleppo")
-    assert docs.proxy.rowCount() == 1
+    qtbot.waitUntil(lambda: docs.proxy.rowCount() == 1)  # searched once typing pauses
     index = docs.proxy.index(0, 0)
     qtbot.mouseClick(
         docs.view.viewport(), Qt.MouseButton.LeftButton, pos=docs.view.visualRect(index).center()
@@ -266,7 +266,12 @@ def test_run_opens_the_window_and_remembers_the_project(
 
     seen: list[MainWindow] = []
 
-    def fake_exec() -> int:
+    def fake_exec() -> int:  # the coding window comes on the loop's first turns
+        qtbot.waitUntil(
+            lambda: any(
+                isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()
+            )
+        )
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         seen.extend(w for w in windows if w.isVisible())
         for w in windows:

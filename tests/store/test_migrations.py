@@ -28,6 +28,8 @@ def test_new_project_is_at_head(tmp_path: Path) -> None:
 # What each revision added, newest first: turning a file back to revision r drops the indexes
 # of the revisions after r.
 ADDED = [
+    ("0008", "annotation", "ix_annotation_live_coder_label"),
+    ("0008", "assignment", "ix_assignment_coder_document"),
     ("0005", "annotation", "uq_annotation_live_source"),
     ("0005", "document_status", "ix_document_status_coder"),
     ("0003", "audit", "ix_audit_action_document"),
@@ -37,7 +39,7 @@ ADDED = [
 ADDED_TABLES = {"0004": ("assignment",), "0007": ("place", "actor")}
 
 
-@pytest.mark.parametrize("old", ["0001", "0002", "0003"])
+@pytest.mark.parametrize("old", ["0001", "0002", "0003", "0007"])
 def test_an_older_project_is_upgraded_and_keeps_its_data(tmp_path: Path, old: str) -> None:
     path = tmp_path / "old.annot"
     project = create_project(path)

@@ -175,7 +175,8 @@ def attribute_matrix(
     # appearance. Values are their own keys unless booleans are among them (True == 1), then
     # keyed with their type.
     kinds = set(map(type, raws))
-    keys: list[Any] = raws if bool not in kinds else [(raw.__class__, raw) for raw in raws]
+    typed = bool in kinds
+    keys: list[Any] = list(zip(map(type, raws), raws, strict=True)) if typed else raws
     try:
         distinct: dict[Any, float] = dict.fromkeys(keys, np.nan)
     except TypeError:  # an unhashable value (a multi_choice list): code them one by one

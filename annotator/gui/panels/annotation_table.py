@@ -1,6 +1,8 @@
 """This document's spans as a sortable table; a click jumps to the span in the text.
 
-The model follows the session incrementally: one row inserted, changed or removed per change.
+The model follows the session incrementally: one row inserted, changed or removed per change
+(never a reset but on opening a document). A row's cells are worked out once and kept until its
+span changes: a repaint asks for them many times.
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ from ..session import Session
 
 COLUMNS = ("Label", "Text", "Start", "End", "Attributes")
 Index = QModelIndex | QPersistentModelIndex
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+SORT = int(Qt.ItemDataRole.UserRole)
+DECORATION = int(Qt.ItemDataRole.DecorationRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+ANSWERED = frozenset((DISPLAY, SORT, DECORATION, TOOLTIP, ALIGNMENT))
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def in_codebook_order(annotation: Annotation, label: Label | None) -> list[tuple[str, Any]]:
@@ -57,46 +66,77 @@ def _shown(name: str, value: object) -> str:
     return str(value).replace("_", " ")
 
 
+def _key(annotation: Annotation) -> tuple[int, int, int]:
+    return (annotation.start, annotation.end, annotation.id)
+
+
+class _Row:
+    """One span's cells as the table shows them, and their sort keys."""
+
+    __slots__ = ("annotation", "color", "display", "sort", "tooltip")
+
+    def __init__(self, annotation: Annotation, label: Label | None, words: str) -> None:
+        self.annotation = annotation
+        attrs = summary(annotation, label)
+        self.display = (annotation.label, words.replace("\n", " "), annotation.start,
+                        annotation.end, attrs)
+        self.sort = (annotation.label, words.lower(), annotation.start, annotation.end, attrs)
+        self.color = QColor(label.color) if label is not None else None
+        shown = "\n".join(f"{k}: {v}" for k, v in in_codebook_order(annotation, label))
+        self.tooltip = shown or None
+
+
 class AnnotationModel(QAbstractTableModel):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.ids: list[int] = []
+        self.ids: list[int] = []  # in text order: by _key
+        self._keys: dict[int, tuple[int, int, int]] = {}  # the key each row was placed by
+        self._rows: dict[int, _Row] = {}
 
     def reset(self) -> None:
         self.beginResetModel()
-        self.ids = sorted(self.session.annotations, key=self._key)
+        self._keys = {i: _key(a) for i, a in self.session.annotations.items()}
+        self.ids = sorted(self._keys, key=self._keys.__getitem__)
+        self._rows.clear()
         self.endResetModel()
 
-    def _key(self, annotation_id: int) -> tuple[int, int, int]:
-        a = self.session.annotations[annotation_id]
-        return (a.start, a.end, a.id)
+    def row_of(self, annotation_id: int) -> int | None:
+        """The span's row (text order), found by its key as the table holds it: O(log n)."""
+        key = self._keys.get(annotation_id)
+        if key is None:
+            return None
+        row = bisect_left(self.ids, key, key=self._keys.__getitem__)
+        return row if row < len(self.ids) and self.ids[row] == annotation_id else None
 
     def upsert(self, annotation_id: int) -> None:
         """Rows stay in text order (the table's unsorted order), so a new one goes in place."""
-        if annotation_id in self.ids:
-            row = self.ids.index(annotation_id)
-            if self._in_order(row):
+        self._rows.pop(annotation_id, None)
+        key = _key(self.session.annotations[annotation_id])
+        row = self.row_of(annotation_id)
+        if row is not None:
+            ids, keys = self.ids, self._keys
+            before = row == 0 or keys[ids[row - 1]] <= key
+            after = row + 1 >= len(ids) or key <= keys[ids[row + 1]]
+            if before and after:  # still in its place (a boundary may have moved a little)
+                keys[annotation_id] = key
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
                 return
             self.remove(annotation_id)  # a boundary moved it past a neighbour
-        row = bisect_left(self.ids, self._key(annotation_id), key=self._key)
+        row = bisect_left(self.ids, key, key=self._keys.__getitem__)
         self.beginInsertRows(QModelIndex(), row, row)
+        self._keys[annotation_id] = key
         self.ids.insert(row, annotation_id)
         self.endInsertRows()
 
-    def _in_order(self, row: int) -> bool:
-        key = self._key(self.ids[row])
-        before = row == 0 or self._key(self.ids[row - 1]) <= key
-        after = row + 1 >= len(self.ids) or key <= self._key(self.ids[row + 1])
-        return before and after
-
     def remove(self, annotation_id: int) -> None:
-        if annotation_id not in self.ids:
+        self._rows.pop(annotation_id, None)
+        row = self.row_of(annotation_id)
+        if row is None:
             return
-        row = self.ids.index(annotation_id)
         self.beginRemoveRows(QModelIndex(), row, row)
         del self.ids[row]
+        del self._keys[annotation_id]
         self.endRemoveRows()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -111,29 +151,31 @@ class AnnotationModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = 0) -> Any:
-        ann = self.session.annotations.get(self.ids[index.row()])
-        if ann is None:
+        if role not in ANSWERED:
+            return None
+        row = self._row(self.ids[index.row()])
+        if row is None:
             return None
         col = index.column()
-        lab = self.session.codebook.label(ann.label)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                ann.label,
-                self.session.text_of(ann).replace("\n", " "),
-                ann.start,
-                ann.end,
-                summary(ann, lab),
-            )[col]
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            text = self.session.text_of(ann).lower()
-            return (ann.label, text, ann.start, ann.end, summary(ann, lab))[col]
-        if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            return QColor(lab.color) if lab else None
-        if role == Qt.ItemDataRole.ToolTipRole and col == 4:
-            return "\n".join(f"{k}: {v}" for k, v in in_codebook_order(ann, lab)) or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        if role == DISPLAY:
+            return row.display[col]
+        if role == SORT:
+            return row.sort[col]
+        if role == DECORATION:
+            return row.color if col == 0 else None
+        if role == TOOLTIP:
+            return row.tooltip if col == 4 else None
+        return RIGHT if col in (2, 3) else None  # alignment
+
+    def _row(self, annotation_id: int) -> _Row | None:
+        ann = self.session.annotations.get(annotation_id)
+        if ann is None:
+            return None
+        row = self._rows.get(annotation_id)
+        if row is None or row.annotation is not ann:
+            row = _Row(ann, self.session.codebook.label(ann.label), self.session.text_of(ann))
+            self._rows[annotation_id] = row
+        return row
 
 
 class AnnotationTable(QWidget):
@@ -178,10 +220,11 @@ class AnnotationTable(QWidget):
 
     def select(self, annotation_id: int) -> None:
         selection = self.view.selectionModel()
-        if annotation_id not in self.model.ids:
+        row = self.model.row_of(annotation_id)
+        if row is None:
             selection.clearSelection()
             return
-        source = self.model.index(self.model.ids.index(annotation_id), 0)
+        source = self.model.index(row, 0)
         index = self.proxy.mapFromSource(source)
         selection.select(
             index,

@@ -1,4 +1,5 @@
-"""The project's documents with this coder's status and span count; search and status filter."""
+"""The coder's documents (their queue, or every document of a solo project) with their status
+and span count, read a page at a time; search and status filter run in SQL."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QIdentityProxyModel,
     QItemSelectionModel,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QRectF,
-    QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
@@ -28,7 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..document_pages import DocumentPages
 from ..session import Session
+
+SEARCH_DELAY_MS = 250
 
 # "stale": gold marked done before a coder changed their work; it needs a reviewer again.
 STATUS_TEXT = {
@@ -80,25 +84,60 @@ def _tick(size: int) -> list[Any]:
 
 
 class DocumentModel(QAbstractTableModel):
+    """The rows of a ``DocumentPages`` (the session's list, or a filtered one), read a page at a
+    time as the view scrolls (``canFetchMore`` / ``fetchMore``)."""
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.ids: list[int] = []
+        self.source: DocumentPages = session.summaries
+        self.source.listener = self
         self.current: int | None = None
         self._icons = {s: status_icon(s) for s in STATUS_TEXT}
 
-    def reset(self) -> None:
+    @property
+    def ids(self) -> list[int]:
+        """The document ids listed so far, in list order."""
+        return list(self.source)
+
+    def set_source(self, source: DocumentPages) -> None:
         self.beginResetModel()
-        self.ids = list(self.session.summaries)
+        if self.source.listener is self:
+            self.source.listener = None
+        self.source = source
+        source.listener = self
         self.endResetModel()
 
+    def reset(self) -> None:
+        self.set_source(self.session.summaries)
+
+    def rows_about_to_be_added(self, first: int, count: int) -> None:
+        self.beginInsertRows(QModelIndex(), first, first + count - 1)
+
+    def rows_added(self) -> None:
+        self.endInsertRows()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.source.can_fetch_more()
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not parent.isValid():
+            self.source.fetch_more()
+
+    def row_of(self, document_id: int) -> int | None:
+        return self.source.position(document_id) if document_id in self.source else None
+
     def row_changed(self, document_id: int) -> None:
-        if document_id in self.ids:
-            row = self.ids.index(document_id)
+        if self.source is not self.session.summaries:  # a filtered list: take the new row
+            fresh = self.session.summaries.get(document_id)
+            if fresh is not None and document_id in self.source:
+                self.source[document_id] = fresh
+        row = self.row_of(document_id)
+        if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, 1))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.ids)
+        return 0 if parent.isValid() else len(self.source)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 2
@@ -109,9 +148,9 @@ class DocumentModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = 0) -> Any:
-        doc = self.session.summaries.get(self.ids[index.row()])
-        if doc is None:
+        if not 0 <= index.row() < len(self.source):
             return None
+        doc = self.source.at(index.row())
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return doc.title if col == 0 else (doc.n_annotations or "")
@@ -132,32 +171,6 @@ class DocumentModel(QAbstractTableModel):
         return None
 
 
-class DocumentFilter(QSortFilterProxyModel):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.status = ""
-        self.words = ""
-
-    def set_filter(self, words: str, status: str) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9; invalidateRowsFilter is deprecated
-            self.beginFilterChange()
-            self.words, self.status = words.casefold().strip(), status
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            self.words, self.status = words.casefold().strip(), status
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
-        model = self.sourceModel()
-        index = model.index(row, 0, parent)
-        if self.status and model.data(index, Qt.ItemDataRole.UserRole) != self.status:
-            return False
-        if self.words:
-            title = str(model.data(index, Qt.ItemDataRole.DisplayRole) or "").casefold()
-            return self.words in title
-        return True
-
-
 class DocumentList(QWidget):
     documentChosen = Signal(int)
 
@@ -165,8 +178,13 @@ class DocumentList(QWidget):
         super().__init__(parent)
         self.session = session
         self.model = DocumentModel(session)
-        self.proxy = DocumentFilter(self)
+        # search and status filter are done in SQL (a new DocumentPages), not over rows read
+        self.proxy = QIdentityProxyModel(self)
         self.proxy.setSourceModel(self.model)
+        self._typing = QTimer(self)  # search once typing pauses, not at every key
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(SEARCH_DELAY_MS)
+        self._typing.timeout.connect(self._filter)
         self.search = QLineEdit()
         self.search.setObjectName("documentSearch")
         self.search.setPlaceholderText("Filter by title…")
@@ -202,21 +220,36 @@ class DocumentList(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.progress)
-        self.search.textChanged.connect(self._filter)
+        self.search.textChanged.connect(self._typing.start)
         self.status.currentIndexChanged.connect(self._filter)
         self.view.clicked.connect(self._clicked)
         self.view.activated.connect(self._clicked)
 
     def _filter(self) -> None:
-        self.proxy.set_filter(self.search.text(), str(self.status.currentData() or ""))
+        self._typing.stop()
+        words, status = self.search.text().strip(), str(self.status.currentData() or "")
+        s = self.session
+        if words or status:
+            self.model.set_source(
+                DocumentPages(s.project, s.coder, words=words, status=status).load()
+            )
+        else:
+            self.model.set_source(s.summaries)
+        if self.model.current is not None:
+            self._select(self.model.current)
 
     def _clicked(self, index: QModelIndex) -> None:
-        doc_id = self.model.ids[self.proxy.mapToSource(index).row()]
+        doc_id = self.model.source.at(self.proxy.mapToSource(index).row()).id
+        self.session.summaries.reach(doc_id)  # found by a filter further down the list
         if self.session.document is None or doc_id != self.session.document.id:
             self.documentChosen.emit(doc_id)
 
     def reload(self) -> None:
-        self.model.reset()
+        """The session read its list again: show it (a filter in use is read again too)."""
+        if self.search.text().strip() or self.status.currentData():
+            self._filter()
+        else:
+            self.model.reset()
         self._progress()
 
     def row_changed(self, document_id: int) -> None:
@@ -229,8 +262,12 @@ class DocumentList(QWidget):
         for doc in (old, document_id):
             if doc is not None:
                 self.model.row_changed(doc)
-        if document_id in self.model.ids:
-            index = self.proxy.mapFromSource(self.model.index(self.model.ids.index(document_id), 0))
+        self._select(document_id)
+
+    def _select(self, document_id: int) -> None:
+        if self.model.source.reach(document_id):  # reading down to it when it is further down
+            row = self.model.source.position(document_id)
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
             self.view.selectionModel().select(
                 index,
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -239,6 +276,5 @@ class DocumentList(QWidget):
             self.view.scrollTo(index)
 
     def _progress(self) -> None:
-        statuses = [s.status for s in self.session.summaries.values()]
-        done = statuses.count("done")
-        self.progress.setText(f"{done} of {len(statuses)} done")
+        pages = self.session.summaries  # counted in SQL: the list is read a page at a time
+        self.progress.setText(f"{pages.done} of {pages.total} done")

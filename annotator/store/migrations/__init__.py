@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
 HERE = Path(__file__).parent
-HEAD = "0007"
+HEAD = "0008"
 
 
 class NotAProject(Exception):

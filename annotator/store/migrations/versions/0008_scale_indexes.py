@@ -1,0 +1,36 @@
+"""Indexes for a large team project (docs/team.md, "Scale").
+
+- ``ix_annotation_live_coder_label``: ``progress`` counts each coder's live spans from the
+  index alone (an index-only scan), not from 5,000,000 rows.
+- ``ix_assignment_coder_document``: a coder's queue in document order, so the coding window
+  reads its first page without reading (and sorting) the whole queue.
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+LIVE = "deleted_at IS NULL"
+
+
+def upgrade() -> None:
+    op.create_index(
+        "ix_annotation_live_coder_label",
+        "annotation",
+        ["coder_id", "label"],
+        sqlite_where=sa.text(LIVE),
+        postgresql_where=sa.text(LIVE),
+    )
+    op.create_index("ix_assignment_coder_document", "assignment", ["coder_id", "document_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_assignment_coder_document", table_name="assignment")
+    op.drop_index("ix_annotation_live_coder_label", table_name="annotation")
