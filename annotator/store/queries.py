@@ -233,15 +233,17 @@ def document_counts(project: Project, coder: str) -> tuple[int, int]:
         cid = s.exec(select(CoderRow.id).where(CoderRow.name == coder)).first()
         if cid is None:
             return int(s.exec(select(func.count()).select_from(DocumentRow)).one()), 0
-        total, done = s.execute(
+        total = s.exec(
+            select(func.count()).select_from(Assignment).where(Assignment.coder_id == cid)
+        ).one()
+        done = s.execute(  # two indexes: assignments and done statuses, by coder and document
             sa_text(
-                "SELECT count(*), coalesce(sum(CASE WHEN ds.status = 'done' THEN 1 ELSE 0 END), 0)"
-                " FROM assignment a LEFT JOIN document_status ds "
+                "SELECT count(*) FROM assignment a JOIN document_status ds "
                 "ON ds.document_id = a.document_id AND ds.coder_id = a.coder_id "
-                "WHERE a.coder_id = :cid"
+                "WHERE a.coder_id = :cid AND ds.status = 'done'"
             ),
             {"cid": cid},
-        ).one()
+        ).scalar_one()
         if total:
             return int(total), int(done)
         total = s.exec(select(func.count()).select_from(DocumentRow)).one()

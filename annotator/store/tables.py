@@ -119,7 +119,17 @@ class DocumentStatus(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(default_factory=now)
     # a coder's statuses, newest last: their queue, and a window's check for changes (0005)
-    __table_args__ = (Index("ix_document_status_coder", "coder_id", "updated_at"),)
+    __table_args__ = (
+        Index("ix_document_status_coder", "coder_id", "updated_at"),
+        # what a coder has done, by document: "N of M done" read from the index (0008)
+        Index(
+            "ix_document_status_done",
+            "coder_id",
+            "document_id",
+            sqlite_where=text("status = 'done'"),
+            postgresql_where=text("status = 'done'"),
+        ),
+    )
 
 
 class AuditEntry(SQLModel, table=True):

@@ -4,6 +4,8 @@
   index alone (an index-only scan), not from 5,000,000 rows.
 - ``ix_assignment_coder_document``: a coder's queue in document order, so the coding window
   reads its first page without reading (and sorting) the whole queue.
+- ``ix_document_status_done``: the documents a coder has done, so "N of M done" under the
+  document list is counted from two indexes.
 
 Revision ID: 0008
 Revises: 0007
@@ -18,6 +20,7 @@ branch_labels = None
 depends_on = None
 
 LIVE = "deleted_at IS NULL"
+DONE = "status = 'done'"
 
 
 def upgrade() -> None:
@@ -29,8 +32,16 @@ def upgrade() -> None:
         postgresql_where=sa.text(LIVE),
     )
     op.create_index("ix_assignment_coder_document", "assignment", ["coder_id", "document_id"])
+    op.create_index(
+        "ix_document_status_done",
+        "document_status",
+        ["coder_id", "document_id"],
+        sqlite_where=sa.text(DONE),
+        postgresql_where=sa.text(DONE),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_document_status_done", table_name="document_status")
     op.drop_index("ix_assignment_coder_document", table_name="assignment")
     op.drop_index("ix_annotation_live_coder_label", table_name="annotation")
