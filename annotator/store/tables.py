@@ -86,11 +86,12 @@ class AnnotationRow(SQLModel, table=True):
             sqlite_where=text("deleted_at IS NULL AND source_uid <> ''"),
             postgresql_where=text("deleted_at IS NULL AND source_uid <> ''"),
         ),
-        # live spans counted by coder and label from the index alone (progress, info): 0008
+        # live spans counted by coder (progress) and by document for a coder (the document
+        # list) from the index alone: revision 0008
         Index(
-            "ix_annotation_live_coder_label",
+            "ix_annotation_live_coder_document",
             "coder_id",
-            "label",
+            "document_id",
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
