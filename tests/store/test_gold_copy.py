@@ -61,7 +61,9 @@ def three_coders(project: Project) -> tuple[int, str, dict[str, int]]:
     add("bob", "b_event", "EVENT", at("regime attack", KILLED), **event)
     add("bob", "b_actor", "ACTOR", (base - 4, base + len("Syrian regime")), category="state_forces")
     add("bob", "b_15", "CASUALTY", at("15", KILLED), best=15, **casualty)
-    add("bob", "b_women", "CASUALTY", at("two children and three women", KILLED), best=5, **casualty)
+    add(
+        "bob", "b_women", "CASUALTY", at("two children and three women", KILLED), best=5, **casualty
+    )
     add("bob", "b_idlib", "LOCATION", at("Idlib", stronghold))
     add("bob", "b_russia", "ACTOR", at("Russia", "forces backed by"), category="state_forces")
     for role, target in [
