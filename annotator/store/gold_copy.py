@@ -60,9 +60,9 @@ def live_spans(s: Session, document_id: int) -> list[SpanRow]:
         col(AnnotationRow.start),
         col(AnnotationRow.end),
         col(AnnotationRow.source_uid),
-    ).where(AnnotationRow.document_id == document_id, col(AnnotationRow.deleted_at).is_(None))
+    ).where(col(AnnotationRow.document_id) == document_id, col(AnnotationRow.deleted_at).is_(None))
     rows = s.connection().execute(q).all()  # Core rows: no ORM loading step
-    return [(i, c, u, lab, a, b, src or "") for i, c, u, lab, a, b, src in rows]
+    return [(i, c, u, lab, a, b, src or "") for i, c, u, lab, a, b, src in rows if i is not None]
 
 
 def stretches(spans: Sequence[SpanRow]) -> dict[int, int]:
@@ -177,9 +177,9 @@ class GoldCopy:
             col(LinkRow.role),
             col(LinkRow.to_id),
         ).where(
-            LinkRow.document_id == self.document_id,
+            col(LinkRow.document_id) == self.document_id,
             col(LinkRow.deleted_at).is_(None),
-            LinkRow.coder_id != self.gold_id,
+            col(LinkRow.coder_id) != self.gold_id,
         )
         if len(copied) + len(in_near) <= MAX_IDS:  # else all of them, filtered here
             link_cols = link_cols.where(
@@ -210,8 +210,8 @@ class GoldCopy:
         ]
         gold_links = s.execute(
             sa_select(col(LinkRow.from_id), col(LinkRow.role), col(LinkRow.to_id)).where(
-                LinkRow.document_id == self.document_id,
-                LinkRow.coder_id == self.gold_id,
+                col(LinkRow.document_id) == self.document_id,
+                col(LinkRow.coder_id) == self.gold_id,
                 col(LinkRow.deleted_at).is_(None),
             )
         ).all()
@@ -261,7 +261,7 @@ class GoldCopy:
         if not chosen:
             return []
         text = self.s.execute(
-            sa_select(col(DocumentRow.text)).where(DocumentRow.id == self.document_id)
+            sa_select(col(DocumentRow.text)).where(col(DocumentRow.id) == self.document_id)
         ).scalar_one()
         doc = Document(self.document_id, "", text)
         coded = [

@@ -112,8 +112,11 @@ class PaintCounter(QObject):
         return False
 
     def unpainted(self) -> list[str]:
-        return [w.objectName() or type(w).__name__ for i, w in self.watched.items()
-                if i not in self.painted]
+        return [
+            w.objectName() or type(w).__name__
+            for i, w in self.watched.items()
+            if i not in self.painted
+        ]
 
 
 Timing = tuple[float, float]  # wall clock ms, this thread's CPU ms

@@ -78,8 +78,13 @@ class _Row:
     def __init__(self, annotation: Annotation, label: Label | None, words: str) -> None:
         self.annotation = annotation
         attrs = summary(annotation, label)
-        self.display = (annotation.label, words.replace("\n", " "), annotation.start,
-                        annotation.end, attrs)
+        self.display = (
+            annotation.label,
+            words.replace("\n", " "),
+            annotation.start,
+            annotation.end,
+            attrs,
+        )
         self.sort = (annotation.label, words.lower(), annotation.start, annotation.end, attrs)
         self.color = QColor(label.color) if label is not None else None
         shown = "\n".join(f"{k}: {v}" for k, v in in_codebook_order(annotation, label))
