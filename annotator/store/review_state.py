@@ -356,15 +356,29 @@ def load_review(
 ) -> DocumentReview:
     """A document's coders' work, gold, units and their resolution (``coders``: default the
     document's own coders)."""
-    chosen = list(coders) if coders is not None else document_coders(project, document_id)
+    with project.read() as s:
+        return review_in(s, project, document_id, coders)
+
+
+def review_in(
+    s: Session, project: Project, document_id: int, coders: Sequence[str] | None = None
+) -> DocumentReview:
+    """``load_review`` read in ``s`` (a write transaction's own session: what it checks is
+    what it writes on)."""
+    if coders is not None:
+        chosen = list(coders)
+    else:
+        chosen = sorted(_coders_by_document(s, [document_id]).get(document_id, set()))
     if GOLD in chosen:
         raise ServiceError("gold is the result of review, not one of the coders compared")
-    document = queries.document(project, document_id)
-    anns = queries.annotations(project, document_id, [*chosen, GOLD])
-    links = queries.links(project, document_id, [*chosen, GOLD])
-    with project.read() as s:
-        rejected = rejected_sources(s, document_id)
-        notes = _accept_notes(s, document_id)
+    row = s.get(DocumentRow, document_id)
+    if row is None:
+        raise KeyError(document_id)
+    document = queries.to_document(row)
+    anns = queries._annotations(s, [document_id], [*chosen, GOLD]).get(document_id, [])
+    links = queries._links(s, [document_id], [*chosen, GOLD]).get(document_id, [])
+    rejected = rejected_sources(s, document_id)
+    notes = _accept_notes(s, document_id)
     coded = [a for a in anns if a.coder != GOLD]
     gold = [a for a in anns if a.coder == GOLD]
     units = align_units(document, coded, links, chosen, project.codebook.attribute_metrics())
@@ -378,7 +392,7 @@ def load_review(
         links=links,
         units=units,
         resolutions=_resolutions(units, gold, rejected, notes),
-        gold_status=queries.status(project, GOLD, document_id),
+        gold_status=_gold_status(s, document_id),
     )
 
 

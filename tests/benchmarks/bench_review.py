@@ -10,6 +10,12 @@ the decision's transaction, then the state the window shows brought up to date
 units stay). The floor, measured on the same decisions: the transaction alone. For comparison,
 a full re-read of the document's review after each decision (``load_review``, what the window
 did before) is timed too. Medians, in ms.
+
+The decision's transaction itself (``adjudication.decide``: the span copied into gold with its
+provenance, checks, links, audit) is printed beside its own floor, measured in the same run: the
+same number of gold spans drawn by hand at the same places, one transaction each
+(``services.create_annotation`` for gold: one span, its audit entry, gold's status; no reading
+of the document).
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from annotator.store import adjudication, operations, review_state  # noqa: E402
+from annotator.core.records import GOLD  # noqa: E402
+from annotator.store import adjudication, operations, review_state, services  # noqa: E402
 from annotator.store.engine import Project  # noqa: E402
 from annotator.store.importer import import_paths  # noqa: E402
 from annotator.store.queries import document_ids  # noqa: E402
@@ -86,7 +93,12 @@ def main() -> None:
         project, doc = build(Path(tmp), args.spans, rng)
         review = review_state.load_review(project, doc)
         open_units = [u for u in review.units if u.differences][: args.decisions]
-        times: dict[str, list[float]] = {"transaction": [], "update": [], "full re-read": []}
+        times: dict[str, list[float]] = {
+            "transaction": [],
+            "update": [],
+            "full re-read": [],
+            "hand-drawn": [],
+        }
         for unit in open_units:
             span = next(iter(unit.spans.values()))
             t0 = time.perf_counter()
@@ -100,7 +112,20 @@ def main() -> None:
             times["transaction"].append((t1 - t0) * 1000)
             times["update"].append((t2 - t1) * 1000)
             times["full re-read"].append((t3 - t2) * 1000)
+        for unit in open_units:  # the decision's floor: a gold span drawn by hand there
+            span = next(iter(unit.spans.values()))
+            t0 = time.perf_counter()
+            services.create_annotation(
+                project, GOLD, doc, span.label, span.start, span.end, {}, actor="carol"
+            )
+            times["hand-drawn"].append((time.perf_counter() - t0) * 1000)
         floor = statistics.median(times["transaction"])
+        drawn = statistics.median(times["hand-drawn"])
+        print(
+            f"reviewer decision (accept one unit), {args.spans} spans x 2 coders: {floor:.1f} ms "
+            f"(floor: a gold span drawn by hand at the same place {drawn:.1f} ms, ratio "
+            f"{floor / drawn:.2f})"
+        )
         update = statistics.median(times["update"])
         full = statistics.median(times["full re-read"])
         print(
