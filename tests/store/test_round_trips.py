@@ -46,13 +46,12 @@ def test_a_span_created_reads_no_coder_or_document_row_it_knows(project: Project
     with statements(project) as seen:
         change = services.create_annotation(project, "ann", doc, "ACTOR", 10, 14)
     begin = ["BEGIN IMMEDIATE"] if project.is_sqlite else []  # psycopg's BEGIN is not an event
-    # On PostgreSQL the edit holds the document's lock shared, so gold is not marked done while
-    # it may open a unit (docs/team.md); SQLite's write transactions are serialised already.
-    lock = [] if project.is_sqlite else ["SELECT pg_advisory_xact_lock_shared(%(key)s)"]
+    # PostgreSQL: gold is not marked done meanwhile (SQLite's writes are one at a time)
+    document_lock = [] if project.is_sqlite else ["SELECT pg_advisory_xact_lock_shared(%(key)s)"]
     assert seen == [
         *begin,
         "INSERT INTO annotation",
-        *lock,
+        *document_lock,
         "SELECT document_status.document_id, document_status.coder_id,",
         "INSERT INTO audit",
     ]
