@@ -85,6 +85,7 @@ class Ledger:
     statuses: dict[int, str] = field(default_factory=dict)
     gold: set[int] = field(default_factory=set)
     latencies: list[float] = field(default_factory=list)
+    cpu: float = 0.0  # the writer's own processor time over its actions (s)
     actions: int = 0
     refused: int = 0
     errors: list[str] = field(default_factory=list)
@@ -110,6 +111,13 @@ class Result:
     @property
     def errors(self) -> list[str]:
         return [e for led in self.ledgers.values() for e in led.errors]
+
+    @property
+    def cpu_per_action_ms(self) -> float:
+        """The writers' own processor time per action (ms); meaningful with processes only
+        (threads share one process's clock)."""
+        n = len(self.latencies)
+        return sum(led.cpu for led in self.ledgers.values()) / n * 1000 if n else 0.0
 
     def percentile(self, p: float) -> float:
         values = sorted(self.latencies)
@@ -146,6 +154,7 @@ class Worker:
         project = Project.open(self.url)
         try:
             gate.wait()
+            cpu0 = time.process_time()
             while not stop.is_set():
                 t0 = time.perf_counter()
                 try:
@@ -156,6 +165,7 @@ class Worker:
                 except Exception as exc:
                     self.ledger.errors.append(f"{self.name}: {exc.__class__.__name__}: {exc}")
                 self.ledger.latencies.append(time.perf_counter() - t0)
+            self.ledger.cpu = time.process_time() - cpu0
         finally:
             project.close()
         return self.ledger

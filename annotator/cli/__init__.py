@@ -1,35 +1,67 @@
 """The ``annotator`` command. Imports core and store only; the GUI is loaded by ``gui``.
 
 User errors print one line on stderr (naming file, line or field) and exit with status 1.
+
+Subcommands load lazily: ``main`` imports only the module of the command it runs (the store,
+numpy or the exporters cost more than a short command's own work), while ``--help`` lists every
+command from `COMMANDS` and ``build_parser()`` with no argument builds every command in full.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-import orjson
+if TYPE_CHECKING:
+    from annotator.store.engine import Project
 
-from annotator.cli import agreement, backup, check, dataset, export, fieldwork
-from annotator.cli import team as team_cli
-from annotator.core.codebook import CodebookError, load_codebook
-from annotator.core.export import ExportError
-from annotator.core.text import TextError
-from annotator.store.engine import Project, mask_password
-from annotator.store.errors import StoreError
-from annotator.store.importer import FORMATS, ImportOptions, ImportRejected, import_paths
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (where it is registered: a module of annotator.cli, or "" for this one; help)
+    "gui": ("", "open the coding window"),
+    "init": ("", "create a project"),
+    "import": ("", "add documents (and their annotations)"),
+    "reviewers": ("", "who may open review mode"),
+    "info": ("", "counts and progress"),
+    "codebook": ("", "check or show a codebook"),
+    "export": ("export", "write annotations out"),
+    "agreement": ("agreement", "inter-annotator agreement report"),
+    "actors": ("dataset", "the project's registry of canonical actors"),
+    "places": ("dataset", "the gazetteer: the project's places and the built-in one"),
+    "check": ("check", "check a project file for damage"),
+    "backup": ("backup", "write a consistent copy of a project file"),
+    "users": ("team", "a team project's people and their roles"),
+    "assign": ("team", "give documents to coders (K each, a fraction K+1)"),
+    "assignments": ("team", "who codes which document"),
+    "progress": ("team", "per coder and per document: done, review state"),
+    "package": ("fieldwork", "a coder's documents and layer as a project for field work"),
+    "merge": ("fieldwork", "bring a field-work package's layer back into the project"),
+}
+"""Every subcommand, in the order ``--help`` lists them (a test holds this table to the
+parsers the modules build)."""
 
-USER_ERRORS: tuple[type[Exception], ...] = (
-    CodebookError,
-    StoreError,  # refusals, project problems and database failures, each one line
-    ImportRejected,
-    TextError,
-    ExportError,
-    *dataset.USER_ERRORS,
-)
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """The errors shown as one line (exit 1) rather than a traceback. Imported only when
+    something went wrong (the modules defining them are loaded by then)."""
+    from annotator.cli.dataset import USER_ERRORS as DATASET_ERRORS
+    from annotator.core.codebook import CodebookError
+    from annotator.core.export.bundle import ExportError
+    from annotator.core.text import TextError
+    from annotator.store.errors import StoreError
+    from annotator.store.importer import ImportRejected
+
+    return (
+        CodebookError,
+        StoreError,  # refusals, project problems and database failures, each one line
+        ImportRejected,
+        TextError,
+        ExportError,
+        *DATASET_ERRORS,
+    )
 
 
 class UsageError(Exception):
@@ -37,6 +69,8 @@ class UsageError(Exception):
 
 
 def _open(project: str) -> Project:
+    from annotator.store.engine import Project
+
     return Project.open(project)
 
 
@@ -58,6 +92,7 @@ def progress_bar(total: int, desc: str) -> tuple[Callable[[int], None], Callable
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from annotator.core.codebook import load_codebook
     from annotator.store.setup import create_demo, create_project
 
     codebook = load_codebook(args.codebook) if args.codebook else None
@@ -85,6 +120,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.store.importer import ImportOptions, import_paths
+
     project = _open(args.project)
     label_map: dict[str, str] = {}
     for item in args.map_label or []:
@@ -153,6 +190,8 @@ def _count_hint(paths: Sequence[str]) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    import orjson
+
     from annotator.store.queries import info
 
     data = info(_open(args.project))
@@ -192,6 +231,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def cmd_codebook_check(args: argparse.Namespace) -> int:
+    from annotator.core.codebook import load_codebook
+
     cb = load_codebook(args.file)
     n_attrs = sum(len(lab.attributes) for lab in cb.labels)
     n_roles = sum(len(lab.roles) for lab in cb.labels)
@@ -228,6 +269,7 @@ def cmd_codebook_show(args: argparse.Namespace) -> int:
 
 
 def cmd_codebook_update(args: argparse.Namespace) -> int:
+    from annotator.core.codebook import load_codebook
     from annotator.store.setup import install_codebook
 
     project = _open(args.project)
@@ -276,41 +318,51 @@ def cmd_gui(args: argparse.Namespace) -> int:
     problem = display_problem()  # before Qt loads a platform plugin that would abort
     if problem is not None:
         raise UsageError(problem)
-    project = getattr(args, "project", None)
-    from annotator.store.setup import default_project_path
+    from annotator.gui.app import run  # no argument: the per-user demo, made on first start
 
-    path = project or str(default_project_path())
-    if project is None:
-        from annotator.store.setup import ensure_default_project
-
-        ensure_default_project(Path(path))
-    from annotator.gui.app import run
-
-    return int(run(path, coder=getattr(args, "coder", None)))
+    return int(run(getattr(args, "project", None), coder=getattr(args, "coder", None)))
 
 
 # ------------------------------------------------------------------------------------ parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(full: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; with `full`, only those commands (and the others of their
+    modules) are built in full and imported, the rest are listed by name and help."""
     p = argparse.ArgumentParser(
         prog="annotator", description="Code conflict news into traceable event data."
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    wanted = {COMMANDS[name][0] or name for name in full if name in COMMANDS} if full else set()
+    for name, (module, help_text) in COMMANDS.items():
+        if name in sub.choices:
+            continue  # registered with another command of its module
+        if full is not None and (module or name) not in wanted:
+            sub.add_parser(name, help=help_text, add_help=False)
+        elif module:
+            importlib.import_module(f"annotator.cli.{module}").register(sub)
+        else:
+            BUILT_IN[name](sub.add_parser(name, help=help_text))
+    return p
 
-    g = sub.add_parser("gui", help="open the coding window")
+
+def _gui_parser(g: argparse.ArgumentParser) -> None:
     g.add_argument("project", nargs="?", help="project file or database URL (default: demo)")
     g.add_argument("--coder", help="code as this coder (skips the question)")
     g.set_defaults(func=cmd_gui)
 
-    i = sub.add_parser("init", help="create a project")
+
+def _init_parser(i: argparse.ArgumentParser) -> None:
     i.add_argument("project")
     i.add_argument("--codebook", help="codebook YAML (default: schema/conflict-events.yaml)")
     i.add_argument("--demo", action="store_true", help="add the demo articles")
     i.add_argument("--team", action="store_true", help="a team project (PostgreSQL URL)")
     i.set_defaults(func=cmd_init)
 
-    im = sub.add_parser("import", help="add documents (and their annotations)")
+
+def _import_parser(im: argparse.ArgumentParser) -> None:
+    from annotator.store.importer import FORMATS
+
     im.add_argument("project")
     im.add_argument("paths", nargs="+", metavar="PATH")
     im.add_argument("--format", choices=FORMATS, help="default: from the file extension")
@@ -336,18 +388,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     im.set_defaults(func=cmd_import)
 
-    rv = sub.add_parser("reviewers", help="who may open review mode")
+
+def _reviewers_parser(rv: argparse.ArgumentParser) -> None:
     rv.add_argument("project")
     rv.add_argument("--add", action="append", metavar="NAME")
     rv.add_argument("--remove", action="append", metavar="NAME")
     rv.set_defaults(func=cmd_reviewers)
 
-    inf = sub.add_parser("info", help="counts and progress")
+
+def _info_parser(inf: argparse.ArgumentParser) -> None:
     inf.add_argument("project")
     inf.add_argument("--json", action="store_true")
     inf.set_defaults(func=cmd_info)
 
-    cb = sub.add_parser("codebook", help="check or show a codebook")
+
+def _codebook_parser(cb: argparse.ArgumentParser) -> None:
     cbs = cb.add_subparsers(dest="codebook_command", metavar="check|show|update", required=True)
     chk = cbs.add_parser("check", help="validate a codebook file")
     chk.add_argument("file")
@@ -361,38 +416,46 @@ def build_parser() -> argparse.ArgumentParser:
     upd.add_argument("file")
     upd.set_defaults(func=cmd_codebook_update)
 
-    export.register(sub)
-    agreement.register(sub)
-    dataset.register(sub)
-    check.register(sub)
-    backup.register(sub)
-    team_cli.register(sub)
-    fieldwork.register(sub)
-    return p
+
+BUILT_IN: dict[str, Callable[[argparse.ArgumentParser], None]] = {
+    "gui": _gui_parser,
+    "init": _init_parser,
+    "import": _import_parser,
+    "reviewers": _reviewers_parser,
+    "info": _info_parser,
+    "codebook": _codebook_parser,
+}
 
 
 def fail(message: str) -> NoReturn:
+    from annotator.store.engine import mask_password
+
     one_line = mask_password(" ".join(message.split()))  # driver messages can span lines
     print(f"annotator: error: {one_line}", file=sys.stderr)
     raise SystemExit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    # Only the chosen command's module is imported (an unknown one: all, for argparse's list).
+    parser = build_parser(() if command is None else (command,) if command in COMMANDS else None)
     args = parser.parse_args(argv)
     if args.command is None:
         args.project = None
         args.func = cmd_gui
     try:
         return int(args.func(args))
-    except USER_ERRORS as exc:
-        fail(str(exc))
     except UsageError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         fail("interrupted; nothing half-written was kept")
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        if isinstance(exc, user_errors()):
+            fail(str(exc))
+        raise
 
 
 if __name__ == "__main__":

@@ -35,6 +35,9 @@ CHOICE_KEYS = ("value", "description", "parent")
 TOP_KEYS = ("codebook", "version", "title", "description", "labels", "relations")
 NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+# A label without a colour takes the next of Okabe & Ito's colour-blind-safe colours, in the
+# codebook's order (their black is left out: a span's tint is a share of its colour).
+DEFAULT_COLORS = ("#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7")
 # Shortcut keys: one lowercase letter or digit. Upper case is left to the GUI for "other" uses.
 KEY_RE = re.compile(r"[a-z0-9]")
 
@@ -42,12 +45,14 @@ KEY_RE = re.compile(r"[a-z0-9]")
 class CodebookError(ValueError):
     """A codebook fault, with the dotted path of the field at fault."""
 
-    def __init__(self, path: str, message: str, source: str = "") -> None:
+    def __init__(self, path: str, message: str, source: str = "", line: int = 0) -> None:
         self.path = path
         self.message = message
         self.source = source
+        self.line = line  # in the YAML text, when it came from one (0: unknown)
         where = f"{source}: " if source else ""
-        super().__init__(f"{where}{path}: {message}" if path else f"{where}{message}")
+        field_ = f"{path} (line {line})" if path and line else path
+        super().__init__(f"{where}{field_}: {message}" if path else f"{where}{message}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,7 +305,7 @@ def load_codebook(path: str | Path) -> Codebook:
     try:
         return parse_codebook(text)
     except CodebookError as exc:
-        raise CodebookError(exc.path, exc.message, str(p)) from None
+        raise CodebookError(exc.path, exc.message, str(p), exc.line) from None
 
 
 def _too_large(size: int) -> str:
@@ -334,19 +339,73 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping
 
+    # Where each key and item stood, so that a fault found later names its line.
+    def construct_yaml_map(self, node: yaml.MappingNode) -> Any:
+        data: dict[Any, Any] = {}
+        yield data
+        data.update(self.construct_mapping(node))
+        lines: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                lines.setdefault(key_node.value, key_node.start_mark.line + 1)
+        self.lines[id(data)] = lines
+
+    def construct_yaml_seq(self, node: yaml.SequenceNode) -> Any:
+        data: list[Any] = []
+        yield data
+        data.extend(self.construct_sequence(node))
+        self.lines[id(data)] = [item.start_mark.line + 1 for item in node.value]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_yaml_map)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_yaml_seq)
+_STEP_RE = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _line_of(data: Any, path: str, lines: dict[int, Any]) -> int:
+    """The line of the YAML text that holds the field at ``path`` ("labels[2].key"), or of
+    the nearest enclosing one that is there; 0 when none is known."""
+    found, node = 0, data
+    for name, index in _STEP_RE.findall(path):
+        where = lines.get(id(node))
+        if name and isinstance(node, dict) and isinstance(where, dict) and name in node:
+            found = where.get(name, found)
+            node = node[name]
+        elif index and isinstance(node, list) and isinstance(where, list):
+            i = int(index)
+            if i >= len(node):
+                break
+            found = where[i] if i < len(where) else found
+            node = node[i]
+        else:
+            break
+    return found
+
 
 def parse_codebook(text: str) -> Codebook:
     size = len(text.encode("utf-8"))
     if size > MAX_CODEBOOK_BYTES:
         raise CodebookError("", _too_large(size))
+    loader = _Loader(text)
+    loader.lines = {}
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise CodebookError(where, f"invalid YAML: {problem}") from None
-    return codebook_from_dict(data)
+    except CodebookError:
+        raise
+    except ValueError as exc:  # a scalar YAML reads as a date or time that is not one
+        raise CodebookError("", f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    try:
+        return codebook_from_dict(data)
+    except CodebookError as exc:
+        line = exc.line or _line_of(data, exc.path, loader.lines)
+        raise CodebookError(exc.path, exc.message, exc.source, line) from None
 
 
 def codebook_from_dict(data: Any) -> Codebook:
@@ -361,7 +420,7 @@ def codebook_from_dict(data: Any) -> Codebook:
     raw_labels = data.get("labels")
     if not isinstance(raw_labels, list) or not raw_labels:
         raise CodebookError("labels", "must be a non-empty list")
-    labels = [_label(raw, f"labels[{i}]") for i, raw in enumerate(raw_labels)]
+    labels = [_label(raw, f"labels[{i}]", i) for i, raw in enumerate(raw_labels)]
     _unique((lab.name for lab in labels), "labels", "name")
     keys: dict[str, str] = {}
     for i, lab in enumerate(labels):
@@ -399,12 +458,14 @@ def codebook_from_dict(data: Any) -> Codebook:
     )
 
 
-def _label(raw: Any, path: str) -> Label:
+def _label(raw: Any, path: str, index: int = 0) -> Label:
     if not isinstance(raw, dict):
         raise CodebookError(path, "must be a mapping")
     _no_unknown_keys(raw, LABEL_KEYS, path)
     name = _name(raw.get("name"), f"{path}.name")
     color = raw.get("color")
+    if color is None:  # the codebook's own colour wins; else the default palette's
+        color = DEFAULT_COLORS[index % len(DEFAULT_COLORS)]
     if not isinstance(color, str) or not COLOR_RE.fullmatch(color):
         raise CodebookError(f"{path}.color", f"{color!r} is not a colour like '#e15759'")
     key = raw.get("key", "")
@@ -507,13 +568,18 @@ def _attribute(raw: Any, path: str) -> Attribute:
         max=bounds["max"],
         description=_text(raw.get("description", ""), f"{path}.description"),
         depends_on=depends_on,
-        default=raw.get("default"),
+        default=_unquoted_date(raw.get("default")),
     )
     if attribute.default is not None:
         problem = value_error(attribute, attribute.default)
         if problem:
             raise CodebookError(f"{path}.default", problem)
     return attribute
+
+
+def _unquoted_date(value: Any) -> Any:
+    """``default: 2019-07-28`` without quotes reads as a date in YAML: the ISO text meant."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _choice(raw: Any, path: str) -> Choice:

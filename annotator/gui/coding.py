@@ -6,7 +6,7 @@ turned it off, snapped to whole words; CASUALTY and DATE spans are prefilled fro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotator.core.dates import resolve_date
 from annotator.core.fatalities import scope_hint
@@ -20,6 +20,15 @@ from .commands import MERGE_BOUNDARY, MERGE_TEXT, Who
 from .session import Session
 
 
+class LinkChoice(NamedTuple):
+    """One link the coder may pick once a relation's target is selected."""
+
+    from_id: int
+    name: str
+    to_id: int
+    text: str  # as the menu shows it
+
+
 def prefill(label: str, words: str, published: str) -> dict[str, Any]:
     """Attributes a new span starts with: codebook defaults, then what its words say."""
     if label == "CASUALTY":
@@ -29,6 +38,11 @@ def prefill(label: str, words: str, published: str) -> dict[str, Any]:
         value = resolve_date(words, published or None)
         return dict(value.as_attributes()) if value is not None else {}
     return {}
+
+
+def _short(text: str, n: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _is_word(ch: str) -> bool:
@@ -160,10 +174,14 @@ class Coding:
         after (or before) the cursor, wrapping round. The id, and whether it covers the cursor.
         """
         s = self.session
+        source = s.link_mode[1] if s.link_mode is not None else None  # never a relation's target
+        covering = [i for i in covering if i != source]
         if covering:
             i = covering.index(s.current_id) + step if s.current_id in covering else 0
             return covering[i % len(covering)], True
-        ordered = sorted(s.annotations.values(), key=lambda a: (a.start, a.end))
+        ordered = sorted(
+            (a for a in s.annotations.values() if a.id != source), key=lambda a: (a.start, a.end)
+        )
         if not ordered:
             return None, False
         later = [a for a in ordered if (a.start > cursor if step > 0 else a.end <= cursor)]
@@ -198,6 +216,41 @@ class Coding:
             if changed[name] not in (None, "", []):
                 self._clear_missing(ann.id, name)
         s.push(cmd.edit_span(s, self.who, ann.id, title, merge, attributes=changed))
+
+    def copy_previous(self) -> bool:
+        """The attributes of the previous span (in text order) with the selected span's label
+        onto it, as one undo step; what its own words give (numbers, dates) stays its own."""
+        s = self.session
+        ann = s.annotations.get(s.current_id) if s.current_id is not None else None
+        lab = s.codebook.label(ann.label) if ann is not None else None
+        if ann is None or lab is None or s.document is None:
+            s.fail("Select a span to copy the previous one's attributes onto.")
+            return False
+        here = (ann.start, ann.end, ann.id)
+        before = [
+            a
+            for a in s.annotations.values()
+            if a.label == ann.label and (a.start, a.end, a.id) < here
+        ]
+        if not before:
+            s.fail(f"There is no {ann.label} before this one to copy from.")
+            return False
+        prev = max(before, key=lambda a: (a.start, a.end, a.id))
+        own = prefill(ann.label, s.text_of(ann), s.document.published)
+        values = {a.name: prev.attributes.get(a.name) for a in lab.attributes if a.name not in own}
+        changed = {k: v for k, v in values.items() if ann.attributes.get(k) != v}
+        words = _short(s.text_of(prev))
+        if not changed:
+            s.notice.emit(f"Already the same attributes as {ann.label} '{words}'.", False)
+            return False
+        for name, value in changed.items():
+            if value not in (None, "", []):
+                self._clear_missing(ann.id, name)
+        title = f"copy attributes from previous {ann.label}"
+        if not s.push(cmd.edit_span(s, self.who, ann.id, title, attributes=changed)):
+            return False
+        s.notice.emit(f"Copied the attributes of {ann.label} '{words}' (Ctrl+Z undoes).", False)
+        return True
 
     def _is_text_edit(self, label: str, changed: dict[str, Any]) -> bool:
         lab = self.session.codebook.label(label)
@@ -264,13 +317,97 @@ class Coding:
         if link is not None:
             s.push(cmd.remove_link(s, self.who, link_id, link.role))
 
-    def complete_link_mode(self, target_id: int) -> None:
+    def start_relation(self) -> bool:
+        """The relation key: the selected span is the source; the next span selected (Tab,
+        a click, the panels) is the target, and then the coder picks the relation."""
+        s = self.session
+        ann = s.annotations.get(s.current_id) if s.current_id is not None else None
+        if ann is None:
+            s.fail("Select a span first, then press the relation key.")
+            return False
+        cb = s.codebook
+        if not (
+            any(lab.name == ann.label and lab.roles for lab in cb.labels)
+            or any(ann.label in r.targets for lab in cb.labels for r in lab.roles)
+            or any(ann.label in r.sources for r in cb.relations)
+        ):
+            s.fail(f"The codebook has no relation or role for {ann.label}.")
+            return False
+        s.start_link_mode("", ann.id)
+        return True
+
+    def link_choices(self, source_id: int, target_id: int) -> list[LinkChoice]:
+        """What may link the two spans, in this order: the source's roles (it is an event)
+        that take the target's label; the target's roles that take the source's (the source
+        is to fill a role of the event selected next, even if it fills one elsewhere); the
+        relations from the source's label to the target's."""
+        s = self.session
+        src, dst = s.annotations.get(source_id), s.annotations.get(target_id)
+        if src is None or dst is None:
+            return []
+        out: list[LinkChoice] = []
+        lab, other = s.codebook.label(src.label), s.codebook.label(dst.label)
+        for r in lab.roles if lab is not None else ():
+            if dst.label in r.targets:
+                out.append(LinkChoice(source_id, r.name, target_id, f"{r.name} (role)"))
+        for r in other.roles if other is not None else ():
+            if src.label in r.targets:
+                text = f"{r.name} of {dst.label} (role)"
+                out.append(LinkChoice(target_id, r.name, source_id, text))
+        for rel in s.codebook.relations:
+            if src.label in rel.sources and dst.label in rel.targets:
+                out.append(LinkChoice(source_id, rel.name, target_id, rel.name))
+        return out
+
+    def complete_link_mode(self, target_id: int) -> list[LinkChoice] | None:
+        """A span was selected while a relation waits for its target. A relation named
+        beforehand (the span menu) is linked at once; otherwise the links the coder chooses
+        from. None when there is nothing left to choose; selecting the source itself leaves
+        the relation waiting."""
         s = self.session
         if s.link_mode is None:
-            return
+            return None
         relation, source = s.link_mode
+        if target_id == source:
+            s.fail("That is the span the relation starts from: select its target (Esc cancels).")
+            return None
         s.cancel_link_mode()
-        self.link(source, relation, target_id)
+        if relation:
+            self.link(source, relation, target_id)
+            return None
+        choices = self.link_choices(source, target_id)
+        if not choices:
+            src, dst = s.annotations.get(source), s.annotations.get(target_id)
+            if src is not None and dst is not None:
+                s.fail(f"No relation or role links {src.label} and {dst.label}: nothing linked.")
+            return None
+        return choices
+
+    def link_prompt(self, relation_key: str, role_keys: list[str]) -> str:
+        """What the status bar says the next key or selection will do: the waiting relation's
+        target, else the selected event's role keys; "" when neither."""
+        s = self.session
+        if s.link_mode is not None:
+            relation, source = s.link_mode
+            ann = s.annotations.get(source)
+            if ann is None:
+                return ""
+            what = relation if relation else "Relation"
+            return (
+                f"{what} from {ann.label} '{_short(s.text_of(ann))}': select the target span, "
+                "Esc cancels"
+            )
+        event = s.annotations.get(s.active_event_id) if s.active_event_id is not None else None
+        lab = s.codebook.label(event.label) if event is not None else None
+        if event is None or lab is None:
+            return ""
+        keys = [f"{k} {r.name}" for k, r in zip(role_keys, lab.roles, strict=False) if k]
+        said = f"{event.label} '{_short(s.text_of(event))}': "
+        if keys:
+            said += f"select a span and press {', '.join(keys)} to link it"
+        if relation_key:
+            said += f"{'; ' if keys else ''}{relation_key} starts a relation from the selected span"
+        return said
 
     # ------------------------------------------------------------------------------ document
 

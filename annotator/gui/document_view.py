@@ -9,13 +9,20 @@ Painting: the ``SpanHighlighter`` puts backgrounds and one underline per charact
 block formats; ``paintEvent`` adds what a character format cannot carry, for the visible blocks
 only: an outline around the current span and thin stacked lines for a third or deeper overlap.
 Search hits are the only extra selections (a few at most).
+
+Tags and arcs (gui/arcs.py holds their geometry): a band above every line holds the label
+tags of the spans starting on it and the arcs of role links and relations. QPlainTextEdit's
+layout honours neither line height nor block margins, so the band is made by moving each line
+of a block down (``_make_room``) before the block is painted; the lines keep their text, so
+offsets, the cursor and hit tests stay exact. With tags off and no links there is no band.
 """
 
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterator, Sequence
-from typing import cast
+from typing import NamedTuple, cast
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -41,8 +48,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.codebook import Codebook
-from annotator.core.records import Annotation
+from annotator.core.records import Annotation, Link
 from annotator.core.spans import SpanIndex
+from annotator.gui.arcs import Arc, ArcIndex, levels, make_arcs, place_tags, shown_arcs, tag_text
 from annotator.gui.highlighter import SpanHighlighter
 from annotator.gui.offsets import OffsetMap
 
@@ -52,6 +60,18 @@ SUGGESTION_COLOR = "#6a3d9a"  # dashed outlines of suggested spans
 MAX_SEARCH_HITS = 2000  # extra selections are repainted one by one: keep them few
 READING_MEASURE = 95  # widest text column, in average characters, before side margins grow
 MIN_POINT_SIZE, MAX_POINT_SIZE = 6.0, 40.0
+LANE_STEP, MAX_LANE = 4.0, 2  # arcs nest in up to three lanes this far apart (pixels)
+
+
+Tag = tuple[float, float, str, str, int]  # left, width, label, text, span id
+
+
+class BlockMarks(NamedTuple):
+    """The spans starting in one block: their (line number, x where their arcs end), and
+    the tags of each line."""
+
+    starts: dict[int, tuple[int, float]]
+    tags: list[tuple[int, list[Tag]]]
 
 
 class DocumentView(QPlainTextEdit):
@@ -93,9 +113,26 @@ class DocumentView(QPlainTextEdit):
         self._suggestion_current = 0
         self._last_selection = (0, 0)
         self._press_pos: QPoint | None = None
+        # Tags and arcs (see the module's docstring)
+        self._links: dict[int, Link] = {}
+        self._relations: frozenset[str] = frozenset()
+        self._number_attr: dict[str, str] = {}  # label -> the attribute its tag shows
+        self._attr_order: dict[str, tuple[str, ...]] = {}  # label -> its attributes' order
+        self._event: int | None = None  # the selected event: its role arcs always show
+        self._arcs_on = True
+        self._tags_on = True
+        self._arc_index: ArcIndex | None = None  # rebuilt when links or spans change
+        self._marks_cache: dict[int, tuple[tuple[int, float, bool], BlockMarks]] = {}
+        self._small = QFont()
+        self._small_height = 0.0
+        self._band = 0.0
+        self._ever_banded = False  # lines may have moved: the scroll range must follow them
+        self._settling = False
         self._highlighter = SpanHighlighter(self.document())
         self._look = self._highlighter.spans  # index, offsets, marks and colours, shared
         self._apply_colors()
+        self._update_band()
+        self.document().documentLayout().documentSizeChanged.connect(self._settle_end)
         self.selectionChanged.connect(self._selection_moved)
         self.cursorPositionChanged.connect(self._selection_moved)
 
@@ -110,6 +147,27 @@ class DocumentView(QPlainTextEdit):
         self._annotations = {a.id: a for a in annotations}
         self._index = SpanIndex(self._annotations.values())
         self._codebook_colors = {label.name: label.color for label in codebook.labels}
+        self._relations = frozenset(r.name for r in codebook.relations)
+        self._number_attr = {}
+        # the tooltip lists required attributes first, then the others in codebook order
+        self._attr_order = {
+            label.name: tuple(
+                a.name for a in sorted(label.attributes, key=lambda a: not a.required)
+            )
+            for label in codebook.labels
+        }
+        for label in codebook.labels:
+            # the tag shows a count (an integer without an upper bound: not a precision scale)
+            number = next(
+                (a.name for a in label.attributes if a.type == "integer" and a.max is None), None
+            )
+            if number is not None:
+                self._number_attr[label.name] = number
+        self._links = {}
+        self._event = None
+        self._arc_index = None
+        self._marks_cache.clear()
+        self._update_band()
         self._current = None
         self._fillers = frozenset()
         self._suggestions = []
@@ -129,6 +187,7 @@ class DocumentView(QPlainTextEdit):
             self.setPlainText(self._offsets.qt_text)
         finally:
             look.deferring = False
+        self._settle_end()
         self._selection_moved()
 
     @property
@@ -151,6 +210,8 @@ class DocumentView(QPlainTextEdit):
         ranges = [(annotation.start, annotation.end)]
         if old is not None:
             ranges.append((old.start, old.end))
+            if old.start != annotation.start:
+                self._arc_index = None
         self._repaint_ranges(ranges)
 
     def remove(self, annotation_id: int) -> None:
@@ -162,6 +223,7 @@ class DocumentView(QPlainTextEdit):
             self._current = self._look.current = None
         if annotation_id in self._fillers:
             self._fillers = self._look.fillers = self._fillers - {annotation_id}
+        self._arc_index = None
         self._repaint_ranges([(old.start, old.end)])
 
     def set_current(self, annotation_id: int | None) -> None:
@@ -200,6 +262,32 @@ class DocumentView(QPlainTextEdit):
         changed = new ^ self._fillers
         self._fillers = self._look.fillers = new
         self._repaint_ids(list(changed))
+
+    def set_links(self, links: Sequence[Link], event: int | None = None) -> None:
+        """The document's role links and relations, drawn as arcs; ``event`` is the selected
+        event, whose role arcs show even when the full arc set is off."""
+        self._links = {k.id: k for k in links}
+        self._event = event
+        self._arc_index = None
+        self._update_band()
+        self.viewport().update()
+
+    def show_arcs(self, on: bool) -> None:
+        """All arcs of the visible text (on), or only the selected event's and relations."""
+        self._arcs_on = on
+        self.viewport().update()
+
+    def arcs_shown(self) -> bool:
+        return self._arcs_on
+
+    def show_tags(self, on: bool) -> None:
+        """Label tags above the spans."""
+        self._tags_on = on
+        self._update_band()
+        self.viewport().update()
+
+    def tags_shown(self) -> bool:
+        return self._tags_on
 
     def set_search_hits(self, ranges: Sequence[tuple[int, int]]) -> None:
         """Show search hits as extra selections (the first MAX_SEARCH_HITS of them)."""
@@ -253,8 +341,18 @@ class DocumentView(QPlainTextEdit):
         self._repaint_ranges(ranges)
 
     def _repaint_ranges(self, ranges: Sequence[tuple[int, int]]) -> None:
+        for start, end in ranges:
+            for number in self._offsets.blocks_in(start, end):
+                self._marks_cache.pop(number, None)
         if ranges:
             self._highlighter.rehighlight_ranges(ranges)
+            if self._band:  # re-highlighting laid those blocks out again, lines back at 0
+                doc = self.document()
+                for start, end in ranges:
+                    for number in self._offsets.blocks_in(start, end):
+                        block = doc.findBlockByNumber(number)
+                        if block.layout().lineCount():
+                            self._make_room(block)
         # The outline and stacked lines are painted by paintEvent, not by the formats.
         self.viewport().update()
 
@@ -320,7 +418,7 @@ class DocumentView(QPlainTextEdit):
         if not block.isValid():
             return
         # Lay out that one block (not the ones between it and the screen) to find its line.
-        doc.documentLayout().blockBoundingRect(block)
+        self._make_room(block)
         line = block.layout().lineForTextPosition(u16 - block.position())
         line_in_block = line.lineNumber() if line.isValid() else 0
         for visible, top in self._visible_blocks():
@@ -330,7 +428,7 @@ class DocumentView(QPlainTextEdit):
                 if line_top >= 0 and line_top + line_height <= self.viewport().height():
                     return
                 break
-        line_height = max(1.0, float(self.fontMetrics().lineSpacing()))
+        line_height = max(1.0, float(self.fontMetrics().lineSpacing()) + self._band)
         context = int(self.viewport().height() / line_height) // 3
         bar = self.verticalScrollBar()
         bar.setValue(max(0, block.firstLineNumber() + line_in_block - context))
@@ -362,6 +460,7 @@ class DocumentView(QPlainTextEdit):
             font.setPointSizeF(size)
             self.setFont(font)
             self._update_margins()
+            self._update_band()
 
     def zoom_level(self) -> int:
         return self._zoom_steps
@@ -384,6 +483,7 @@ class DocumentView(QPlainTextEdit):
         # Margins first: the base class lays the text out for the viewport's width.
         self._update_margins()
         super().resizeEvent(event)
+        self._settle_end()
 
     def _update_margins(self) -> None:
         """Keep lines at a readable length: wide windows get side margins, not longer lines."""
@@ -440,7 +540,7 @@ class DocumentView(QPlainTextEdit):
             return  # a drag selects text, as usual
         cp = self._cp_at(point)
         ids = self._index.ids_at(cp) if cp is not None else []
-        chosen = ids[0] if ids else None
+        chosen = ids[0] if ids else self._tag_at(point)  # a click on a tag chooses its span
         self.set_current(chosen)
         self.spanClicked.emit(chosen if chosen is not None else -1)
 
@@ -472,6 +572,24 @@ class DocumentView(QPlainTextEdit):
                 return True
         return super().event(event)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        self._show_cursor_line()
+
+    def _show_cursor_line(self) -> None:
+        """Scroll on until the cursor's line is whole: QPlainTextEdit stops scrolling once a
+        line's text shows, not counting the band over the top line."""
+        if not self._band:
+            return
+        bar = self.verticalScrollBar()
+        for _ in range(3):
+            self._make_room_visible()
+            if self.cursorRect().bottom() < self.viewport().height():
+                return
+            if bar.value() >= bar.maximum():
+                return
+            bar.setValue(bar.value() + 1)
+
     def focusNextPrevChild(self, next: bool) -> bool:
         return False  # Tab belongs to span cycling (see event())
 
@@ -479,7 +597,9 @@ class DocumentView(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip:
             pos = event.pos()  # type: ignore[attr-defined]
             cp = self._cp_at(pos)
-            tip = self._tooltip(self._index.ids_at(cp)) if cp is not None else ""
+            ids = self._index.ids_at(cp) if cp is not None else []
+            tag = self._tag_at(pos) if not ids else None
+            tip = self._tooltip(ids if tag is None else [tag])
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
             else:
@@ -498,17 +618,46 @@ class DocumentView(QPlainTextEdit):
             quote = self._text[ann.start : ann.end]
             if len(quote) > 40:
                 quote = quote[:37] + "…"
-            attrs = ", ".join(
-                f"{k}: {v}" for k, v in list(ann.attributes.items())[:4] if v not in ("", None)
-            )
+            order = self._attr_order.get(ann.label, ())
+            names = [n for n in order if n in ann.attributes]
+            names += [n for n in ann.attributes if n not in order]
+            values = [(n, ann.attributes[n]) for n in names]
+            attrs = ", ".join(f"{k}: {v}" for k, v in values if v not in ("", None, []))
+            if len(attrs) > 160:
+                attrs = attrs[:159] + "…"
             line = (
                 f'<span style="color:{color}">■</span> <b>{html.escape(ann.label)}</b> '
                 f"“{html.escape(quote)}”"
             )
             if attrs:
                 line += f"<br>&nbsp;&nbsp;&nbsp;<small>{html.escape(attrs)}</small>"
+            roles = self._roles_of(span_id)
+            if roles:
+                line += f"<br>&nbsp;&nbsp;&nbsp;<small>{html.escape(roles)}</small>"
             lines.append(line)
         return "<br>".join(lines)
+
+    def _roles_of(self, span_id: int) -> str:
+        """The span's links in words: "actor1 → ACTOR “regime”; casualties of ← EVENT “kills”"."""
+        out = []
+        for link in sorted(self._links.values(), key=lambda k: k.id):
+            if link.from_id == span_id:
+                other, arrow = self._annotations.get(link.to_id), "→"
+                text = f"{link.role} {arrow} "
+            elif link.to_id == span_id:
+                other, arrow = self._annotations.get(link.from_id), "←"
+                text = f"{link.role} of {arrow} "
+            else:
+                continue
+            if other is None:
+                continue
+            quote = self._text[other.start : other.end]
+            if len(quote) > 24:
+                quote = quote[:21] + "…"
+            out.append(f"{text}{other.label} “{quote}”")
+            if len(out) == 6:
+                break
+        return "; ".join(out)
 
     # --------------------------------------------------------------------------- painting
 
@@ -521,11 +670,22 @@ class DocumentView(QPlainTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:
         # Blocks are highlighted the first time they are painted (see set_document).
         self._highlighter.highlight_pending(b for b, _ in self._visible_blocks(event.rect()))
+        self._make_room_visible()
         super().paintEvent(event)
         if not len(self._index) and not self._suggestions:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_spans(painter, event)
+        if self._band:
+            blocks = list(self._visible_blocks())
+            if self._tags_on:
+                self._paint_tags(painter, blocks)
+            if self._links:
+                self._paint_arcs(painter, blocks)
+        painter.end()
+
+    def _paint_spans(self, painter: QPainter, event: QPaintEvent) -> None:
         hl = self._look
         underline = float(self.fontMetrics().underlinePos())
         current = self._annotations.get(self._current) if self._current is not None else None
@@ -554,7 +714,315 @@ class DocumentView(QPlainTextEdit):
                     width = 2.2 if i == self._suggestion_current else 1.2
                     pen = QPen(QColor(SUGGESTION_COLOR), width, Qt.PenStyle.DashLine)
                     self._outline_range(painter, pen, block, origin, s_start, s_end)
-        painter.end()
+
+    # ------------------------------------------------------------------ tags and arcs
+
+    def _update_band(self) -> None:
+        """The band above each line: a row for arcs (when there are links), one for tags."""
+        small = QFont(self.font())
+        small.setPointSizeF(max(5.0, self.font().pointSizeF() * 0.66))
+        small.setBold(True)
+        self._small = small
+        self._small_height = float(math.ceil(QFontMetricsF(small).height()))
+        band = self._small_height + 2.0 if self._tags_on else 0.0
+        if self._links:  # lanes under the arcs' names (see _paint_arcs)
+            band += self._small_height + 1.0 + LANE_STEP * MAX_LANE
+        if band != self._band:
+            self._band = band
+            self._ever_banded = self._ever_banded or band > 0
+            self._make_room_visible()
+            self._settle_end()
+            self.viewport().update()
+
+    def _make_room_visible(self) -> None:
+        """Leave the band above every line of the blocks on screen (see ``_make_room``)."""
+        block = self.firstVisibleBlock()
+        if not block.isValid():
+            return
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        bottom = self.viewport().rect().bottom()
+        while block.isValid() and top <= bottom:
+            self._make_room(block)
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+
+    def _make_room(self, block: QTextBlock) -> bool:
+        """Move the block's lines down so each has the band above it; whether they moved.
+        Idempotent; the layout puts them back at 0 whenever it lays the block out again."""
+        layout = block.layout()
+        if not layout.lineCount():
+            self.blockBoundingRect(block)  # lays the block out
+        n = layout.lineCount()
+        band = self._band if block.length() > 1 else 0.0  # blank lines get no band
+        if not n or layout.lineAt(0).y() == band:
+            return False
+        y = 0.0
+        for i in range(n):
+            line = layout.lineAt(i)
+            y += band
+            line.setPosition(QPointF(line.x(), y))
+            y += line.height()
+        return True
+
+    def _settle_end(self, *_args: object) -> None:
+        """Make room in the last page's blocks, then have the scroll bar measured again.
+
+        QPlainTextEdit sizes its scroll range from the heights of the last blocks; measured
+        before their lines moved down, the end of the text could not be scrolled to.
+        """
+        if self._settling or (not self._band and not self._ever_banded):
+            return
+        block = self.document().lastBlock()
+        limit = float(self.viewport().height())
+        height = 0.0
+        changed = False
+        while block.isValid() and height <= limit:
+            changed = self._make_room(block) or changed
+            height += self.blockBoundingRect(block).height()
+            block = block.previous()
+        if changed:
+            self._settling = True
+            try:
+                layout = self.document().documentLayout()
+                layout.documentSizeChanged.emit(layout.documentSize())
+            finally:
+                self._settling = False
+        self._fit_scroll_range()
+
+    def _fit_scroll_range(self) -> None:
+        """Let the scroll bar reach the last line with its band.
+
+        QPlainTextEdit counts the lines that fit on the last page from where their text
+        starts, but shows a top line from where its band starts: with a band, its count can be
+        one line too many, leaving the last line cut.
+        """
+        doc = self.document()
+        visible = self.viewport().height() - doc.documentMargin() - 1.0
+        below = 0.0  # height of the blocks after this one
+        fit = 0
+        block = doc.lastBlock()
+        while block.isValid():
+            layout = block.layout()
+            height = self.blockBoundingRect(block).height()
+            band = self._band if block.length() > 1 else 0.0
+            for i in reversed(range(layout.lineCount())):
+                if below + height - (layout.lineAt(i).y() - band) > visible:
+                    block = QTextBlock()
+                    break
+                fit += 1
+            else:
+                below += height
+                block = block.previous()
+        bar = self.verticalScrollBar()
+        wanted = max(0, doc.lineCount() - fit)
+        if bar.maximum() < wanted:
+            bar.setMaximum(wanted)
+
+    def _tag_of(self, ann: Annotation) -> str:
+        attr = self._number_attr.get(ann.label)
+        return tag_text(ann.label, ann.attributes.get(attr) if attr else None)
+
+    def _marks(self, block: QTextBlock) -> BlockMarks:
+        """Where the spans starting in ``block`` start (line, x) and their tags, per line;
+        cached per block until the block is repainted for a change or the layout changes."""
+        number = block.blockNumber()
+        key = (self.viewport().width(), self.font().pointSizeF(), self._tags_on)
+        cached = self._marks_cache.get(number)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        start, end = self._offsets.block_range(number)
+        anns = [self._annotations[i] for i in self._index.ids_in(start, end)]
+        anns.sort(key=lambda a: (a.start, -a.end, a.id))
+        layout = block.layout()
+        base = block.position()
+        metrics = QFontMetricsF(self._small)
+        starts: dict[int, tuple[int, float]] = {}
+        lines: dict[int, list[Tag]] = {}
+        for ann in anns:
+            if not start <= ann.start < end:
+                continue
+            pos = self._offsets.to_utf16(ann.start) - base
+            line = layout.lineForTextPosition(pos)
+            if not line.isValid():
+                continue
+            x = _x_of(line, pos)
+            # A right-to-left span starts at its right edge: its tag ends there, its arcs
+            # land just inside it.
+            after = min(
+                self._offsets.to_utf16(ann.end) - base, line.textStart() + line.textLength()
+            )
+            rtl = after > pos and _x_of(line, after) < x
+            starts[ann.id] = (line.lineNumber(), round(x) - 3.0 if rtl else round(x) + 3.0)
+            text = self._tag_of(ann)
+            width = math.ceil(metrics.horizontalAdvance(text)) + 4.0
+            left = x - width if rtl else x
+            lines.setdefault(line.lineNumber(), []).append((left, width, ann.label, text, ann.id))
+        tags: list[tuple[int, list[Tag]]] = []
+        for line_number, row in lines.items():
+            lefts = place_tags([(tag[0], tag[1]) for tag in row])
+            placed = [
+                (float(round(left)), w, lab, t, i)
+                for left, (_, w, lab, t, i) in zip(lefts, row, strict=True)
+            ]
+            tags.append((line_number, placed))
+        marks = BlockMarks(starts, tags)
+        if len(self._marks_cache) > 2000:  # a long scroll: keep the cache small
+            self._marks_cache.clear()
+        self._marks_cache[number] = (key, marks)
+        return marks
+
+    def _tag_at(self, point: QPoint) -> int | None:
+        """The span whose tag is under a viewport point (tags are drawn only while shown)."""
+        if not self._tags_on:
+            return None
+        height = self._small_height
+        for block, top in self._visible_blocks():
+            layout = block.layout()
+            for number, row in self._marks(block).tags:
+                y = round(top + layout.lineAt(number).y() - height - 1.0)
+                if not y <= point.y() < y + height:
+                    continue
+                for left, width, _, _, span_id in row:
+                    if left <= point.x() < left + width:
+                        return span_id
+        return None
+
+    def _paint_tags(self, painter: QPainter, blocks: Sequence[tuple[QTextBlock, float]]) -> None:
+        """Each span's tag, in its label colour, right above its first character."""
+        hl = self._look
+        height = self._small_height
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setFont(self._small)
+        for block, top in blocks:
+            marks = self._marks(block)
+            if not marks.tags:
+                continue
+            layout = block.layout()
+            for number, row in marks.tags:
+                y = round(top + layout.lineAt(number).y() - height - 1.0)
+                for left, width, label, text, _ in row:
+                    rect = QRectF(left, y, width, height)
+                    color = hl.color(label)
+                    painter.fillRect(rect, color)
+                    painter.setPen(QColor(text_color_on(color)))
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
+
+    def _arcs(self) -> ArcIndex:
+        if self._arc_index is None:
+            starts = {i: a.start for i, a in self._annotations.items()}
+            links = ((k.id, k.from_id, k.to_id, k.role) for k in self._links.values())
+            self._arc_index = ArcIndex(make_arcs(links, starts, self._relations))
+        return self._arc_index
+
+    def visible_arcs(self) -> list[Arc]:
+        """The arcs drawn for the text on screen (the full set, or the focused ones)."""
+        blocks = list(self._visible_blocks())
+        if not blocks:
+            return []
+        lo = self._offsets.block_range(blocks[0][0].blockNumber())[0]
+        hi = self._offsets.block_range(blocks[-1][0].blockNumber())[1]
+        return shown_arcs(self._arcs().visible(lo, hi), self._arcs_on, self._event)
+
+    def _paint_arcs(self, painter: QPainter, blocks: Sequence[tuple[QTextBlock, float]]) -> None:
+        """Arcs in the band's upper row: within a line over the text, between lines through
+        the left gutter; an arrow drops onto the target, the role or relation names the arc."""
+        if not blocks:
+            return
+        lo = self._offsets.block_range(blocks[0][0].blockNumber())[0]
+        hi = self._offsets.block_range(blocks[-1][0].blockNumber())[1]
+        arcs = shown_arcs(self._arcs().visible(lo, hi), self._arcs_on, self._event)
+        if not arcs:
+            return
+        shown = {b.blockNumber(): (b, top) for b, top in blocks}
+        anchors: dict[int, tuple[float, float]] = {}  # span id -> (x, top of its line)
+        for span_id in {a.source for a in arcs} | {a.target for a in arcs}:
+            ann = self._annotations.get(span_id)
+            if ann is None:
+                continue
+            found = shown.get(self._offsets.block_of(ann.start))
+            if found is None:
+                continue
+            block, top = found
+            where = self._marks(block).starts.get(span_id)
+            if where is not None:
+                line_number, x = where
+                anchors[span_id] = (x, top + block.layout().lineAt(line_number).y())
+        height = float(self.viewport().height())
+        gutter = self.document().documentMargin() - 3.0
+        half = self._small_height / 2.0
+        tags = self._small_height + 2.0 if self._tags_on else 0.0
+
+        def lane(line_top: float, level: int = 0) -> float:
+            return float(round(line_top - tags - half - 1.0 - LANE_STEP * min(level, MAX_LANE)))
+
+        same: list[tuple[Arc, float, float, float]] = []  # arc, x1, x2, line top
+        across: list[tuple[Arc, float, float]] = []  # arc, y1, y2 (lanes or screen edges)
+        for arc in arcs:
+            a, b = anchors.get(arc.source), anchors.get(arc.target)
+            if a is not None and b is not None and a[1] == b[1]:
+                same.append((arc, a[0], b[0], a[1]))
+                continue
+            edge = -4.0 if arc.lo < lo else height + 4.0  # where the missing end is
+            y1 = lane(a[1]) if a is not None else edge
+            y2 = lane(b[1]) if b is not None else edge
+            if a is None and b is None:
+                y1, y2 = -4.0, height + 4.0
+            across.append((arc, y1, y2))
+        labels: dict[float, list[tuple[float, float, float, Arc]]] = {}  # line top -> labels
+        metrics = QFontMetricsF(self._small)
+        painter.save()
+        # Arcs within one line share lanes only with arcs of that line: the line's top moves
+        # each line's intervals apart.
+        ups = levels([(x1 + top * 1e5, x2 + top * 1e5) for _, x1, x2, top in same], 6.0)
+        for (arc, x1, x2, top), level in zip(same, ups, strict=True):
+            y = lane(top, level)
+            self._arc_path(painter, arc, [(x1, top), (x1, y), (x2, y), (x2, top)])
+            width = metrics.horizontalAdvance(arc.name) + 4.0
+            labels.setdefault(top, []).append(((x1 + x2 - width) / 2.0, width, y, arc))
+        cols = levels([(y1, y2) for _, y1, y2 in across], 3.0)
+        for (arc, y1, y2), level in zip(across, cols, strict=True):
+            x = gutter - 4.0 * min(level, 2)
+            a, b = anchors.get(arc.source), anchors.get(arc.target)
+            points = [(a[0], a[1]), (a[0], y1)] if a is not None else []
+            points += [(x, y1), (x, y2)]
+            if b is not None:
+                points += [(b[0], y2), (b[0], b[1])]
+                width = metrics.horizontalAdvance(arc.name) + 4.0
+                labels.setdefault(b[1], []).append((b[0] - width - 5.0, width, y2, arc))
+            self._arc_path(painter, arc, points, arrow=b is not None)
+        # Names on their arcs, pushed apart along the line so that none hides another.
+        painter.setFont(self._small)
+        base = self.palette().color(QPalette.ColorRole.Base)
+        for row in labels.values():
+            lefts = place_tags([(x, w) for x, w, _, _ in row], 3.0)
+            for left, (_, width, y, arc) in zip(lefts, row, strict=True):
+                rect = QRectF(left, y - half, width, self._small_height)
+                painter.fillRect(rect, base)
+                painter.setPen(self._arc_pen(arc).color().darker(130))
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, arc.name)
+        painter.restore()
+
+    def _arc_pen(self, arc: Arc) -> QPen:
+        color = self._look.color(self._look.label_of(arc.source))
+        style = Qt.PenStyle.DashLine if arc.relation else Qt.PenStyle.SolidLine
+        return QPen(color, 2.0, style, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.MiterJoin)
+
+    def _arc_path(
+        self, painter: QPainter, arc: Arc, points: Sequence[tuple[float, float]], arrow: bool = True
+    ) -> None:
+        pen = self._arc_pen(arc)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPolyline([QPointF(x, y) for x, y in points])
+        if arrow and points:
+            x, y = points[-1]
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(pen.color())
+            painter.drawPolygon(
+                [QPointF(x - 3.5, y - 5.0), QPointF(x + 3.5, y - 5.0), QPointF(x, y)]
+            )
 
     def _outline(
         self, painter: QPainter, pen: QPen, block: QTextBlock, origin: QPointF, ann: Annotation
@@ -589,6 +1057,12 @@ class DocumentView(QPlainTextEdit):
             left, right = min(x1, x2), max(x1, x2)
             rect = QRectF(left, line.y(), right - left, line.height()).translated(origin)
             yield rect, line.ascent()
+
+
+def text_color_on(color: QColor) -> str:
+    """Black or white, whichever reads better on ``color`` (a tag's text)."""
+    luma = 0.299 * color.redF() + 0.587 * color.greenF() + 0.114 * color.blueF()
+    return "#000000" if luma > 0.55 else "#ffffff"
 
 
 def _x_of(line: QTextLine, pos: int) -> float:

@@ -120,7 +120,20 @@ class LiveCoding(Live):
         self.session = session
         self.documents = documents
         self._fingerprint: tuple[object, ...] | None = None
+        # The codebook the window shows, as (project, name, version): a new version is told by
+        # comparing with it, not with the codebook read at the last tick, which something in
+        # the window may have read again since the watcher dropped it (the newest then).
+        self._codebook = self._current_codebook()
         super().__init__(session, interval_ms)
+        session.projectChanged.connect(self._codebook_shown)
+
+    def _current_codebook(self) -> tuple[object, str, int]:
+        cb = self.session.codebook
+        return (self.session.project, cb.name, cb.version)
+
+    def _codebook_shown(self) -> None:
+        """Whoever asked, the window has just followed the codebook it reads now."""
+        self._codebook = self._current_codebook()
 
     def project(self) -> Project:
         return self.session.project
@@ -133,14 +146,13 @@ class LiveCoding(Live):
 
     def check(self) -> None:
         s = self.session
-        before = s.codebook
         changed = self._changes()
         if not changed & CODING_TABLES:
             return
-        after = s.codebook  # the watcher dropped the cached one if a new version came
-        if (after.name, after.version) != (before.name, before.version):
+        after = self._current_codebook()  # the watcher dropped the cached one if a new came
+        if after != self._codebook:
             s.projectChanged.emit()  # palette, form, colours and menus follow the new codebook
-            s.notice.emit(f"Codebook is now {after.name} v{after.version}.", False)
+            s.notice.emit(f"Codebook is now {after[1]} v{after[2]}.", False)
         if changed == ALL:  # SQLite: something changed, maybe only spans; look before reading
             fingerprint = documents_fingerprint(s.project, s.coder)
             if fingerprint == self._fingerprint:

@@ -3,6 +3,7 @@ of its own beyond routing: coding rules live in ``coding.Coding``, state in ``Se
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -40,7 +41,13 @@ from .settings import Preferences
 from .status_bar import StatusBar
 from .style import STYLE_SHEET
 from .suggestions import Suggestions
-from .window_actions import ACTIONS, label_actions, recent_actions, role_actions
+from .window_actions import (
+    ACTIONS,
+    MAX_ROLE_KEYS,
+    label_actions,
+    recent_actions,
+    role_actions,
+)
 
 
 class MainWindow(QMainWindow):
@@ -59,6 +66,8 @@ class MainWindow(QMainWindow):
         self.view = DocumentView()
         self.suggestions = Suggestions(session, self.coding, self.view)
         self.view.setObjectName("documentView")
+        self.view.show_arcs(prefs.show_arcs)
+        self.view.show_tags(prefs.show_tags)
         self.find_bar = FindBar()
         self.doc_header = DocumentHeader()
         centre = QWidget()
@@ -159,6 +168,7 @@ class MainWindow(QMainWindow):
         self.actions_.replace("link.", role_actions(cb))
         self._show_label_keys()
         self._rebuild_menus()
+        self._show_mode()  # a new project: no relation waits, no event is selected
         if self.help is not None:
             self.help.close()
             self.help = None
@@ -187,6 +197,7 @@ class MainWindow(QMainWindow):
         assert doc is not None
         self.view.set_document(doc.text, list(s.annotations.values()), s.codebook)
         self.view.set_role_fillers([])
+        self.view.set_links(list(s.links.values()), s.active_event_id)
         self.view.zoom(self.prefs.zoom)
         self.table.model.reset()
         self.find_bar.set_text(doc.text)
@@ -236,8 +247,10 @@ class MainWindow(QMainWindow):
         event = s.active_event_id
         fillers = [k.to_id for k in s.links.values() if k.from_id == event] if event else []
         self.view.set_role_fillers(fillers)
+        self.view.set_links(list(s.links.values()), event)
         self.event_panel.refresh()
         self.actions_.refresh()
+        self._show_mode()
 
     def _current_changed(self, ann_id: int) -> None:
         self.view.set_current(None if ann_id < 0 else ann_id)
@@ -255,20 +268,51 @@ class MainWindow(QMainWindow):
         locked = "Marked done: reopen it to edit (Ctrl+Shift+Enter)." if s.status == "done" else ""
         self.form.show_annotation(ann, words, missing, locked)
 
-    def _link_mode(self, relation: str) -> None:
+    def _link_mode(self, _relation: str) -> None:
         self.actions_.refresh()
-        if relation:
-            self.status.notice(f"{relation}: click the target span (Esc cancels)", False)
-        else:
-            self.status.notice("", False)
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        """The status bar names what the relation key, the role digits or the next selection
+        will do, with the keys in force."""
+
+        def key(action_id: str) -> str:
+            keys = self.actions_.shortcuts(action_id) if action_id in self.actions_ else []
+            return keys[0].toString() if keys else ""
+
+        roles = [key(f"link.role{i + 1}") for i in range(MAX_ROLE_KEYS)]
+        self.status.set_mode(self.coding.link_prompt(key("code.relation"), roles))
 
     # -------------------------------------------------------------------------- view → work
 
     def _span_clicked(self, ann_id: int) -> None:
-        if self.session.link_mode is not None and ann_id >= 0:
-            self.coding.complete_link_mode(ann_id)
+        if ann_id >= 0 and self._pick_target(ann_id):
             return
         self.session.select(ann_id if ann_id >= 0 else None)
+
+    def _pick_target(self, ann_id: int) -> bool:
+        """With a relation waiting, the span selected (click, Tab, a panel) is its target; the
+        relation is then picked from a small menu at it. False: no relation was waiting."""
+        if self.session.link_mode is None:
+            return False
+        choices = self.coding.complete_link_mode(ann_id)
+        if choices is None:
+            return True
+        from .context_menu import link_menu
+
+        to = self.session.annotations[ann_id]
+        self.view.select_cp(to.start, to.start)
+        self.view.scroll_to_cp(to.start)
+        entries = [
+            (c.name, c.text, partial(self.coding.link, c.from_id, c.name, c.to_id)) for c in choices
+        ]
+        menu = link_menu(self, f"Link to {to.label} '{self.session.text_of(to)[:30]}'", entries)
+        menu.popup(self.view.viewport().mapToGlobal(self.view.cursorRect().bottomLeft()))
+        return True
+
+    def start_relation(self) -> None:
+        self.coding.start_relation()
+        self.view.setFocus()
 
     def code_selection(self, label: str) -> None:
         start, end = self.view.selection_cp()
@@ -298,7 +342,7 @@ class MainWindow(QMainWindow):
         """Tab / Shift+Tab: which span comes next is the coding layer's rule."""
         cursor = self.view.cursor_cp()
         target, covering = self.coding.cycle_target(self.view.annotations_at(cursor), cursor, step)
-        if target is None:
+        if target is None or self._pick_target(target):
             return
         if covering:
             self.session.select(target)
@@ -308,6 +352,7 @@ class MainWindow(QMainWindow):
     def escape(self) -> None:
         if self.session.link_mode is not None:
             self.session.cancel_link_mode()
+            self.status.notice("Relation cancelled: nothing linked.", False)
         else:
             self.session.select(None)
 
@@ -321,7 +366,7 @@ class MainWindow(QMainWindow):
 
     def jump_to(self, ann_id: int) -> None:
         ann = self.session.annotations.get(ann_id)
-        if ann is None:
+        if ann is None or self._pick_target(ann_id):
             return
         self.view.select_cp(ann.start, ann.start)
         self.view.scroll_to_cp(ann.start)
@@ -476,7 +521,11 @@ class MainWindow(QMainWindow):
         """The shortcut editor: every action's keys, changeable, saved in the settings."""
         from .shortcuts_dialog import edit_shortcuts
 
-        edit_shortcuts(self, self.actions_, self.prefs, self._show_label_keys)
+        edit_shortcuts(self, self.actions_, self.prefs, self._keys_changed)
+
+    def _keys_changed(self) -> None:
+        self._show_label_keys()
+        self._show_mode()  # it names the relation and role keys in force
 
     def _show_label_keys(self) -> None:
         """The palette shows each label's key in force (the user may have changed it)."""

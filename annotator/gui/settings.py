@@ -86,6 +86,24 @@ class Preferences:
     def zoom(self, steps: int) -> None:
         self._set("view/zoom", steps)
 
+    @property
+    def show_arcs(self) -> bool:
+        """The article shows every arc of the visible text (off: the selected event's only)."""
+        return bool(self._get("view/show_arcs", True, bool))
+
+    @show_arcs.setter
+    def show_arcs(self, on: bool) -> None:
+        self._set("view/show_arcs", on)
+
+    @property
+    def show_tags(self) -> bool:
+        """The article shows a label tag above each span."""
+        return bool(self._get("view/show_tags", True, bool))
+
+    @show_tags.setter
+    def show_tags(self, on: bool) -> None:
+        self._set("view/show_tags", on)
+
     # ----------------------------------------------------------------------------- shortcuts
 
     @property

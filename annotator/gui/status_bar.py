@@ -1,4 +1,5 @@
-"""Status bar: who codes, in which project, the document's status, and that all is saved."""
+"""Status bar: who codes, in which project, the document's status, and that all is saved; while
+a relation waits for its target or an event is selected, what the next key or selection does."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from datetime import datetime
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from .elided_label import ElidedLabel
+
 NOTICE_MS = 8000
 ERROR_MS = 12000
 
@@ -16,6 +19,9 @@ class StatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
+        self.mode = ElidedLabel()  # long role lists must not widen the window
+        self.mode.setObjectName("statusMode")
+        self.mode.hide()
         self.message = QLabel()
         self.message.setObjectName("statusMessage")
         self.coder = QLabel()
@@ -26,6 +32,7 @@ class StatusBar(QStatusBar):
         self.document.setObjectName("statusDocument")
         self.saved_label = QLabel("All changes saved")
         self.saved_label.setObjectName("statusSaved")
+        self.addWidget(self.mode, 1)
         self.addWidget(self.message, 1)
         for w in (self.document, self.coder, self.project, self.saved_label):
             self.addPermanentWidget(w)
@@ -41,6 +48,13 @@ class StatusBar(QStatusBar):
         self.document.setText(
             f"{n_spans} span{'s' if n_spans != 1 else ''} · {status.replace('_', ' ')}"
         )
+
+    def set_mode(self, text: str) -> None:
+        """What the next key does (stays until the mode ends, unlike a notice)."""
+        if text != self.mode.full_text():
+            self.mode.set_full_text(text)
+            self.mode.setToolTip(text)
+        self.mode.setVisible(bool(text))
 
     def saved(self) -> None:
         self.saved_label.setText("All changes saved")

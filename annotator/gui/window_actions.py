@@ -2,7 +2,11 @@
 the shortcut editor are generated from them. ``run`` receives the window when triggered.
 
 Keys follow the coder's flow: label keys (from the codebook) code the selection, digits fill
-the active event's roles, Tab walks overlapping spans, F2 goes into the attribute form. A
+the active event's roles, Tab walks overlapping spans, F2 goes into the attribute form (on its
+first empty required field; Enter or Esc comes back), Ctrl+D copies the attributes of the
+previous span of the same label. Shift+R starts a relation (or role link) from the selected
+span: the next span selected (Tab, click) is its target, picked from a small menu by digit or
+first letter. Label keys are lowercase letters and digits, so these never clash with them. A
 span's start moves with Alt+[ / Alt+], its end with Alt+, / Alt+. (add Ctrl: by a word) — not
 Ctrl+Alt+arrows or Alt+Shift+arrows, which common Linux window managers take for workspaces.
 Next/previous document are Ctrl+] / Ctrl+[ and Ctrl+PgDown / Ctrl+PgUp: plain PgDown must keep
@@ -46,6 +50,22 @@ LINKING = Condition("a relation awaits its target", lambda w: w.session.link_mod
 SNAPS = Condition("spans snap to whole words", lambda w: w.coding.snap)
 ADVANCES = Condition("done opens the next document", lambda w: w.prefs.advance_after_done)
 SUGGESTING = Condition("suggested spans wait for a decision", lambda w: w.suggestions.pending)
+
+
+SHOWS_ARCS = Condition("all arcs are shown", lambda w: w.prefs.show_arcs)
+SHOWS_TAGS = Condition("span labels are shown", lambda w: w.prefs.show_tags)
+
+
+def _toggle_arcs(w: Any) -> None:
+    w.prefs.show_arcs = not w.prefs.show_arcs
+    w.view.show_arcs(w.prefs.show_arcs)
+    w.actions_.refresh()
+
+
+def _toggle_tags(w: Any) -> None:
+    w.prefs.show_tags = not w.prefs.show_tags
+    w.view.show_tags(w.prefs.show_tags)
+    w.actions_.refresh()
 
 
 def _show_progress(w: Any) -> None:
@@ -109,7 +129,16 @@ ACTIONS: tuple[Action, ...] = (
            scope="view", section="sel"),
     Action("code.attributes", "Edit &Attributes", lambda w: w.toggle_form_focus(), "Code",
            ("F2",), when=HAS_DOCUMENT, section="form",
-           tip="Into the selected span's attribute form (Tab walks its fields); F2 or Esc: back"),
+           tip="Into the selected span's attribute form, on its first empty required field (Tab "
+               "walks the fields); Enter, F2 or Esc: back"),
+    Action("code.copy_previous", "&Copy Attributes from Previous Span",
+           lambda w: w.coding.copy_previous(), "Code", ("Ctrl+D",), when=HAS_SPAN, scope="view",
+           section="form",
+           tip="The attributes of the previous span with this label, onto the selected one"),
+    Action("code.relation", "Start &Relation…", lambda w: w.start_relation(), "Code",
+           ("Shift+R",), when=HAS_SPAN, scope="view", section="rel",
+           tip="From the selected span: select the target next (Tab or click), then pick the "
+               "relation or role by its number or first letter; Esc cancels"),
     _boundary("start", -1, False, "["),
     _boundary("start", 1, False, "]"),
     _boundary("start", -1, True, "["),
@@ -151,6 +180,12 @@ ACTIONS: tuple[Action, ...] = (
            section="z"),
     Action("view.zoom_reset", "&Actual Size", lambda w: w.zoom(0), "View", ("Ctrl+0",),
            section="z"),
+    Action("view.arcs", "Show &Arcs", _toggle_arcs, "View", ("Ctrl+Shift+K",),
+           checked=SHOWS_ARCS, section="a",
+           tip="Every role link and relation of the visible text as arcs; off: only the "
+           "selected event's roles and the relations"),
+    Action("view.tags", "Show Span &Labels", _toggle_tags, "View", ("Ctrl+Shift+L",),
+           checked=SHOWS_TAGS, section="a", tip="A label tag above each span"),
     Action("view.reset_layout", "&Reset Panel Layout", lambda w: w.reset_layout(), "View",
            section="l"),
     # Help

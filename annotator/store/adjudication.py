@@ -36,7 +36,7 @@ from annotator.store import queries, services
 from annotator.store.engine import Project
 from annotator.store.errors import ServiceError, StaleError
 from annotator.store.gold_copy import GoldCopy, live_rows, touch_gold
-from annotator.store.locks import lock_layer
+from annotator.store.locks import lock_document, lock_layer
 from annotator.store.operations import check, operation, run, run_one, step
 from annotator.store.review_state import (
     ACCEPT,
@@ -58,6 +58,7 @@ from annotator.store.review_state import (
     progress,
     rejected_sources,
     review_documents,
+    review_in,
     source_of,
 )
 from annotator.store.services import coder_id, require_reviewer
@@ -201,6 +202,10 @@ def _withdraw(
     require_reviewer(project, reviewer)
     ids = list(dict.fromkeys(gold_ids))
     gold_id = coder_id(s, GOLD)
+    for doc in s.exec(
+        select(AnnotationRow.document_id).where(col(AnnotationRow.id).in_(ids)).distinct()
+    ).all():
+        lock_document(s, doc, shared=True)  # reopens a unit: gold is not marked done meanwhile
     stamp = now()
     document_id: int | None = None
     spans: list[tuple[int, int]] = []
@@ -379,6 +384,7 @@ def _unreject(
     s: Session, project: Project, reviewer: str, document_id: int, unit_key: Sequence[str]
 ) -> Change:
     require_reviewer(project, reviewer)
+    lock_document(s, document_id, shared=True)  # reopens a unit: gold is not marked done meanwhile
     key = sorted(dict.fromkeys(unit_key))
     rows, _ = _unit_rows(s, document_id, key)
     rejected = rejected_sources(s, document_id)
@@ -432,8 +438,32 @@ def finish(
     project: Project, reviewer: str, document_id: int, coders: Sequence[str] | None = None
 ) -> Change:
     """Mark gold done for the document; refused while a unit is not adjudicated (or a gold
-    span lacks a required field). Its undo reopens gold."""
-    state = progress(project, document_id, coders)
+    span lacks a required field). The check and the status are one transaction, holding the
+    document lock no edit that could open a unit gets past (``locks.lock_document``). Its undo
+    reopens gold."""
+    chosen = tuple(coders) if coders is not None else None
+    return run(
+        project,
+        [
+            step("check_adjudicated", reviewer=reviewer, document_id=document_id, coders=chosen),
+            step("set_status", coder=GOLD, document_id=document_id, status="done", actor=reviewer),
+        ],
+    )
+
+
+@operation
+def _check_adjudicated(
+    s: Session,
+    project: Project,
+    reviewer: str,
+    document_id: int,
+    coders: Sequence[str] | None = None,
+) -> Change:
+    """Refuse (writing nothing) while a unit of the document is open; then no edit that could
+    open one lands before this transaction ends."""
+    require_reviewer(project, reviewer)
+    lock_document(s, document_id, shared=False)
+    state = review_in(s, project, document_id, coders).progress()
     if not state.finished:
         open_units = state.units_total - state.units_resolved
         open_rows = state.disagreements_total - state.disagreements_resolved
@@ -441,7 +471,7 @@ def finish(
             f"{open_units} unit{'s' if open_units != 1 else ''} not adjudicated yet "
             f"({open_rows} disagreement{'s' if open_rows != 1 else ''} open)"
         )
-    return services.set_status(project, GOLD, document_id, "done", actor=reviewer)
+    return Change("adjudicate_check", document_id)
 
 
 __all__ = [

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,16 +22,27 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlmodel import Session, col, create_engine, select
 
 from annotator.core.codebook import Codebook, CodebookError, parse_codebook
-from annotator.store import migrations, project_file, tables
+from annotator.store import migrations, project_file, tables, write_queue
 from annotator.store.errors import ProjectError, StoreError, translate
 from annotator.store.tables import CodebookVersion, ProjectSetting
 
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
+# A server connection idle in the pool for longer than this is pinged before it is used (a
+# server restart or a dropped network shows there, not in the user's action); one in use more
+# recently is not, which saves a round trip per action under load. Older than RECYCLE_S: replaced.
+PING_IDLE_S = 10.0
+RECYCLE_S = 1800
 SYNCHRONOUS = ("normal", "full")
 _PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^:/@\s]*:)[^@\s]+@", re.IGNORECASE)
 
@@ -89,8 +102,8 @@ def project_url(project: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
-def _sqlite_pragmas(busy_ms: int, synchronous: str, read_only: bool) -> Any:
-    def connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+def _sqlite_pragmas(busy_ms: int, synchronous: str, read_only: bool, database: Path | None) -> Any:
+    def connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is off).
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
@@ -100,13 +113,53 @@ def _sqlite_pragmas(busy_ms: int, synchronous: str, read_only: bool) -> Any:
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute(f"PRAGMA synchronous = {synchronous}")
         cur.close()
+        if database is not None:
+            write_queue.open_turn(record.info, database)
 
     return connect
 
 
-def _sqlite_begin(conn: Connection) -> None:
-    mode = "IMMEDIATE" if conn.get_execution_options().get("annotator_write") else "DEFERRED"
-    conn.exec_driver_sql(f"BEGIN {mode}")
+def _sqlite_begin(busy_ms: int) -> Any:
+    def begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("annotator_write"):
+            write_queue.take_turn(conn.info, busy_ms / 1000)  # writers take turns, in order
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN DEFERRED")
+
+    return begin
+
+
+def _end_turn(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    write_queue.end_turn(record.info)
+
+
+def _close_turn(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    write_queue.close_turn(record.info)
+
+
+def _ping_if_idle(engine: Engine) -> Any:
+    """The pool's pre-ping, for connections idle longer than ``PING_IDLE_S`` only: a dead one
+    raises ``DisconnectionError``, on which the pool replaces it and tries again."""
+
+    def checkout(
+        dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection
+    ) -> None:
+        returned = record.info.get("annotator_checkin")
+        if returned is None or time.monotonic() - returned < PING_IDLE_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # any failure of the ping means: not this connection
+            raise DisconnectionError(str(exc)) from exc
+        if not alive:
+            raise DisconnectionError("the connection did not answer")
+
+    return checkout
+
+
+def _mark_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info["annotator_checkin"] = time.monotonic()
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -118,10 +171,16 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
             engine = create_engine(url, creator=lambda: project_file.connect_read_only(path))
         else:
             engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas(busy_ms, synchronous_mode(), read_only))
-        event.listen(engine, "begin", _sqlite_begin)
+        database = None if read_only else Path(url.removeprefix("sqlite:///"))
+        pragmas = _sqlite_pragmas(busy_ms, synchronous_mode(), read_only, database)
+        event.listen(engine, "connect", pragmas)
+        event.listen(engine, "begin", _sqlite_begin(busy_ms))
+        event.listen(engine, "checkin", _end_turn)
+        event.listen(engine, "close", _close_turn)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_recycle=RECYCLE_S)
+        event.listen(engine, "checkout", _ping_if_idle(engine))
+        event.listen(engine, "checkin", _mark_checkin)
     return engine
 
 
@@ -157,6 +216,28 @@ def describe_database_error(exc: BaseException) -> str:
     return f"{problem}: nothing was changed"
 
 
+class Known:
+    """Facts that never change once committed, kept by a ``Project`` so that an action need not
+    read them again: a coder's row id by name, a document's external id and length, and the
+    layer (document, coder) an annotation belongs to (rows of these tables are never deleted,
+    renamed or moved).
+
+    A session of ``Project.read``/``write`` finds the project's ``Known`` in
+    ``session.info["known"]`` and notes what it reads in ``session.info["learned"]``, which the
+    project takes over only once the transaction has committed: a row inserted by a transaction
+    that is then rolled back is never remembered."""
+
+    def __init__(self) -> None:
+        self.coders: dict[str, int] = {}
+        self.documents: dict[int, tuple[str, int]] = {}
+        self.layers: dict[int, tuple[int, int]] = {}
+
+    def update(self, other: Known) -> None:
+        self.coders.update(other.coders)
+        self.documents.update(other.documents)
+        self.layers.update(other.layers)
+
+
 class Project:
     """An open project database. Cheap to keep open; sessions are short and per action."""
 
@@ -165,6 +246,8 @@ class Project:
         self.engine = engine
         self._write_engine = engine.execution_options(annotator_write=True)
         self._codebook: Codebook | None = None
+        self.known = Known()
+        self._writing = threading.local()  # the write session open in this thread, if any
         self.read_only = read_only  # why the project cannot be written to; "" when it can
 
     @property
@@ -216,8 +299,9 @@ class Project:
     def read(self) -> Iterator[Session]:
         """A read session; a database failure comes out as the store's ``DatabaseError``."""
         try:
-            with Session(self.engine) as session:
+            with Session(self.engine, info=self._session_info()) as session:
                 yield session
+                self.known.update(session.info["learned"])
         except SQLAlchemyError as exc:
             raise translate(exc, describe_database_error(exc)) from exc
 
@@ -240,10 +324,19 @@ class Project:
                 f"{self.display_name}: opened read-only ({self.read_only}); nothing was changed"
             )
         try:
-            with Session(self._write_engine) as session, session.begin():
-                yield session
+            with Session(self._write_engine, info=self._session_info()) as session:
+                with session.begin():
+                    self._writing.session = session
+                    try:
+                        yield session
+                    finally:
+                        self._writing.session = None
+                self.known.update(session.info["learned"])  # committed
         except SQLAlchemyError as exc:
             raise translate(exc, describe_database_error(exc)) from exc
+
+    def _session_info(self) -> dict[str, Any]:
+        return {"known": self.known, "learned": Known()}
 
     # ------------------------------------------------------------------ codebook
 
@@ -269,6 +362,12 @@ class Project:
         self._codebook = None
 
     def setting(self, key: str, default: str = "") -> str:
+        """A project setting; inside a write (a rule checked by an action), read in that
+        transaction: no other connection, and what it checks is what it writes against."""
+        writing: Session | None = getattr(self._writing, "session", None)
+        if writing is not None:
+            row = writing.get(ProjectSetting, key)
+            return row.value if row is not None else default
         with self.read() as s:
             row = s.get(ProjectSetting, key)
             return row.value if row is not None else default
@@ -308,10 +407,20 @@ def check_project_file(path: Path, label: str) -> None:
     raise ProjectError(f"{label}: {problem}")
 
 
+def known_facts(session: Session) -> tuple[Known, Known]:
+    """The project's committed facts and the ones this session learns (``engine.Known``); two
+    empty ones for a session not opened by a ``Project``."""
+    known, learned = session.info.get("known"), session.info.get("learned")
+    if isinstance(known, Known) and isinstance(learned, Known):
+        return known, learned
+    return Known(), Known()
+
+
 __all__ = [
     "Project",
     "ProjectError",
     "describe_database_error",
+    "known_facts",
     "mask_password",
     "project_url",
     "tables",

@@ -3,15 +3,26 @@
 One ``GoldCopy`` lives for one transaction of ``accept`` or ``accept_agreed``
 (``annotator.store.adjudication``): it copies spans one by one, refusing any already in gold or
 no longer fitting the codebook, then copies the coders' links as far as gold allows.
+
+A decision touches one unit, so the document is not read as objects nor aligned whole: the
+live spans are read as plain column rows (id, coder, uid, label, offsets, provenance), and only
+the stretches of overlapping spans (``stretches``) that hold a copied span or the target of a
+link from one are aligned. Alignment only ever joins overlapping spans and solves each tangle on
+its own (``annotator.core.agreement.alignment``), so a unit found in such a stretch is the unit
+the whole document's alignment finds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
+
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from annotator.core.change import Change
 from annotator.core.codebook import Codebook
-from annotator.core.records import GOLD
+from annotator.core.records import GOLD, Annotation, Document
 from annotator.store import queries, services
 from annotator.store.review_state import ACCEPT, ACCEPT_LINK, unit_members
 from annotator.store.services import ServiceError, coder_id, new_uid
@@ -33,6 +44,40 @@ def live_rows(s: Session, document_id: int) -> list[AnnotationRow]:
     )
 
 
+MAX_IDS = 900  # ids bound in one IN (...) at most (SQLite's old limit is 999 parameters)
+
+# (id, coder id, uid, label, start, end, source_uid) of one live span
+SpanRow = tuple[int, int, str, str, int, int, str]
+
+
+def live_spans(s: Session, document_id: int) -> list[SpanRow]:
+    """The document's live spans, every layer, as plain column rows (no objects)."""
+    q = sa_select(
+        col(AnnotationRow.id),
+        col(AnnotationRow.coder_id),
+        col(AnnotationRow.uid),
+        col(AnnotationRow.label),
+        col(AnnotationRow.start),
+        col(AnnotationRow.end),
+        col(AnnotationRow.source_uid),
+    ).where(col(AnnotationRow.document_id) == document_id, col(AnnotationRow.deleted_at).is_(None))
+    rows = s.connection().execute(q).all()  # Core rows: no ORM loading step
+    return [(i, c, u, lab, a, b, src or "") for i, c, u, lab, a, b, src in rows if i is not None]
+
+
+def stretches(spans: Sequence[SpanRow]) -> dict[int, int]:
+    """Span id -> its stretch: spans chained by overlap (touching counts too, to be safe) share
+    one. No unit of the alignment reaches across two stretches."""
+    out: dict[int, int] = {}
+    stretch, reach = -1, -1
+    for span in sorted(spans, key=itemgetter(4, 5)):
+        if span[4] > reach or stretch < 0:
+            stretch += 1
+        reach = max(reach, span[5])
+        out[span[0]] = stretch
+    return out
+
+
 class GoldCopy:
     """Copies coders' spans into gold inside one transaction, then the links between them."""
 
@@ -44,18 +89,15 @@ class GoldCopy:
         self.names = queries.coder_ids(s, None)
         self.gold_id = coder_id(s, GOLD)
         self.names[self.gold_id] = GOLD
-        self.live = live = live_rows(s, document_id)
+        live = live_spans(s, document_id)
+        self.coded = [r for r in live if r[1] != self.gold_id]
         # coder's span id -> the live gold span copied from it (both directions of provenance)
-        self.source_id = {
-            f"{self.names[r.coder_id]}:{r.uid}": r.id
-            for r in live
-            if r.coder_id != self.gold_id and r.id is not None
-        }
+        self.source_id = {f"{self.names[r[1]]}:{r[2]}": r[0] for r in self.coded}
         self.gold_of: dict[int, int] = {}
         for r in live:
-            if r.coder_id == self.gold_id and r.source_uid in self.source_id and r.id is not None:
-                self.gold_of[self.source_id[r.source_uid]] = r.id
-        self.in_gold = {r.source_uid for r in live if r.coder_id == self.gold_id and r.source_uid}
+            if r[1] == self.gold_id and r[6] in self.source_id:
+                self.gold_of[self.source_id[r[6]]] = r[0]
+        self.in_gold = {r[6] for r in live if r[1] == self.gold_id and r[6]}
         self.created: list[int] = []
         self.copied: list[int] = []  # the coders' span ids copied in this batch
         self.spans: list[tuple[int, int]] = []
@@ -122,14 +164,35 @@ class GoldCopy:
         if not self.copied:
             return []
         s = self.s
-        doc = s.get(DocumentRow, self.document_id)
-        assert doc is not None
-        coded = [
-            queries.to_annotation(r, self.names[r.coder_id])
-            for r in self.live
-            if r.coder_id != self.gold_id
+        copied = set(self.copied)
+        stretch_of = stretches(self.coded)
+        near = {stretch_of[i] for i in copied if i in stretch_of}
+        in_near = {r[0] for r in self.coded if stretch_of[r[0]] in near}
+        # the coders' links from a copied span or into the stretch of one
+        link_cols = sa_select(
+            col(LinkRow.id),
+            col(LinkRow.uid),
+            col(LinkRow.coder_id),
+            col(LinkRow.from_id),
+            col(LinkRow.role),
+            col(LinkRow.to_id),
+        ).where(
+            col(LinkRow.document_id) == self.document_id,
+            col(LinkRow.deleted_at).is_(None),
+            col(LinkRow.coder_id) != self.gold_id,
+        )
+        if len(copied) + len(in_near) <= MAX_IDS:  # else all of them, filtered here
+            link_cols = link_cols.where(
+                col(LinkRow.from_id).in_(sorted(copied)) | col(LinkRow.to_id).in_(sorted(in_near))
+            )
+        candidates = [
+            tuple(k)
+            for k in s.execute(link_cols.order_by(col(LinkRow.id)))
+            if k[3] in copied or k[5] in in_near
         ]
-        members = unit_members(queries.to_document(doc), coded, sorted({a.coder for a in coded}))
+        # the units of those stretches and of the stretches the links point into
+        needed = near | {stretch_of[k[5]] for k in candidates if k[5] in stretch_of}
+        members = self._units([r for r in self.coded if stretch_of[r[0]] in needed])
         unit_of = {a.id: k for k, unit in enumerate(members) for a in unit}
 
         def gold_for(span_id: int) -> int | None:
@@ -141,56 +204,45 @@ class GoldCopy:
                 None,
             )
 
-        copied = set(self.copied)
         copied_units = {unit_of[i] for i in copied if i in unit_of}
         touching = [
-            link
-            for link in s.exec(
-                select(LinkRow)
-                .where(
-                    LinkRow.document_id == self.document_id,
-                    col(LinkRow.deleted_at).is_(None),
-                    LinkRow.coder_id != self.gold_id,
-                )
-                .order_by(col(LinkRow.id))
-            ).all()
-            if link.from_id in copied or unit_of.get(link.to_id, -1) in copied_units
+            k for k in candidates if k[3] in copied or unit_of.get(k[5], -1) in copied_units
         ]
-        gold_links = s.exec(
-            select(LinkRow).where(
-                LinkRow.document_id == self.document_id,
-                LinkRow.coder_id == self.gold_id,
+        gold_links = s.execute(
+            sa_select(col(LinkRow.from_id), col(LinkRow.role), col(LinkRow.to_id)).where(
+                col(LinkRow.document_id) == self.document_id,
+                col(LinkRow.coder_id) == self.gold_id,
                 col(LinkRow.deleted_at).is_(None),
             )
         ).all()
-        present = {(k.from_id, k.role, k.to_id) for k in gold_links}
+        present = {(f, r, t) for f, r, t in gold_links}
         filled: dict[tuple[int, str], int] = {}
-        for k in gold_links:
-            filled[(k.from_id, k.role)] = filled.get((k.from_id, k.role), 0) + 1
+        for f, r, _ in gold_links:
+            filled[(f, r)] = filled.get((f, r), 0) + 1
         made: list[int] = []
-        for link in touching:
-            src, dst = self.gold_of.get(link.from_id), gold_for(link.to_id)
-            if src is None or dst is None or src == dst or (src, link.role, dst) in present:
+        for _, link_uid, link_coder, from_id, role, to_id in touching:
+            src, dst = self.gold_of.get(from_id), gold_for(to_id)
+            if src is None or dst is None or src == dst or (src, role, dst) in present:
                 continue
             a, b = s.get(AnnotationRow, src), s.get(AnnotationRow, dst)
-            if a is None or b is None or self.codebook.link_error(a.label, link.role, b.label):
+            if a is None or b is None or self.codebook.link_error(a.label, role, b.label):
                 continue
-            most = self.codebook.role_max(a.label, link.role)
-            if most is not None and filled.get((src, link.role), 0) >= most:
+            most = self.codebook.role_max(a.label, role)
+            if most is not None and filled.get((src, role), 0) >= most:
                 continue
             gold_link = LinkRow(
                 uid=new_uid("l"),
                 document_id=self.document_id,
                 coder_id=self.gold_id,
                 from_id=src,
-                role=link.role,
+                role=role,
                 to_id=dst,
             )
             s.add(gold_link)
             s.flush()
             assert gold_link.id is not None
-            present.add((src, link.role, dst))
-            filled[(src, link.role)] = filled.get((src, link.role), 0) + 1
+            present.add((src, role, dst))
+            filled[(src, role)] = filled.get((src, role), 0) + 1
             made.append(gold_link.id)
             services.audit(
                 s,
@@ -199,9 +251,24 @@ class GoldCopy:
                 self.document_id,
                 "link",
                 gold_link.id,
-                source=f"{self.names.get(link.coder_id, '')}:{link.uid}",
+                source=f"{self.names.get(link_coder, '')}:{link_uid}",
             )
         return made
+
+    def _units(self, spans: Iterable[SpanRow]) -> list[list[Annotation]]:
+        """The alignment's units among ``spans`` (whole stretches of the coders' spans)."""
+        chosen = list(spans)
+        if not chosen:
+            return []
+        text = self.s.execute(
+            sa_select(col(DocumentRow.text)).where(col(DocumentRow.id) == self.document_id)
+        ).scalar_one()
+        doc = Document(self.document_id, "", text)
+        coded = [
+            Annotation(i, uid, self.document_id, self.names[c], label, start, end)
+            for i, c, uid, label, start, end, _ in chosen
+        ]
+        return unit_members(doc, coded, sorted({a.coder for a in coded}))
 
     def change(self, action: str) -> Change:
         links = self.copy_links()
@@ -216,4 +283,4 @@ class GoldCopy:
         )
 
 
-__all__ = ["GoldCopy", "live_rows", "touch_gold"]
+__all__ = ["GoldCopy", "live_rows", "live_spans", "stretches", "touch_gold"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from annotator.core.change import Change
@@ -18,12 +18,13 @@ from annotator.store.operations import check, operation, run_one, step
 from annotator.store.rules import (
     audit_edit,
     check_layer,
+    check_owner,
     new_uid,
     open_for_edit,
     own_annotation,
     role_full,
 )
-from annotator.store.tables import AnnotationRow, CoderRow, LinkRow, now
+from annotator.store.tables import AnnotationRow, LinkRow, now
 
 
 def create_link(
@@ -54,7 +55,8 @@ def _create_link(
     check_layer(project, coder, actor)
     cb = project.codebook
     lock_layer_of(s, from_id)  # the role's fillers are counted, then one is added
-    src = own_annotation(s, coder, from_id)
+    both = s.exec(select(AnnotationRow).where(col(AnnotationRow.id).in_([from_id, to_id]))).all()
+    src = own_annotation(s, coder, from_id)  # from ``both``, without another round trip
     dst = own_annotation(s, coder, to_id)
     if src.deleted_at is not None or dst.deleted_at is not None:
         raise ServiceError("cannot link a deleted annotation")
@@ -62,19 +64,23 @@ def _create_link(
         raise ServiceError("cannot link spans of different documents")
     if from_id == to_id:
         raise ServiceError("a span cannot be linked to itself")
+    del both
     problem = cb.link_error(src.label, role, dst.label)
     if problem:
         raise ServiceError(problem)
-    live = (
-        select(func.count())
+    # the role's live fillers, and whether ``to_id`` is one of them, in one statement
+    fillers, duplicate = s.exec(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((col(LinkRow.to_id) == to_id, 1), else_=0)), 0),
+        )
         .select_from(LinkRow)
         .where(LinkRow.from_id == from_id, LinkRow.role == role, col(LinkRow.deleted_at).is_(None))
-    )
-    duplicate = s.exec(live.where(LinkRow.to_id == to_id)).one()
+    ).one()
     if duplicate:
         raise ServiceError(f"{role} is already linked to that span")
     mx = cb.role_max(src.label, role)
-    if mx is not None and s.exec(live).one() >= mx:
+    if mx is not None and fillers >= mx:
         raise ServiceError(f"role '{role}' takes at most {mx} span{'s' if mx > 1 else ''}")
     link = LinkRow(
         uid=new_uid("l"),
@@ -103,9 +109,7 @@ def own_link(s: Session, coder: str, link_id: int) -> LinkRow:
     link = s.get(LinkRow, link_id)
     if link is None:
         raise ServiceError(f"no link {link_id}")
-    owner = s.get(CoderRow, link.coder_id)
-    if owner is None or owner.name != coder:
-        raise ServiceError(f"link {link_id} belongs to another coder")
+    check_owner(s, coder, link.coder_id, f"link {link_id}")
     return link
 
 

@@ -9,6 +9,11 @@ one document — with a transaction-scoped advisory lock: a second writer to the
 until the first has committed, then reads what it wrote. Coders never wait for each other
 (each writes their own layer); reviewers wait for each other only on the same document.
 
+Marking gold done checks that no unit is open and writes the status: it holds a *document* lock
+exclusively while every edit that can open a unit (a coder's span or link, a reviewer taking a
+decision back) holds it shared, so edits of a document never wait for each other but the check
+sees every edit committed before it and none can land between the check and the status.
+
 The database also refuses what a lock might miss (unique indexes: one live gold copy per
 source span). A refusal reaches the user as a ``ServiceError`` line, never as database text.
 """
@@ -20,6 +25,7 @@ import hashlib
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from annotator.store.engine import known_facts
 from annotator.store.tables import AnnotationRow
 
 
@@ -39,15 +45,36 @@ def lock_layer(session: Session, document_id: int, coder_id: int) -> None:
         )
 
 
+def document_key(document_id: int) -> int:
+    """A signed 64-bit advisory-lock key for one document (apart from the layer keys)."""
+    digest = hashlib.blake2b(f"annotator-document:{document_id}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def lock_document(session: Session, document_id: int, *, shared: bool) -> None:
+    """Hold until commit the document lock: ``shared`` for an edit that can open a unit,
+    exclusive for marking gold done (it waits for those edits, and they for it). A no-op on
+    SQLite, whose write transactions are serialised already."""
+    if session.get_bind().dialect.name == "postgresql":
+        how = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        session.execute(text(f"SELECT {how}(:key)"), {"key": document_key(document_id)})
+
+
 def lock_layer_of(session: Session, annotation_id: int) -> None:
     """Lock the layer an annotation belongs to (a missing annotation locks nothing).
 
     Reads only the annotation's document and coder, which never change, so nothing read here
-    can be stale once the lock is held."""
+    can be stale once the lock is held (and once read, the project remembers them)."""
+    known, learned = known_facts(session)
+    layer = known.layers.get(annotation_id) or learned.layers.get(annotation_id)
+    if layer is not None:
+        lock_layer(session, *layer)
+        return
     row = session.exec(
         select(AnnotationRow.document_id, AnnotationRow.coder_id).where(
             AnnotationRow.id == annotation_id
         )
     ).first()
     if row is not None:
+        learned.layers[annotation_id] = (row[0], row[1])
         lock_layer(session, row[0], row[1])

@@ -18,13 +18,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar, overload
 
+from sqlalchemy import event
+from sqlmodel import Session, col, select
+
 from annotator.core.change import Change, Step, combine
 from annotator.store import queries
 from annotator.store.engine import Project
 from annotator.store.errors import ConflictError, ServiceError, StaleError
+from annotator.store.rules import coder_names
+from annotator.store.tables import AnnotationRow, LinkRow
 
 Operation = Callable[..., Change]
 F = TypeVar("F", bound=Operation)
+T = TypeVar("T")
 
 _OPERATIONS: dict[str, Operation] = {}
 _REFUSED: dict[str, str] = {}  # what to tell the user when a unique index refuses the write
@@ -61,17 +67,51 @@ def run(project: Project, steps: Sequence[Step]) -> Change:
         raise ServiceError("nothing to do")
     try:
         with project.write() as s:
+            s.info[_WRITTEN] = {}
             changes = [_OPERATIONS[st.operation](s, project, **st.arguments) for st in steps]
             change = combine(changes)
-            # the written rows as they are now, read in the same transaction
-            rows = tuple(queries.live_annotations(s, change.annotations))
-            link_rows = tuple(queries.live_links(s, change.links))
+            # the written rows as they are now, in the same transaction
+            rows = tuple(_live(s, AnnotationRow, change.annotations, queries.to_annotation))
+            link_rows = tuple(_live(s, LinkRow, change.links, queries.to_link))
     except ConflictError:
         refused = next((_REFUSED[st.operation] for st in steps if st.operation in _REFUSED), "")
         if refused:
             raise ServiceError(refused) from None
         raise
     return replace(change, rows=rows, link_rows=link_rows)
+
+
+def _live(s: Session, table: Any, ids: Sequence[int], convert: Callable[[Any, str], T]) -> list[T]:
+    """The live ones among these rows, by id. A row this transaction wrote is locked by it, so
+    the copy it flushed is the row as it is: no round trip then; any other is read."""
+    if not ids:
+        return []
+    written: dict[tuple[type, int | None], Any] = s.info.get(_WRITTEN, {})
+    found = [written.get((table, i)) for i in ids]
+    held: list[Any] = [r for r in found if r is not None]
+    if len(held) < len(found):
+        held = list(
+            s.exec(
+                select(table).where(col(table.id).in_(list(ids)), col(table.deleted_at).is_(None))
+            )
+        )
+    rows = [r for r in held if r.deleted_at is None]
+    names = coder_names(s, {r.coder_id for r in rows})
+    return [convert(r, names.get(r.coder_id, "")) for r in rows]
+
+
+_WRITTEN = "annotator_written"
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_written(session: Session, _context: Any) -> None:
+    """Inside ``run``: the spans and links each flush wrote, held for the read-back."""
+    written = session.info.get(_WRITTEN)
+    if written is None:
+        return
+    for row in (*session.new, *session.dirty):
+        if isinstance(row, AnnotationRow | LinkRow):
+            written[(type(row), row.id)] = row
 
 
 def run_one(project: Project, name: str, **arguments: Any) -> Change:

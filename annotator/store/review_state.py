@@ -18,13 +18,16 @@ unit counts as rejected when every one of its spans is. The writes are in
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from annotator.core.agreement import AgreementInput, disagreements
 from annotator.core.agreement.alignment import align
 from annotator.core.agreement.model import prepare
+from annotator.core.change import Change
 from annotator.core.records import GOLD, Annotation, Document, Link
 from annotator.store import queries
 from annotator.store.engine import Project
@@ -36,6 +39,7 @@ from annotator.store.tables import (
     CoderRow,
     DocumentRow,
     DocumentStatus,
+    LinkRow,
 )
 
 # The audit actions adjudication writes; the reads below interpret ACCEPT, REJECT and UNREJECT.
@@ -352,15 +356,29 @@ def load_review(
 ) -> DocumentReview:
     """A document's coders' work, gold, units and their resolution (``coders``: default the
     document's own coders)."""
-    chosen = list(coders) if coders is not None else document_coders(project, document_id)
+    with project.read() as s:
+        return review_in(s, project, document_id, coders)
+
+
+def review_in(
+    s: Session, project: Project, document_id: int, coders: Sequence[str] | None = None
+) -> DocumentReview:
+    """``load_review`` read in ``s`` (a write transaction's own session: what it checks is
+    what it writes on)."""
+    if coders is not None:
+        chosen = list(coders)
+    else:
+        chosen = sorted(_coders_by_document(s, [document_id]).get(document_id, set()))
     if GOLD in chosen:
         raise ServiceError("gold is the result of review, not one of the coders compared")
-    document = queries.document(project, document_id)
-    anns = queries.annotations(project, document_id, [*chosen, GOLD])
-    links = queries.links(project, document_id, [*chosen, GOLD])
-    with project.read() as s:
-        rejected = rejected_sources(s, document_id)
-        notes = _accept_notes(s, document_id)
+    row = s.get(DocumentRow, document_id)
+    if row is None:
+        raise KeyError(document_id)
+    document = queries.to_document(row)
+    anns = queries._annotations(s, [document_id], [*chosen, GOLD]).get(document_id, [])
+    links = queries._links(s, [document_id], [*chosen, GOLD]).get(document_id, [])
+    rejected = rejected_sources(s, document_id)
+    notes = _accept_notes(s, document_id)
     coded = [a for a in anns if a.coder != GOLD]
     gold = [a for a in anns if a.coder == GOLD]
     units = align_units(document, coded, links, chosen, project.codebook.attribute_metrics())
@@ -374,8 +392,81 @@ def load_review(
         links=links,
         units=units,
         resolutions=_resolutions(units, gold, rejected, notes),
-        gold_status=queries.status(project, GOLD, document_id),
+        gold_status=_gold_status(s, document_id),
     )
+
+
+def after_change(project: Project, review: DocumentReview, change: Change) -> DocumentReview:
+    """``review`` after one of the reviewer's own actions on it (``change``, as the store
+    returned it): gold's spans and links as the action left them (its ``rows``), and the
+    decisions the audit trail keeps and gold's status read again. A reviewer writes gold
+    only, so the coders' spans and the units stay as they are: no alignment is run again
+    (what other processes changed meanwhile comes with the next live refresh)."""
+    doc = review.document.id
+    written = [a for a in change.rows if a.document_id == doc]
+    if change.document_id not in (None, doc) or any(a.coder != GOLD for a in written):
+        return load_review(project, doc, review.coders)  # not a reviewer's own gold edit
+    touched, relinked = set(change.annotations), set(change.links)
+    gold = [a for a in review.gold if a.id not in touched] + written
+    gold.sort(key=lambda a: (a.start, a.end, a.id))
+    links = [k for k in review.links if k.id not in relinked]
+    links += [k for k in change.link_rows if k.document_id == doc]
+    links.sort(key=lambda k: k.id)
+    with project.read() as s:
+        rejected = rejected_sources(s, doc)
+        notes = _accept_notes(s, doc)
+        status = _gold_status(s, doc)
+    annotations = dict(review.annotations)
+    annotations[GOLD] = gold
+    return replace(
+        review,
+        annotations=annotations,
+        links=links,
+        resolutions=_resolutions(review.units, gold, rejected, notes),
+        gold_status=status,
+    )
+
+
+def _gold_status(s: Session, document_id: int) -> str:
+    status = s.exec(
+        select(DocumentStatus.status)
+        .join(CoderRow, col(CoderRow.id) == col(DocumentStatus.coder_id))
+        .where(CoderRow.name == GOLD, DocumentStatus.document_id == document_id)
+    ).first()
+    return status or "not_started"
+
+
+def document_fingerprint(project: Project, document_id: int) -> tuple[Any, ...]:
+    """What a document's review depends on, in a few index look-ups: its spans and links
+    (how many live, the newest change or deletion), its statuses and the reviewers'
+    decisions. Equal fingerprints: the review need not be read again."""
+    d = document_id
+    with project.read() as s:
+        ann = s.exec(
+            select(
+                func.count(col(AnnotationRow.deleted_at)),
+                func.count(),
+                func.max(AnnotationRow.updated_at),
+                func.max(AnnotationRow.deleted_at),
+            ).where(AnnotationRow.document_id == d)
+        ).one()
+        link = s.exec(
+            select(func.count(col(LinkRow.deleted_at)), func.count(), func.max(LinkRow.id)).where(
+                LinkRow.document_id == d
+            )
+        ).one()
+        status = s.exec(
+            select(func.count(), func.max(DocumentStatus.updated_at)).where(
+                DocumentStatus.document_id == d
+            )
+        ).one()
+        decided = s.exec(
+            select(func.max(AuditEntry.id)).where(
+                col(AuditEntry.action).in_([ACCEPT, REJECT, UNREJECT]),
+                AuditEntry.document_id == d,
+            )
+        ).one()
+    return (*ann, *link, *status, decided)
 
 
 def progress(

@@ -9,7 +9,7 @@ what an undo step expects to find of a span (``annotator.store.operations``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import func
@@ -17,8 +17,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from annotator.core.records import GOLD
-from annotator.store.engine import Project
+from annotator.store.engine import Project, known_facts
 from annotator.store.errors import ServiceError
+from annotator.store.locks import lock_document
 from annotator.store.tables import (
     AnnotationRow,
     AuditEntry,
@@ -45,7 +46,17 @@ def valid_coder_name(name: str) -> str:
     return name
 
 
+def known_coder(session: Session, name: str) -> int | None:
+    """A coder's row id if already read (by this project or in this session), without a
+    round trip."""
+    known, learned = known_facts(session)
+    return known.coders.get(name) or learned.coders.get(name)
+
+
 def coder_id(session: Session, name: str, *, create: bool = True) -> int:
+    cached = known_coder(session, name)
+    if cached is not None:
+        return cached
     found = session.exec(select(CoderRow.id).where(CoderRow.name == name)).first()
     if found is None:
         if not create:
@@ -55,7 +66,24 @@ def coder_id(session: Session, name: str, *, create: bool = True) -> int:
         insert_new(session, CoderRow, ["name"], name=valid_coder_name(name), created_at=now())
         found = session.exec(select(CoderRow.id).where(CoderRow.name == name)).one()
     assert found is not None
+    known_facts(session)[1].coders[name] = found
     return found
+
+
+def coder_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """The names of these coder rows (known ones without a round trip)."""
+    known, learned = known_facts(session)
+    by_id = {i: n for n, i in (*known.coders.items(), *learned.coders.items())}
+    wanted = set(ids)
+    missing = wanted - by_id.keys()
+    if missing:
+        for i, n in session.exec(
+            select(CoderRow.id, CoderRow.name).where(col(CoderRow.id).in_(sorted(missing)))
+        ).all():
+            assert i is not None
+            learned.coders[n] = i
+            by_id[i] = n
+    return {i: by_id[i] for i in wanted if i in by_id}
 
 
 def insert_new(session: Session, table: type[Any], keys: list[str], **values: Any) -> None:
@@ -119,11 +147,16 @@ def require_reviewer(project: Project, reviewer: str | None) -> None:
 
 def document_of(session: Session, document_id: int) -> tuple[str, int]:
     """A document's external id and length; its text (up to megabytes) is not read."""
+    known, learned = known_facts(session)
+    cached = known.documents.get(document_id) or learned.documents.get(document_id)
+    if cached is not None:
+        return cached
     row = session.exec(
         select(DocumentRow.ext_id, DocumentRow.length).where(DocumentRow.id == document_id)
     ).first()
     if row is None:
         raise ServiceError(f"no document {document_id}")
+    learned.documents[document_id] = (row[0], row[1])
     return row[0], row[1]
 
 
@@ -131,10 +164,16 @@ def own_annotation(session: Session, coder: str, annotation_id: int) -> Annotati
     row = session.get(AnnotationRow, annotation_id)
     if row is None:
         raise ServiceError(f"no annotation {annotation_id}")
-    owner = session.get(CoderRow, row.coder_id)
-    if owner is None or owner.name != coder:
-        raise ServiceError(f"annotation {annotation_id} belongs to another coder")
+    check_owner(session, coder, row.coder_id, f"annotation {annotation_id}")
     return row
+
+
+def check_owner(session: Session, coder: str, owner_id: int, what: str) -> None:
+    """Refuse unless the row of coder ``owner_id`` is ``coder``'s."""
+    if known_coder(session, coder) == owner_id:
+        return
+    if coder_names(session, [owner_id]).get(owner_id) != coder:
+        raise ServiceError(f"{what} belongs to another coder")
 
 
 def check_span(doc: tuple[str, int], start: int, end: int) -> None:
@@ -194,10 +233,14 @@ def role_full(s: Session, project: Project, link: LinkRow) -> int | None:
     return mx if live >= mx else None
 
 
-def touch_status(s: Session, document_id: int, coder_row_id: int) -> None:
+def touch_status(
+    s: Session, document_id: int, coder_row_id: int, *, exists: bool | None = None
+) -> None:
     """The first edit of a document puts it in progress for that coder (race-safe: a row made
-    meanwhile by another writer is kept)."""
-    if s.get(DocumentStatus, (document_id, coder_row_id)) is None:
+    meanwhile by another writer is kept). ``exists``: whether the caller has just read it."""
+    if exists is None:
+        exists = s.get(DocumentStatus, (document_id, coder_row_id)) is not None
+    if not exists:
         insert_new(
             s,
             DocumentStatus,
@@ -219,33 +262,44 @@ def open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
     stale (see docs/team.md): review, ``info`` and ``--done-only`` treat it as not done until
     a reviewer marks it done again.
     """
-    # Locked (on PostgreSQL) so a "done" marked meanwhile by another writer is seen.
-    row = s.get(
-        DocumentStatus,
-        (document_id, coder_row_id),
-        with_for_update=True,
-        populate_existing=True,
-    )
+    lock_document(s, document_id, shared=True)  # gold is not marked done meanwhile
+    # Both status rows (the coder's, gold's) in one statement, locked (on PostgreSQL) so that a
+    # "done" marked meanwhile by another writer is seen; in coder order, as every writer does.
+    gold_id = known_coder(s, GOLD)
+    if gold_id is None:
+        gold_id = s.exec(select(CoderRow.id).where(CoderRow.name == GOLD)).first()
+        if gold_id is not None:
+            known_facts(s)[1].coders[GOLD] = gold_id
+    layers = sorted({coder_row_id} | ({gold_id} if gold_id is not None else set()))
+    rows = {
+        r.coder_id: r
+        for r in s.exec(
+            select(DocumentStatus)
+            .where(
+                DocumentStatus.document_id == document_id,
+                col(DocumentStatus.coder_id).in_(layers),
+            )
+            .order_by(col(DocumentStatus.coder_id))
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+    }
+    row = rows.get(coder_row_id)
     if row is not None and row.status == "done":
-        coder = s.get(CoderRow, coder_row_id)
-        name = coder.name if coder is not None else "this coder"
+        name = coder_names(s, [coder_row_id]).get(coder_row_id, "this coder")
         ext_id = document_of(s, document_id)[0]
         raise ServiceError(
             f"document {ext_id} is marked done for {name}: reopen it first "
             "(Document → Reopen) to change it"
         )
     if row is None:
-        touch_status(s, document_id, coder_row_id)
-    gold_id = s.exec(select(CoderRow.id).where(CoderRow.name == GOLD)).first()
+        touch_status(s, document_id, coder_row_id, exists=False)
     if gold_id is None or gold_id == coder_row_id:
         return
-    gold = s.get(
-        DocumentStatus, (document_id, gold_id), with_for_update=True, populate_existing=True
-    )
+    gold = rows.get(gold_id)
     if gold is None or gold.status != "done":
         return
-    coder = s.get(CoderRow, coder_row_id)
-    name = coder.name if coder is not None else ""
+    name = coder_names(s, [coder_row_id]).get(coder_row_id, "")
     # Only a coder whose work the gold was made from: one who had worked on the document
     # before gold was marked done (a coder starting on it afterwards changes nothing made).
     worked_before = s.exec(

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from annotator.core.change import Change
 from annotator.core.records import GOLD
-from annotator.store.engine import Project
+from annotator.store.engine import Project, known_facts
 from annotator.store.errors import ServiceError
 from annotator.store.links import create_link, delete_link, restore_link
 from annotator.store.locks import lock_layer_of
@@ -129,6 +129,7 @@ def _create_annotation(
     s.add(row)
     s.flush()
     assert row.id is not None
+    known_facts(s)[1].layers[row.id] = (document_id, row.coder_id)  # kept once committed
     open_for_edit(s, document_id, row.coder_id)
     action = "accept_suggestion" if suggested else "create_annotation"
     audit_edit(s, coder, actor, action, document_id, "annotation", row.id, label=label)
@@ -400,8 +401,12 @@ def _set_status(
     check_layer(project, coder, actor)
     ext_id, _ = document_of(s, document_id)
     cid = coder_id(s, coder)
-    touch_status(s, document_id, cid)  # the row exists (maybe made meanwhile elsewhere)
     row = s.get(DocumentStatus, (document_id, cid), with_for_update=True, populate_existing=True)
+    if row is None:  # the first status of this layer (maybe made meanwhile elsewhere)
+        touch_status(s, document_id, cid, exists=False)
+        row = s.get(
+            DocumentStatus, (document_id, cid), with_for_update=True, populate_existing=True
+        )
     assert row is not None
     before = row.status
     check(expect, {"status": before}, f"the status of document {ext_id}")

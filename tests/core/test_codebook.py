@@ -235,3 +235,97 @@ def test_a_codebook_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(CodebookError, match="over the limit of 1,000,000"):
         parse_codebook(big.read_text("utf-8"))
+
+
+DEFAULT_CASES = [
+    ("mention", "choice", {"values": ["name", "pronoun"]}, "nominal",
+     "'nominal' is not one of name, pronoun"),
+    ("best", "integer", {"min": 0}, -1, "-1 is below the minimum 0"),
+    ("flag", "boolean", {}, "maybe", "'maybe' is not true or false"),
+    ("day", "date", {}, "'2019-13-01'", "'2019-13-01' is not an ISO date (YYYY-MM-DD)"),
+    ("note2", "text", {}, 3, "3 is not text"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "type_", "extra", "value", "problem"), DEFAULT_CASES)
+def test_a_default_must_be_a_valid_value_one_line_naming_file_line_field(
+    tmp_path: Path, name: str, type_: str, extra: dict[str, Any], value: Any, problem: str
+) -> None:
+    path = tmp_path / "defaults.yaml"
+    path.write_text(
+        "codebook: mini\n"
+        "version: 1\n"
+        "labels:\n"
+        "  - name: ACTOR\n"
+        "    color: '#4e79a7'\n"
+        "    attributes:\n"
+        "      - name: note\n"
+        "        type: text\n"
+        f"      - name: {name}\n"
+        f"        type: {type_}\n"
+        + "".join(f"        {k}: {v}\n" for k, v in extra.items())
+        + f"        default: {value}\n",
+        encoding="utf-8",
+    )
+    line = 11 + len(extra)
+    with pytest.raises(CodebookError) as err:
+        load_codebook(path)
+    text = str(err.value)
+    assert "\n" not in text
+    assert text.startswith(f"{path}: labels[0].attributes[1].default (line {line}): ")
+    assert problem in text
+    assert err.value.line == line
+
+
+def test_a_valid_default_is_read() -> None:
+    data = broken(lambda d: d["labels"][1]["attributes"][0].update(default="injured"))
+    cb = codebook_from_dict(data)
+    assert cb.defaults("CASUALTY") == {"kind": "injured"}
+    assert cb.defaults("ACTOR") == {}
+
+
+def test_a_fault_names_the_line_of_its_field() -> None:
+    text = yaml.safe_dump(broken(lambda d: d["labels"][2].update(color="orange")), sort_keys=False)
+    want = next(i for i, row in enumerate(text.splitlines(), 1) if "orange" in row)
+    with pytest.raises(CodebookError) as err:
+        parse_codebook(text)
+    assert err.value.line == want
+    assert f"labels[2].color (line {want}): 'orange'" in str(err.value)
+
+
+def test_an_unquoted_date_default_is_its_iso_text_and_a_false_date_is_one_line() -> None:
+    text = (
+        "codebook: mini\nversion: 1\nlabels:\n  - name: DATE\n    color: '#4e79a7'\n"
+        "    attributes:\n      - {name: start, type: date, default: %s}\n"
+    )
+    assert parse_codebook(text % "2019-07-28").defaults("DATE") == {"start": "2019-07-28"}
+    with pytest.raises(CodebookError) as err:
+        parse_codebook(text % "2019-13-01")
+    assert str(err.value) == "invalid YAML: month must be in 1..12"
+
+
+def test_a_label_without_colour_takes_the_colour_blind_safe_palette_by_position() -> None:
+    book = codebook_from_dict(
+        {
+            "codebook": "palette",
+            "version": 1,
+            "labels": [
+                {"name": "A"},
+                {"name": "B", "color": "#123456"},  # the codebook's own colour wins
+                {"name": "C"},
+                *({"name": f"L{i}"} for i in range(3, 8)),
+            ],
+        }
+    )
+    colors = [lab.color for lab in book.labels]
+    # Okabe & Ito: orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple
+    assert colors == [
+        "#e69f00",
+        "#123456",
+        "#009e73",
+        "#f0e442",
+        "#0072b2",
+        "#d55e00",
+        "#cc79a7",
+        "#e69f00",  # the eighth label starts the palette again
+    ]

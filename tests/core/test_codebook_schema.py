@@ -263,6 +263,7 @@ VALID_VARIANTS = {
     "minimal": _minimal(),
     "nulls": _edit("labels.0.key", None) | {"title": None, "description": None, "relations": None},
     "empty key": _edit("labels.0.key", ""),
+    "label without colour": _edit("labels.1.color", ...),  # takes the default palette's
     "string targets": _edit("relations.0.from", "ACTOR"),
     "numeric choice values": _edit("labels.0.attributes.3.values", [1, 2.5, "c"]),
     "choice objects": _edit(
@@ -299,7 +300,6 @@ BROKEN = {
     "no labels": (_edit("labels", []), "labels"),
     "labels not a list": (_edit("labels", {"name": "EVENT"}), "labels"),
     "unknown label key": (_edit("labels.1.shortcut", "a"), "labels[1].shortcut"),
-    "label without colour": (_edit("labels.1.color", ...), "labels[1].color"),
     "colour name": (_edit("labels.1.color", "blue"), "labels[1].color"),
     "short colour": (_edit("labels.1.color", "#fff"), "labels[1].color"),
     "upper-case key": (_edit("labels.0.key", "E"), "labels[0].key"),
@@ -496,6 +496,9 @@ def test_other_event_attributes(default: cbmod.Codebook) -> None:
         "historical",
         "negated",
     )
+    assert _attr(default, "EVENT", "modality").default == "asserted"  # ACE's default modality
+    assert default.defaults("EVENT") == {"modality": "asserted"}  # the only default
+    assert [lab.name for lab in default.labels if default.defaults(lab.name)] == ["EVENT"]
     assert _values(default, "EVENT", "scope") == ("single", "aggregate")
     assert _values(default, "EVENT", "harm_grade") == (
         "confirmed",

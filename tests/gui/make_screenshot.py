@@ -89,7 +89,7 @@ def make_screenshot(out: Path) -> Path:
         span("CASUALTY", "more than 600", kind="killed", count_scope="cumulative")
         span("SOURCE", "Syrian Observatory for Human Rights", source_type="monitoring_ngo")
         window.jump_to(event)
-        window.view.scroll_to_cp(text.index("The Russian Air Force"))
+        window.view.scroll_to_cp(text.index("TASS news agency"))
         window.status.notice("", False)
         for _ in range(5):
             app.processEvents()

@@ -266,7 +266,12 @@ def test_run_opens_the_window_and_remembers_the_project(
 
     seen: list[MainWindow] = []
 
-    def fake_exec() -> int:
+    def fake_exec() -> int:  # the coding window comes on the loop's first turns
+        qtbot.waitUntil(
+            lambda: any(
+                isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()
+            )
+        )
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
         seen.extend(w for w in windows if w.isVisible())
         for w in windows:

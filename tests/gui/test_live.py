@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from annotator.core.codebook import codebook_from_dict
+from annotator.core.codebook import Codebook, codebook_from_dict
 from annotator.core.records import GOLD
+from annotator.gui import live as live_module
 from annotator.gui.main_window import MainWindow
 from annotator.gui.review import ReviewWindow
 from annotator.store import adjudication, queries, services
@@ -92,6 +93,69 @@ def test_a_new_codebook_version_elsewhere_reaches_the_palette(
     install_codebook(other, codebook_from_dict(data))
     qtbot.waitUntil(lambda: "WEAPON" in window.label_palette.buttons, timeout=WAIT_MS)
     assert window.session.codebook.version == old.version + 1
+
+
+class Clock:
+    """``time`` for the live module: what ``monotonic`` says is up to the test."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+def with_label(old: Codebook, name: str, key: str, version: int) -> Codebook:
+    data = copy.deepcopy(dict(old.raw))
+    label = copy.deepcopy(next(lab for lab in data["labels"] if lab["name"] == "SOURCE"))
+    label.update(name=name, key=key, color="#444444", attributes=[], examples=[])
+    data["labels"].append(label)
+    data["version"] = version
+    return codebook_from_dict(data)
+
+
+def test_a_codebook_version_read_between_two_refreshes_still_reaches_the_palette(
+    qtbot: QtBot, coding: tuple[MainWindow, Project], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second writer publishes two versions. The second is noticed while refreshes are held
+    back (at most one a second) and something in the window reads the codebook before the next
+    refresh: the palette, the form and the notice still follow the newest version, and the
+    coder's cursor, selection and undo history stay."""
+    window, other = coding
+    clock = Clock()
+    monkeypatch.setattr(live_module, "time", clock)
+    open_seed(window)
+    code(qtbot, window, "Syrian regime", "a")
+    window.view.select_cp(10, 25)
+    doc = window.session.document.id  # type: ignore[union-attr]
+    stack = window.session.undo.stack(doc)
+    undo_steps = stack.count()
+    notices: list[str] = []
+    window.session.notice.connect(lambda text, _error: notices.append(text))
+    project = window.session.project
+    forgotten: list[int] = []
+    forget = project.forget_codebook
+
+    def noted_forget() -> None:
+        forget()
+        forgotten.append(1)
+
+    monkeypatch.setattr(project, "forget_codebook", noted_forget)
+
+    old = other.codebook
+    install_codebook(other, with_label(old, "WEAPON", "w", old.version + 1))
+    qtbot.waitUntil(lambda: "WEAPON" in window.label_palette.buttons, timeout=WAIT_MS)
+    # the second version is noticed within the second after that refresh: held back
+    install_codebook(other, with_label(other.codebook, "VEHICLE", "v", old.version + 2))
+    qtbot.waitUntil(lambda: len(forgotten) == 2, timeout=WAIT_MS)
+    assert "VEHICLE" not in window.label_palette.buttons
+    assert window.session.codebook.version == old.version + 2  # read meanwhile, e.g. a paint
+    clock.now += 2  # the next refresh is due
+    qtbot.waitUntil(lambda: "VEHICLE" in window.label_palette.buttons, timeout=WAIT_MS)
+    assert f"Codebook is now {old.name} v{old.version + 2}." in notices
+    assert window.session.document.id == doc  # type: ignore[union-attr]
+    assert window.view.selection_cp() == (10, 25)
+    assert stack.count() == undo_steps and stack.canUndo()
 
 
 @pytest.fixture

@@ -164,6 +164,26 @@ class Prepared:
     links: list[Link]
 
 
+class _Codes(dict[Any, int]):
+    """Positions by key; -1 for a key not there (looked up in C, by `map`)."""
+
+    def __missing__(self, key: Any) -> int:
+        return -1
+
+
+def _codes(column: Sequence[Any], positions: Mapping[Any, int]) -> IntArray:
+    """Each value's position in `positions` (-1 where it has none), as one array."""
+    lookup = _Codes(positions).__getitem__
+    return np.fromiter(map(lookup, column), dtype=np.int64, count=len(column))
+
+
+def _values_at(column: Sequence[Any], where: npt.NDArray[np.bool_]) -> set[Any]:
+    """The distinct values of `column` where `where` holds."""
+    if where.all():  # the usual case: every span is in a compared document
+        return set(column)
+    return {column[i] for i in np.flatnonzero(where).tolist()}
+
+
 def prepare(data: AgreementInput) -> Prepared:
     """Check the input and build the columnar form. Raises ValueError on bad input."""
     documents = list(data.documents)
@@ -179,23 +199,20 @@ def prepare(data: AgreementInput) -> Prepared:
         else list(data.annotations)
     )
     column = _columns(source)
-    doc_of = np.array([position.get(d, -1) for d in column["document_id"]], dtype=np.int64)
+    doc_of = _codes(column["document_id"], position)
     if data.coders is None:
-        in_documents = np.flatnonzero(doc_of >= 0).tolist()
-        coder_column = column["coder"]
-        coders = sorted({coder_column[i] for i in in_documents} - {GOLD})
+        coders = sorted(_values_at(column["coder"], doc_of >= 0) - {GOLD})
     else:
         coders = list(dict.fromkeys(data.coders))
     coder_index = {name: i for i, name in enumerate(coders)}
-    coder_of = np.array([coder_index.get(c, -1) for c in column["coder"]], dtype=np.int64)
+    coder_of = _codes(column["coder"], coder_index)
     keep = (doc_of >= 0) & (coder_of >= 0)
     if data.labels is None:
-        label_column = column["label"]
-        labels = sorted({label_column[i] for i in np.flatnonzero(keep).tolist()})
+        labels = sorted(_values_at(column["label"], keep))
     else:
         labels = list(dict.fromkeys(data.labels))
     label_index = {name: i for i, name in enumerate(labels)}
-    label_of = np.array([label_index.get(x, -1) for x in column["label"]], dtype=np.int64)
+    label_of = _codes(column["label"], label_index)
     keep &= label_of >= 0
     selected = np.flatnonzero(keep)
 
@@ -236,7 +253,7 @@ def prepare(data: AgreementInput) -> Prepared:
     attributes = column["attributes"]
     spans = Spans(
         annotations=_Picked(source, picked),
-        attributes=[attributes[i] for i in picked],
+        attributes=list(map(attributes.__getitem__, picked)),
         ident=ident[order],
         document=document[order],
         start=offset + start[order],

@@ -1,6 +1,8 @@
 """This document's spans as a sortable table; a click jumps to the span in the text.
 
-The model follows the session incrementally: one row inserted, changed or removed per change.
+The model follows the session incrementally: one row inserted, changed or removed per change
+(never a reset but on opening a document). A row's cells are worked out once and kept until its
+span changes: a repaint asks for them many times.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -27,6 +28,12 @@ from ..session import Session
 
 COLUMNS = ("Label", "Text", "Start", "End", "Attributes")
 Index = QModelIndex | QPersistentModelIndex
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+DECORATION = int(Qt.ItemDataRole.DecorationRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+ANSWERED = frozenset((DISPLAY, DECORATION, TOOLTIP, ALIGNMENT))
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def in_codebook_order(annotation: Annotation, label: Label | None) -> list[tuple[str, Any]]:
@@ -57,47 +64,136 @@ def _shown(name: str, value: object) -> str:
     return str(value).replace("_", " ")
 
 
+def _key(annotation: Annotation) -> tuple[int, int, int]:
+    return (annotation.start, annotation.end, annotation.id)
+
+
+class _Row:
+    """One span's cells as the table shows them, and the values a column sorts by."""
+
+    __slots__ = ("annotation", "color", "display", "sort", "tooltip")
+
+    def __init__(self, annotation: Annotation, label: Label | None, words: str) -> None:
+        self.annotation = annotation
+        attrs = summary(annotation, label)
+        self.display = (
+            annotation.label,
+            words.replace("\n", " "),
+            annotation.start,
+            annotation.end,
+            attrs,
+        )
+        self.sort = (annotation.label, words.lower(), annotation.start, annotation.end, attrs)
+        self.color = QColor(label.color) if label is not None else None
+        shown = "\n".join(f"{k}: {v}" for k, v in in_codebook_order(annotation, label))
+        self.tooltip = shown or None
+
+
+class _Descending:
+    """A sort value compared the other way round (a descending column)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Descending) -> bool:
+        return bool(other.value < self.value)
+
+    def __le__(self, other: _Descending) -> bool:
+        return bool(other.value <= self.value)
+
+
 class AnnotationModel(QAbstractTableModel):
+    """Rows in text order, or sorted by a column (a header click): the model sorts itself and
+    keeps a new or changed row in its place, so the table needs no proxy in between."""
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.ids: list[int] = []
+        self.ids: list[int] = []  # in the shown order: by _placed
+        self._placed: dict[int, Any] = {}  # the key each row was put in its place by
+        self._rows: dict[int, _Row] = {}
+        self._column = -1  # sorted by; -1: text order
+        self._order = Qt.SortOrder.AscendingOrder
 
     def reset(self) -> None:
         self.beginResetModel()
-        self.ids = sorted(self.session.annotations, key=self._key)
+        self._rows.clear()
+        self._placed = {i: self._place_key(i) for i in self.session.annotations}
+        self.ids = sorted(self._placed, key=self._placed.__getitem__)
         self.endResetModel()
 
-    def _key(self, annotation_id: int) -> tuple[int, int, int]:
-        a = self.session.annotations[annotation_id]
-        return (a.start, a.end, a.id)
+    def _place_key(self, annotation_id: int) -> Any:
+        text_order = _key(self.session.annotations[annotation_id])
+        if self._column < 0:
+            return text_order
+        row = self._row(annotation_id)
+        assert row is not None
+        value = row.sort[self._column]
+        if self._order == Qt.SortOrder.DescendingOrder:
+            return (_Descending(value), text_order)
+        return (value, text_order)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click: by that column (equal values in text order); -1: text order."""
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_ids = [self.ids[i.row()] for i in old]
+        self._column, self._order = (column if column < len(COLUMNS) else -1), order
+        self._placed = {i: self._place_key(i) for i in self.ids}
+        self.ids.sort(key=self._placed.__getitem__)
+        rows = {annotation_id: row for row, annotation_id in enumerate(self.ids)}
+        self.changePersistentIndexList(
+            old,
+            [self.index(rows[i], index.column()) for i, index in zip(old_ids, old, strict=True)],
+        )
+        self.layoutChanged.emit()
+
+    def row_of(self, annotation_id: int) -> int | None:
+        """The span's row, found by the key it was placed by: O(log n)."""
+        key = self._placed.get(annotation_id)
+        if key is None:
+            return None
+        row = bisect_left(self.ids, key, key=self._placed.__getitem__)
+        return row if row < len(self.ids) and self.ids[row] == annotation_id else None
 
     def upsert(self, annotation_id: int) -> None:
-        """Rows stay in text order (the table's unsorted order), so a new one goes in place."""
-        if annotation_id in self.ids:
-            row = self.ids.index(annotation_id)
-            if self._in_order(row):
+        """A new row goes in its place; a changed one stays unless it must move."""
+        self._rows.pop(annotation_id, None)
+        key = self._place_key(annotation_id)
+        row = self.row_of(annotation_id)
+        if row is not None:
+            ids, placed = self.ids, self._placed
+            before = row == 0 or placed[ids[row - 1]] <= key
+            after = row + 1 >= len(ids) or key <= placed[ids[row + 1]]
+            if before and after:  # still in its place (a boundary may have moved a little)
+                placed[annotation_id] = key
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
                 return
-            self.remove(annotation_id)  # a boundary moved it past a neighbour
-        row = bisect_left(self.ids, self._key(annotation_id), key=self._key)
+            self.remove(annotation_id)  # it must move past a neighbour
+        row = bisect_left(self.ids, key, key=self._placed.__getitem__)
         self.beginInsertRows(QModelIndex(), row, row)
+        self._placed[annotation_id] = key
         self.ids.insert(row, annotation_id)
         self.endInsertRows()
 
-    def _in_order(self, row: int) -> bool:
-        key = self._key(self.ids[row])
-        before = row == 0 or self._key(self.ids[row - 1]) <= key
-        after = row + 1 >= len(self.ids) or key <= self._key(self.ids[row + 1])
-        return before and after
-
     def remove(self, annotation_id: int) -> None:
-        if annotation_id not in self.ids:
+        self._rows.pop(annotation_id, None)
+        row = self.row_of(annotation_id)
+        if row is None:
             return
-        row = self.ids.index(annotation_id)
         self.beginRemoveRows(QModelIndex(), row, row)
         del self.ids[row]
+        del self._placed[annotation_id]
         self.endRemoveRows()
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """As the base class does, without asking rowCount and columnCount (a repaint asks
+        for hundreds of indexes)."""
+        if 0 <= row < len(self.ids) and 0 <= column < len(COLUMNS) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.ids)
@@ -111,29 +207,29 @@ class AnnotationModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = 0) -> Any:
-        ann = self.session.annotations.get(self.ids[index.row()])
-        if ann is None:
+        if role not in ANSWERED:
+            return None
+        row = self._row(self.ids[index.row()])
+        if row is None:
             return None
         col = index.column()
-        lab = self.session.codebook.label(ann.label)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                ann.label,
-                self.session.text_of(ann).replace("\n", " "),
-                ann.start,
-                ann.end,
-                summary(ann, lab),
-            )[col]
-        if role == Qt.ItemDataRole.UserRole:  # sort key
-            text = self.session.text_of(ann).lower()
-            return (ann.label, text, ann.start, ann.end, summary(ann, lab))[col]
-        if role == Qt.ItemDataRole.DecorationRole and col == 0:
-            return QColor(lab.color) if lab else None
-        if role == Qt.ItemDataRole.ToolTipRole and col == 4:
-            return "\n".join(f"{k}: {v}" for k, v in in_codebook_order(ann, lab)) or None
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        if role == DISPLAY:
+            return row.display[col]
+        if role == DECORATION:
+            return row.color if col == 0 else None
+        if role == TOOLTIP:
+            return row.tooltip if col == 4 else None
+        return RIGHT if col in (2, 3) else None  # alignment
+
+    def _row(self, annotation_id: int) -> _Row | None:
+        ann = self.session.annotations.get(annotation_id)
+        if ann is None:
+            return None
+        row = self._rows.get(annotation_id)
+        if row is None or row.annotation is not ann:
+            row = _Row(ann, self.session.codebook.label(ann.label), self.session.text_of(ann))
+            self._rows[annotation_id] = row
+        return row
 
 
 class AnnotationTable(QWidget):
@@ -143,12 +239,9 @@ class AnnotationTable(QWidget):
         super().__init__(parent)
         self.session = session
         self.model = AnnotationModel(session)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.view = QTableView()
         self.view.setObjectName("annotationTable")
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         header = self.view.horizontalHeader()
         # Unsorted is text order (kept by the model): no sorting of 10,000 rows on every open.
         # A third click on a header returns to it.
@@ -173,16 +266,15 @@ class AnnotationTable(QWidget):
         layout.addWidget(self.view)
 
     def _clicked(self, index: QModelIndex) -> None:
-        source = self.proxy.mapToSource(index)
-        self.spanActivated.emit(self.model.ids[source.row()])
+        self.spanActivated.emit(self.model.ids[index.row()])
 
     def select(self, annotation_id: int) -> None:
         selection = self.view.selectionModel()
-        if annotation_id not in self.model.ids:
+        row = self.model.row_of(annotation_id)
+        if row is None:
             selection.clearSelection()
             return
-        source = self.model.index(self.model.ids.index(annotation_id), 0)
-        index = self.proxy.mapFromSource(source)
+        index = self.model.index(row, 0)
         selection.select(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect

@@ -4,6 +4,8 @@ choice → combo (descriptions as item tooltips), multi_choice → checkable men
 spin box, boolean → tri-state check box, date → date field, text → line edit. Empty is a real
 value everywhere ("—"). Combos and check boxes commit at once; typed fields on editingFinished.
 Required fields have a bold label with an asterisk and turn red when marking done refused them.
+From the article F2 lands on the first empty required field; Enter (after committing) or Esc
+goes back.
 """
 
 from __future__ import annotations
@@ -276,7 +278,7 @@ class AttributeForm(QWidget):
     attributesEdited = Signal(int, dict)  # annotation id, {name: value or None}
     noteEdited = Signal(int, str)
     formCreated = Signal(object)  # a LabelForm, built the first time its label is shown
-    leaveRequested = Signal()  # Esc in a field: back to the article
+    leaveRequested = Signal()  # Esc or Enter in a field: back to the article
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -332,18 +334,22 @@ class AttributeForm(QWidget):
         return focused is not None and self.isAncestorOf(focused)
 
     def focus_first(self) -> bool:
-        """Put the keyboard in the first field of the shown span (Tab walks on); False when
-        no span is shown."""
+        """Put the keyboard in the first empty required field of the shown span, else its
+        first field (Tab / Shift+Tab walk on); False when no span is shown."""
         form = self.stack.currentWidget()
         if not isinstance(form, LabelForm):
             return False
-        first = next(iter(form.fields.values()), None)
+        fields = list(form.fields.values())
+        empty = [f for f in fields if f.attribute.required and f.value() in (None, "", [])]
+        first = empty[0] if empty else next(iter(fields), None)
         target = first.widget if first is not None else self.note
         target.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape:
+        # Esc, or Enter that the field did not keep (every field commits on Enter, then passes
+        # it on): back to the article
+        if event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.commit_pending()
             self.leaveRequested.emit()
             return

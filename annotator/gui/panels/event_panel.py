@@ -2,6 +2,8 @@
 
 Reads everything from the session; says what the coder wants through signals (jump to a span,
 remove a link). Fatalities are previewed with the export's own rules (core.fatalities).
+``refresh`` is cheap when nothing it shows changed (most span edits): it compares what it would
+show with what it shows and only then rebuilds.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.codebook import Codebook
 from annotator.core.fatalities import event_tallies
-from annotator.core.records import Link
+from annotator.core.records import Annotation, Link
 
 from ..session import Session
 
@@ -59,11 +62,34 @@ class EventPanel(QWidget):
         self.tally.setObjectName("fatalities")
         self.tally.setWordWrap(True)
         layout.addWidget(self.tally)
+        self._shows: _Shown | None = None
         self.refresh()
 
     # ------------------------------------------------------------------------------ drawing
 
+    def _what_to_show(self) -> _Shown:
+        """Everything the panel's contents depend on, compared by value."""
+        s = self.session
+        event_id = s.active_event_id
+        event = s.annotations.get(event_id) if event_id is not None else None
+        current = s.current_id
+        relations: tuple[Link, ...] = ()
+        if current is not None and current in s.annotations:
+            relations = tuple(s.relations_of(current))
+        links: tuple[Link, ...] = ()  # the event's fillers, and links among its casualties
+        shown_ids = {i for k in relations for i in (k.from_id, k.to_id)}
+        if event is not None:
+            links = tuple(s.links.values())
+            shown_ids |= {k.to_id for k in links if k.from_id == event.id}
+        spans = tuple(s.annotations.get(i) for i in sorted(shown_ids))
+        doc_id = s.document.id if s.document is not None else None
+        return (s.codebook, doc_id, event, current if relations else None, relations, links, spans)
+
     def refresh(self) -> None:
+        shows = self._what_to_show()
+        if shows == self._shows:
+            return  # a span the panel does not show was added, edited or deleted
+        self._shows = shows
         s = self.session
         self.tree.clear()
         event_id = s.active_event_id
@@ -168,6 +194,17 @@ class EventPanel(QWidget):
         ann_id = item.data(0, ID_ROLE)
         if isinstance(ann_id, int):
             self.spanActivated.emit(ann_id)
+
+
+_Shown = tuple[
+    Codebook,
+    int | None,
+    Annotation | None,
+    int | None,
+    tuple[Link, ...],
+    tuple[Link, ...],
+    tuple[Annotation | None, ...],
+]
 
 
 def _n(value: object) -> str:

@@ -86,6 +86,16 @@ class DisagreementModel(QAbstractTableModel):
         self.sources = {f"{c}:{a.uid}": c for r in rows for c, a in r.unit.spans.items()}
         self.endResetModel()
 
+    def update_rows(self, rows: list[Row]) -> None:
+        """The same rows (units and differences) with their resolutions as they are now: only
+        the rows whose resolution changed are repainted (no reset)."""
+        assert len(rows) == len(self.rows)
+        old, self.rows = self.rows, rows
+        last = self.columnCount() - 1
+        for i, (before, after) in enumerate(zip(old, rows, strict=True)):
+            if before.resolution != after.resolution:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last))
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
@@ -195,34 +205,77 @@ class DisagreementList(QWidget):
         self._all: list[Row] = []
         self._coders: tuple[str, ...] = ()
         self._text = ""
+        self._quiet = False  # the current row is being kept across a new review: no signal
         self.kind.currentIndexChanged.connect(lambda _i: self._refilter())
         self.open_only.toggled.connect(lambda _on: self._refilter())
-        self.table.selectionModel().currentRowChanged.connect(
-            lambda _new, _old: self.currentChanged.emit()
-        )
+        self.table.selectionModel().currentRowChanged.connect(self._current_moved)
+
+    def _current_moved(self) -> None:
+        if not self._quiet:
+            self.currentChanged.emit()
 
     def set_review(self, review: DocumentReview) -> None:
-        """Show the review's disagreements; the current row stays on the same one if it can."""
+        """Show the review's disagreements; the current row stays on the same one if it can
+        (without ``currentChanged``: the caller shows it). When only resolutions changed (a
+        decision) only those rows are repainted; the list is not rebuilt."""
+        rows = [Row(u, d, review.resolution(u)) for u in review.units for d in u.differences]
+        same = (
+            review.document.text == self._text
+            and review.coders == self._coders
+            and len(rows) == len(self._all)
+            and all(
+                a.unit == b.unit and a.difference == b.difference
+                for a, b in zip(rows, self._all, strict=True)
+            )
+        )
         self._text = review.document.text
-        self._all = [Row(u, d, review.resolution(u)) for u in review.units for d in u.differences]
+        self._all = rows
         self._coders = review.coders
-        self._refilter()
+        self._quiet = True
+        try:
+            if same and not self.open_only.isChecked():
+                self.model.update_rows(self._shown_rows())
+                self._show_count()
+            else:
+                self._refilter()
+        finally:
+            self._quiet = False
 
-    def _refilter(self) -> None:
-        keep = self.current()
+    def _shown_rows(self) -> list[Row]:
         kind = self.kind.currentData()
-        rows = [
+        return [
             r
             for r in self._all
             if (not kind or r.difference.kind == kind)
             and not (self.open_only.isChecked() and r.resolution is not None)
         ]
-        self.model.set_rows(rows, self._coders, self._text)
-        self._size_columns()
+
+    def _show_count(self) -> None:
         still = sum(1 for r in self._all if r.resolution is None)
         self.count.setText(f"{still} open of {len(self._all)}")
-        if keep is not None:
-            self.select_matching(keep.unit.key, keep.difference)
+
+    def _refilter(self) -> None:
+        keep = self.current()
+        scrolled = self.table.verticalScrollBar().value()
+        self.model.set_rows(self._shown_rows(), self._coders, self._text)
+        self._size_columns()
+        self._show_count()
+        self.table.verticalScrollBar().setValue(scrolled)  # where the reviewer was reading
+        if keep is not None and not self.select_matching(keep.unit.key, keep.difference):
+            self._select_near(keep)
+
+    def _select_near(self, keep: Row) -> None:
+        """A coder redrew a span of the current unit (a new span, a new unit key): the same
+        kind of difference over the same words stays current."""
+        for i, r in enumerate(self.model.rows):
+            unit = r.unit
+            if (
+                r.difference.kind == keep.difference.kind
+                and unit.start < keep.unit.end
+                and unit.end > keep.unit.start
+            ):
+                self.select_row(i)
+                return
 
     def _size_columns(self) -> None:
         header = self.table.horizontalHeader()

@@ -207,9 +207,10 @@ class Layers(QSplitter):
         }.get(review.gold_status, "")
         self.gold.set_heading("", len(review.gold), done)
 
-    def show_unit(self, review: DocumentReview, unit: Unit | None) -> None:
-        """Mark ``unit`` and the other open units in every layer; the coders' layers make the
-        unit's span current and scroll to it (gold's current span is the window's to choose)."""
+    def show_unit(self, review: DocumentReview, unit: Unit | None, follow: bool = True) -> None:
+        """Mark ``unit`` and the other open units in every layer; with ``follow`` the coders'
+        layers make the unit's span current and scroll to it (gold's current span is the
+        window's to choose)."""
         open_ranges = [
             (u.start, u.end)
             for u in review.units
@@ -218,7 +219,7 @@ class Layers(QSplitter):
         current = (unit.start, unit.end) if unit is not None else None
         for name, layer in self.layers.items():
             layer.mark(current, open_ranges)
-            if unit is None or name == GOLD:
+            if unit is None or name == GOLD or not follow:
                 continue
             span = unit.spans.get(name)
             layer.view.set_current(span.id if span is not None else None)

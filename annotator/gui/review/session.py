@@ -1,8 +1,11 @@
 """What the review window works on: the project, the reviewer, the document under review.
 
-No widgets. Every reviewer action runs one adjudication or gold service; after it the session
-re-reads the document's review (its units, gold and resolutions: one document, a few reads) and
-tells the views through ``reviewChanged`` with the ``Change``, so they repaint what it names.
+No widgets. Every reviewer action runs one adjudication or gold service (one transaction);
+after it the session updates only what the action changed (``review_state.after_change``: gold's
+spans and links from the rows the action returned, the decisions and gold's status read again;
+the coders' spans and the units stay) and tells the views through ``reviewChanged`` with the
+``Change``, so they repaint what it names. What other processes change comes through
+``annotator.gui.review.live`` as ``reviewRefreshed`` (with the review as it was before).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ class ReviewSession(QObject):
     documentOpened = Signal(int)
     documentRowChanged = Signal(int)
     reviewChanged = Signal(object)  # the Change of the action just run
+    reviewRefreshed = Signal(object)  # the open review re-read (live): the one before it
+    codebookChanged = Signal()  # another process installed a codebook version
     notice = Signal(str, bool)  # message, is it an error
     saved = Signal()
     aboutToLeave = Signal()  # before another document opens: commit typed text first
@@ -71,6 +76,22 @@ class ReviewSession(QObject):
         }
         self.documentsChanged.emit()
 
+    def update_documents(self, listed: dict[int, ReviewDocument]) -> int:
+        """The documents as re-read (live): progress is read again only for the documents
+        that are new or changed; returns how many are new."""
+        old = self.documents
+        self.documents = dict(listed)
+        self.progress = {
+            i: self.progress[i]
+            if old.get(i) == d and i in self.progress
+            else review_state.progress(self.project, i, d.coders)
+            for i, d in listed.items()
+        }
+        if self.review is not None:  # the open one's as shown
+            self.progress[self.review.document.id] = self.review.progress()
+        self.documentsChanged.emit()
+        return len(listed.keys() - old.keys())
+
     def open_document(self, document_id: int) -> None:
         self.aboutToLeave.emit()
         entry = self.documents.get(document_id)
@@ -96,7 +117,7 @@ class ReviewSession(QObject):
         review = self.review
         if review is not None:
             doc = review.document.id
-            self.review = review_state.load_review(self.project, doc, review.coders)
+            self.review = review_state.after_change(self.project, review, change)
             self.progress[doc] = self.review.progress()
             entry = self.documents.get(doc)
             if entry is not None and entry.gold_status != self.review.gold_status:

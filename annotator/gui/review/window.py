@@ -36,6 +36,7 @@ from annotator.gui.settings import Preferences
 from annotator.gui.status_bar import StatusBar
 from annotator.gui.style import STYLE_SHEET
 from annotator.store.engine import Project
+from annotator.store.review_state import DocumentReview
 from annotator.store.services import ServiceError
 
 from .actions import ACTIONS, MAX_CODER_KEYS, link_actions
@@ -199,6 +200,8 @@ class ReviewWindow(QMainWindow):
         s.documentOpened.connect(self._document_opened)
         s.documentRowChanged.connect(self._row_changed)
         s.reviewChanged.connect(self._review_changed)
+        s.reviewRefreshed.connect(self._review_refreshed)
+        s.codebookChanged.connect(self._codebook_changed)
         s.notice.connect(self.status.notice)
         s.saved.connect(self.status.saved)
         s.undo_group.indexChanged.connect(lambda _i: self.actions_.refresh())
@@ -309,18 +312,71 @@ class ReviewWindow(QMainWindow):
         self._show_current()
         self.actions_.refresh()
 
+    def _review_refreshed(self, old: DocumentReview) -> None:
+        """Another process changed the open document (``annotator.gui.review.live``): each
+        layer redraws the spans that changed in it, the disagreement list and the marks follow;
+        the current row, the layers' scroll and selection, the form being typed in and the
+        undo history stay as they are."""
+        review = self.session.review
+        assert review is not None
+        coders_changed = False
+        for name, layer in self.layers.items():
+            before = {a.id: a for a in old.annotations.get(name, [])}
+            after = {a.id: a for a in review.annotations.get(name, [])}
+            view = layer.view
+            for ann_id in before.keys() - after.keys():
+                view.remove(ann_id)
+            changed = [a for i, a in after.items() if before.get(i) != a]
+            for ann in changed:
+                view.add_or_update(ann)
+            if name != GOLD and (changed or before.keys() - after.keys()):
+                coders_changed = True
+        gold_ids = {a.id for a in review.gold}
+        if self.gold_current is not None and self.gold_current not in gold_ids:
+            self._set_gold_current(None)
+        elif self.gold_current is not None:
+            was = next((a for a in old.gold if a.id == self.gold_current), None)
+            focus = QApplication.focusWidget()
+            typing = focus is not None and self.form.isAncestorOf(focus)
+            if was != self._gold_annotation() and not typing:
+                self._show_form()
+        self.linking.refresh()
+        self._show_header()
+        self._show_layer_headings()
+        self.list.set_review(review)
+        self._show_current(follow=False)
+        if coders_changed or old.units != review.units:
+            self._document_agreement()
+        self.actions_.refresh()
+
+    def _codebook_changed(self) -> None:
+        """A new codebook version (installed elsewhere): the form, the label choice and the
+        layers' colours follow it."""
+        codebook = self.session.codebook
+        self.form.set_codebook(codebook)
+        chosen = self.label_choice.currentText()
+        self.label_choice.clear()
+        for lab in codebook.labels:
+            self.label_choice.addItem(lab.name)
+        self.label_choice.setCurrentIndex(max(self.label_choice.findText(chosen), 0))
+        colors = {lab.name: lab.color for lab in codebook.labels}
+        for layer in self.layers.values():
+            layer.view.set_label_colors(colors)
+        self._show_form()
+
     # --------------------------------------------------------------------- the current unit
 
-    def _show_current(self) -> None:
-        """Highlight the current unit in every layer and scroll them all to it."""
+    def _show_current(self, follow: bool = True) -> None:
+        """Highlight the current unit in every layer and scroll them all to it (``follow``;
+        a live refresh only redraws the marks)."""
         review = self.session.review
         if review is None:
             return
         row = self.list.current()
         unit = row.unit if row is not None else None
-        self.layer_split.show_unit(review, unit)
+        self.layer_split.show_unit(review, unit, follow)
         key = unit.key if unit is not None else None
-        if unit is not None and key != self._shown_unit:
+        if follow and unit is not None and key != self._shown_unit:
             # a new current unit: its gold span (if any) goes into the form; after an edit
             # on the same unit the gold span being edited stays current
             resolution = review.resolution(unit)
