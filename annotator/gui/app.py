@@ -36,13 +36,6 @@ Ready = Callable[["MainWindow | None", "BaseException | None"], None]
 error that stopped it opening."""
 
 
-def demo_project_path() -> Path:
-    """The per-user default project (the demo), as ``annotator`` with no argument opens it."""
-    from annotator.store.setup import default_project_path
-
-    return default_project_path()
-
-
 def make_app(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):

@@ -63,12 +63,15 @@ MIN_POINT_SIZE, MAX_POINT_SIZE = 6.0, 40.0
 LANE_STEP, MAX_LANE = 4.0, 2  # arcs nest in up to three lanes this far apart (pixels)
 
 
+Tag = tuple[float, float, str, str, int]  # left, width, label, text, span id
+
+
 class BlockMarks(NamedTuple):
-    """The spans starting in one block: their (line number, x), and the tags of each line
-    as (left, width, label, text)."""
+    """The spans starting in one block: their (line number, x where their arcs end), and
+    the tags of each line."""
 
     starts: dict[int, tuple[int, float]]
-    tags: list[tuple[int, list[tuple[float, float, str, str]]]]
+    tags: list[tuple[int, list[Tag]]]
 
 
 class DocumentView(QPlainTextEdit):
@@ -343,6 +346,13 @@ class DocumentView(QPlainTextEdit):
                 self._marks_cache.pop(number, None)
         if ranges:
             self._highlighter.rehighlight_ranges(ranges)
+            if self._band:  # re-highlighting laid those blocks out again, lines back at 0
+                doc = self.document()
+                for start, end in ranges:
+                    for number in self._offsets.blocks_in(start, end):
+                        block = doc.findBlockByNumber(number)
+                        if block.layout().lineCount():
+                            self._make_room(block)
         # The outline and stacked lines are painted by paintEvent, not by the formats.
         self.viewport().update()
 
@@ -408,7 +418,7 @@ class DocumentView(QPlainTextEdit):
         if not block.isValid():
             return
         # Lay out that one block (not the ones between it and the screen) to find its line.
-        doc.documentLayout().blockBoundingRect(block)
+        self._make_room(block)
         line = block.layout().lineForTextPosition(u16 - block.position())
         line_in_block = line.lineNumber() if line.isValid() else 0
         for visible, top in self._visible_blocks():
@@ -530,7 +540,7 @@ class DocumentView(QPlainTextEdit):
             return  # a drag selects text, as usual
         cp = self._cp_at(point)
         ids = self._index.ids_at(cp) if cp is not None else []
-        chosen = ids[0] if ids else None
+        chosen = ids[0] if ids else self._tag_at(point)  # a click on a tag chooses its span
         self.set_current(chosen)
         self.spanClicked.emit(chosen if chosen is not None else -1)
 
@@ -587,7 +597,9 @@ class DocumentView(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip:
             pos = event.pos()  # type: ignore[attr-defined]
             cp = self._cp_at(pos)
-            tip = self._tooltip(self._index.ids_at(cp)) if cp is not None else ""
+            ids = self._index.ids_at(cp) if cp is not None else []
+            tag = self._tag_at(pos) if not ids else None
+            tip = self._tooltip(ids if tag is None else [tag])
             if tip:
                 QToolTip.showText(event.globalPos(), tip, self.viewport())  # type: ignore[attr-defined]
             else:
@@ -825,7 +837,7 @@ class DocumentView(QPlainTextEdit):
         base = block.position()
         metrics = QFontMetricsF(self._small)
         starts: dict[int, tuple[int, float]] = {}
-        lines: dict[int, list[tuple[float, float, str, str]]] = {}
+        lines: dict[int, list[Tag]] = {}
         for ann in anns:
             if not start <= ann.start < end:
                 continue
@@ -834,16 +846,23 @@ class DocumentView(QPlainTextEdit):
             if not line.isValid():
                 continue
             x = _x_of(line, pos)
-            starts[ann.id] = (line.lineNumber(), x)
+            # A right-to-left span starts at its right edge: its tag ends there, its arcs
+            # land just inside it.
+            after = min(
+                self._offsets.to_utf16(ann.end) - base, line.textStart() + line.textLength()
+            )
+            rtl = after > pos and _x_of(line, after) < x
+            starts[ann.id] = (line.lineNumber(), round(x) - 3.0 if rtl else round(x) + 3.0)
             text = self._tag_of(ann)
             width = math.ceil(metrics.horizontalAdvance(text)) + 4.0
-            lines.setdefault(line.lineNumber(), []).append((x, width, ann.label, text))
-        tags: list[tuple[int, list[tuple[float, float, str, str]]]] = []
+            left = x - width if rtl else x
+            lines.setdefault(line.lineNumber(), []).append((left, width, ann.label, text, ann.id))
+        tags: list[tuple[int, list[Tag]]] = []
         for line_number, row in lines.items():
-            lefts = place_tags([(x, w) for x, w, _, _ in row])
+            lefts = place_tags([(tag[0], tag[1]) for tag in row])
             placed = [
-                (float(round(left)), w, lab, t)
-                for left, (_, w, lab, t) in zip(lefts, row, strict=True)
+                (float(round(left)), w, lab, t, i)
+                for left, (_, w, lab, t, i) in zip(lefts, row, strict=True)
             ]
             tags.append((line_number, placed))
         marks = BlockMarks(starts, tags)
@@ -851,6 +870,22 @@ class DocumentView(QPlainTextEdit):
             self._marks_cache.clear()
         self._marks_cache[number] = (key, marks)
         return marks
+
+    def _tag_at(self, point: QPoint) -> int | None:
+        """The span whose tag is under a viewport point (tags are drawn only while shown)."""
+        if not self._tags_on:
+            return None
+        height = self._small_height
+        for block, top in self._visible_blocks():
+            layout = block.layout()
+            for number, row in self._marks(block).tags:
+                y = round(top + layout.lineAt(number).y() - height - 1.0)
+                if not y <= point.y() < y + height:
+                    continue
+                for left, width, _, _, span_id in row:
+                    if left <= point.x() < left + width:
+                        return span_id
+        return None
 
     def _paint_tags(self, painter: QPainter, blocks: Sequence[tuple[QTextBlock, float]]) -> None:
         """Each span's tag, in its label colour, right above its first character."""
@@ -866,7 +901,7 @@ class DocumentView(QPlainTextEdit):
             layout = block.layout()
             for number, row in marks.tags:
                 y = round(top + layout.lineAt(number).y() - height - 1.0)
-                for left, width, label, text in row:
+                for left, width, label, text, _ in row:
                     rect = QRectF(left, y, width, height)
                     color = hl.color(label)
                     painter.fillRect(rect, color)
@@ -913,7 +948,7 @@ class DocumentView(QPlainTextEdit):
             where = self._marks(block).starts.get(span_id)
             if where is not None:
                 line_number, x = where
-                anchors[span_id] = (round(x) + 3.0, top + block.layout().lineAt(line_number).y())
+                anchors[span_id] = (x, top + block.layout().lineAt(line_number).y())
         height = float(self.viewport().height())
         gutter = self.document().documentMargin() - 3.0
         half = self._small_height / 2.0

@@ -521,7 +521,11 @@ class MainWindow(QMainWindow):
         """The shortcut editor: every action's keys, changeable, saved in the settings."""
         from .shortcuts_dialog import edit_shortcuts
 
-        edit_shortcuts(self, self.actions_, self.prefs, self._show_label_keys)
+        edit_shortcuts(self, self.actions_, self.prefs, self._keys_changed)
+
+    def _keys_changed(self) -> None:
+        self._show_label_keys()
+        self._show_mode()  # it names the relation and role keys in force
 
     def _show_label_keys(self) -> None:
         """The palette shows each label's key in force (the user may have changed it)."""

@@ -33,7 +33,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlmodel import Session, col, create_engine, select
 
 from annotator.core.codebook import Codebook, CodebookError, parse_codebook
-from annotator.store import migrations, project_file, tables
+from annotator.store import migrations, project_file, tables, write_queue
 from annotator.store.errors import ProjectError, StoreError, translate
 from annotator.store.tables import CodebookVersion, ProjectSetting
 
@@ -102,8 +102,8 @@ def project_url(project: str | Path) -> str:
     return f"sqlite:///{Path(text).expanduser().resolve()}"
 
 
-def _sqlite_pragmas(busy_ms: int, synchronous: str, read_only: bool) -> Any:
-    def connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+def _sqlite_pragmas(busy_ms: int, synchronous: str, read_only: bool, database: Path | None) -> Any:
+    def connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is off).
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
@@ -113,13 +113,29 @@ def _sqlite_pragmas(busy_ms: int, synchronous: str, read_only: bool) -> Any:
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute(f"PRAGMA synchronous = {synchronous}")
         cur.close()
+        if database is not None:
+            write_queue.open_turn(record.info, database)
 
     return connect
 
 
-def _sqlite_begin(conn: Connection) -> None:
-    mode = "IMMEDIATE" if conn.get_execution_options().get("annotator_write") else "DEFERRED"
-    conn.exec_driver_sql(f"BEGIN {mode}")
+def _sqlite_begin(busy_ms: int) -> Any:
+    def begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("annotator_write"):
+            write_queue.take_turn(conn.info, busy_ms / 1000)  # writers take turns, in order
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN DEFERRED")
+
+    return begin
+
+
+def _end_turn(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    write_queue.end_turn(record.info)
+
+
+def _close_turn(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    write_queue.close_turn(record.info)
 
 
 def _ping_if_idle(engine: Engine) -> Any:
@@ -155,8 +171,12 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
             engine = create_engine(url, creator=lambda: project_file.connect_read_only(path))
         else:
             engine = create_engine(url, connect_args={"timeout": busy_ms / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas(busy_ms, synchronous_mode(), read_only))
-        event.listen(engine, "begin", _sqlite_begin)
+        database = None if read_only else Path(url.removeprefix("sqlite:///"))
+        pragmas = _sqlite_pragmas(busy_ms, synchronous_mode(), read_only, database)
+        event.listen(engine, "connect", pragmas)
+        event.listen(engine, "begin", _sqlite_begin(busy_ms))
+        event.listen(engine, "checkin", _end_turn)
+        event.listen(engine, "close", _close_turn)
     else:
         engine = create_engine(url, pool_recycle=RECYCLE_S)
         event.listen(engine, "checkout", _ping_if_idle(engine))
@@ -198,8 +218,9 @@ def describe_database_error(exc: BaseException) -> str:
 
 class Known:
     """Facts that never change once committed, kept by a ``Project`` so that an action need not
-    read them again: a coder's row id by name and a document's external id and length (rows of
-    these tables are never deleted, renamed or rewritten).
+    read them again: a coder's row id by name, a document's external id and length, and the
+    layer (document, coder) an annotation belongs to (rows of these tables are never deleted,
+    renamed or moved).
 
     A session of ``Project.read``/``write`` finds the project's ``Known`` in
     ``session.info["known"]`` and notes what it reads in ``session.info["learned"]``, which the
@@ -209,10 +230,12 @@ class Known:
     def __init__(self) -> None:
         self.coders: dict[str, int] = {}
         self.documents: dict[int, tuple[str, int]] = {}
+        self.layers: dict[int, tuple[int, int]] = {}
 
     def update(self, other: Known) -> None:
         self.coders.update(other.coders)
         self.documents.update(other.documents)
+        self.layers.update(other.layers)
 
 
 class Project:

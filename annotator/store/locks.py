@@ -25,6 +25,7 @@ import hashlib
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from annotator.store.rules import known_facts
 from annotator.store.tables import AnnotationRow
 
 
@@ -63,11 +64,17 @@ def lock_layer_of(session: Session, annotation_id: int) -> None:
     """Lock the layer an annotation belongs to (a missing annotation locks nothing).
 
     Reads only the annotation's document and coder, which never change, so nothing read here
-    can be stale once the lock is held."""
+    can be stale once the lock is held (and once read, the project remembers them)."""
+    known, learned = known_facts(session)
+    layer = known.layers.get(annotation_id) or learned.layers.get(annotation_id)
+    if layer is not None:
+        lock_layer(session, *layer)
+        return
     row = session.exec(
         select(AnnotationRow.document_id, AnnotationRow.coder_id).where(
             AnnotationRow.id == annotation_id
         )
     ).first()
     if row is not None:
+        learned.layers[annotation_id] = (row[0], row[1])
         lock_layer(session, row[0], row[1])

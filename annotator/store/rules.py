@@ -46,7 +46,7 @@ def valid_coder_name(name: str) -> str:
     return name
 
 
-def _known(session: Session) -> tuple[Known, Known]:
+def known_facts(session: Session) -> tuple[Known, Known]:
     """The project's committed facts and the ones this session learns (``engine.Known``); two
     empty ones for a session not opened by a ``Project``."""
     known, learned = session.info.get("known"), session.info.get("learned")
@@ -58,7 +58,7 @@ def _known(session: Session) -> tuple[Known, Known]:
 def known_coder(session: Session, name: str) -> int | None:
     """A coder's row id if already read (by this project or in this session), without a
     round trip."""
-    known, learned = _known(session)
+    known, learned = known_facts(session)
     return known.coders.get(name) or learned.coders.get(name)
 
 
@@ -75,13 +75,13 @@ def coder_id(session: Session, name: str, *, create: bool = True) -> int:
         insert_new(session, CoderRow, ["name"], name=valid_coder_name(name), created_at=now())
         found = session.exec(select(CoderRow.id).where(CoderRow.name == name)).one()
     assert found is not None
-    _known(session)[1].coders[name] = found
+    known_facts(session)[1].coders[name] = found
     return found
 
 
 def coder_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     """The names of these coder rows (known ones without a round trip)."""
-    known, learned = _known(session)
+    known, learned = known_facts(session)
     by_id = {i: n for n, i in (*known.coders.items(), *learned.coders.items())}
     wanted = set(ids)
     missing = wanted - by_id.keys()
@@ -156,7 +156,7 @@ def require_reviewer(project: Project, reviewer: str | None) -> None:
 
 def document_of(session: Session, document_id: int) -> tuple[str, int]:
     """A document's external id and length; its text (up to megabytes) is not read."""
-    known, learned = _known(session)
+    known, learned = known_facts(session)
     cached = known.documents.get(document_id) or learned.documents.get(document_id)
     if cached is not None:
         return cached
@@ -278,7 +278,7 @@ def open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
     if gold_id is None:
         gold_id = s.exec(select(CoderRow.id).where(CoderRow.name == GOLD)).first()
         if gold_id is not None:
-            _known(s)[1].coders[GOLD] = gold_id
+            known_facts(s)[1].coders[GOLD] = gold_id
     layers = sorted({coder_row_id} | ({gold_id} if gold_id is not None else set()))
     rows = {
         r.coder_id: r

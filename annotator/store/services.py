@@ -43,6 +43,7 @@ from annotator.store.rules import (
     coder_id,
     document_of,
     insert_new,
+    known_facts,
     may_review,
     new_uid,
     open_for_edit,
@@ -129,6 +130,7 @@ def _create_annotation(
     s.add(row)
     s.flush()
     assert row.id is not None
+    known_facts(s)[1].layers[row.id] = (document_id, row.coder_id)  # kept once committed
     open_for_edit(s, document_id, row.coder_id)
     action = "accept_suggestion" if suggested else "create_annotation"
     audit_edit(s, coder, actor, action, document_id, "annotation", row.id, label=label)

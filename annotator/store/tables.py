@@ -86,11 +86,12 @@ class AnnotationRow(SQLModel, table=True):
             sqlite_where=text("deleted_at IS NULL AND source_uid <> ''"),
             postgresql_where=text("deleted_at IS NULL AND source_uid <> ''"),
         ),
-        # live spans counted by coder and label from the index alone (progress, info): 0008
+        # live spans counted by coder (progress) and by document for a coder (the document
+        # list) from the index alone: revision 0008
         Index(
-            "ix_annotation_live_coder_label",
+            "ix_annotation_live_coder_document",
             "coder_id",
-            "label",
+            "document_id",
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
@@ -119,7 +120,17 @@ class DocumentStatus(SQLModel, table=True):
     note: str = Field(default="", sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(default_factory=now)
     # a coder's statuses, newest last: their queue, and a window's check for changes (0005)
-    __table_args__ = (Index("ix_document_status_coder", "coder_id", "updated_at"),)
+    __table_args__ = (
+        Index("ix_document_status_coder", "coder_id", "updated_at"),
+        # what a coder has done, by document: "N of M done" read from the index (0008)
+        Index(
+            "ix_document_status_done",
+            "coder_id",
+            "document_id",
+            sqlite_where=text("status = 'done'"),
+            postgresql_where=text("status = 'done'"),
+        ),
+    )
 
 
 class AuditEntry(SQLModel, table=True):

@@ -92,11 +92,17 @@ def background(project_url: str, docs: int, out: Path) -> list[subprocess.Popen[
     ]
 
 
-def report(name: str, project: Project, result: Result, n_floor: int) -> bool:
+def report(name: str, project: Project, result: Result, n_floor: int, processes: bool) -> bool:
     problems = verify(project, result)
     rate, f50, f95 = floor(project, n_floor)
     p95 = result.percentile(95)
     print(f"{name}: {result.summary()}")
+    if processes:  # threads share one process's clock
+        print(
+            f"{name}: the writers' own processor time {result.cpu_per_action_ms:.1f} ms per action "
+            f"(the rest of the latency is waiting: for a core, the server or a lock); machine "
+            f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
     print(
         f"{name}: lost or broken: {len(problems)}"
         + (f" (first: {problems[0]})" if problems else "")
@@ -129,7 +135,9 @@ def run_postgres(args: argparse.Namespace, tmp: Path) -> bool:
         )
         codes = [p.wait() for p in procs]
         print(f"postgres: background import and export exit codes {codes}")
-        ok = report(f"postgres {args.coders}+{args.reviewers}", project, result, 2000)
+        ok = report(
+            f"postgres {args.coders}+{args.reviewers}", project, result, 2000, not args.threads
+        )
         project.close()
         return ok and all(c == 0 for c in codes)
     finally:
@@ -150,7 +158,7 @@ def run_sqlite(args: argparse.Namespace, tmp: Path) -> bool:
     )
     locked = sum("locked" in e for e in result.errors)
     print(f"sqlite: 'database is locked' errors: {locked}")
-    ok = report("sqlite 5 coders", project, result, 2000)
+    ok = report("sqlite 5 coders", project, result, 2000, not args.threads)
     project.close()
     return ok
 

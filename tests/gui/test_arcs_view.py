@@ -241,3 +241,22 @@ def test_the_end_of_a_long_article_scrolls_into_view_with_the_band(qtbot: QtBot)
     view.viewport().repaint()
     last = view.cursorRect(end)
     assert last.top() >= 0 and last.bottom() <= view.viewport().height()
+
+
+def test_a_click_on_a_tag_selects_its_span(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(document_view, "QToolTip", FakeToolTip)
+    open_seed(window)
+    regime = code(qtbot, window, "Syrian regime", "a", after=ANCHOR)
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.session.current_id is None
+    corner = line_top_left(window.view, regime.start)
+    on_tag = QPoint(corner.x() + 4, corner.y() - 6)  # over the span's first letter, in the band
+    event = QHelpEvent(QEvent.Type.ToolTip, on_tag, window.view.viewport().mapToGlobal(on_tag))
+    QApplication.sendEvent(window.view.viewport(), event)
+    assert "<b>ACTOR</b>" in FakeToolTip.shown[-1]
+    qtbot.mouseClick(
+        window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, on_tag
+    )
+    assert window.session.current_id == regime.id

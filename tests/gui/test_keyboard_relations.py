@@ -5,11 +5,13 @@ cancels; the status bar says what the next key or selection does."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
 
 from annotator.core.records import Link
 from annotator.gui.main_window import MainWindow
+from annotator.gui.shortcuts_dialog import ShortcutsDialog
 from annotator.store import queries
 
 from helpers.window import click_span, code, open_seed, press
@@ -217,3 +219,37 @@ def test_the_new_keys_are_in_the_shortcut_list_and_clash_with_no_label_key(
             continue
         for seq in reg.defaults(spec.id):
             assert seq.toString().lower() not in label_keys, spec.id
+
+
+def test_the_shortcut_editor_shows_the_new_keys_and_the_status_bar_follows_a_change(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    native = QKeySequence.SequenceFormat.NativeText
+    open_seed(window)
+    code(qtbot, window, "15", "c", after="killed 15")
+    two = code(qtbot, window, "two", "c", after=ANCHOR)
+    event = code(qtbot, window, "attack", "e", after=ANCHOR)
+    assert window.status.mode.full_text().endswith(
+        "; Shift+R starts a relation from the selected span"
+    )
+    window.actions_.trigger("help.keys")
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.items["code.relation"].text(1) == QKeySequence("Shift+R").toString(native)
+    assert dialog.items["code.copy_previous"].text(1) == QKeySequence("Ctrl+D").toString(native)
+    dialog.select("code.relation")
+    dialog.editor.setFocus()
+    qtbot.keyClick(dialog.editor, Qt.Key.Key_L, Mod.ShiftModifier)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "assignShortcut"), Qt.MouseButton.LeftButton)
+    dialog.accept()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    # the status bar names the new key at once, and the key works
+    assert window.status.mode.full_text().endswith(
+        "; Shift+L starts a relation from the selected span"
+    )
+    click_span(qtbot, window, two)
+    press(qtbot, window, Qt.Key.Key_L, Mod.ShiftModifier)
+    assert window.session.link_mode == ("", two.id)
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert window.session.active_event_id == event.id

@@ -28,8 +28,9 @@ def test_new_project_is_at_head(tmp_path: Path) -> None:
 # What each revision added, newest first: turning a file back to revision r drops the indexes
 # of the revisions after r.
 ADDED = [
-    ("0008", "annotation", "ix_annotation_live_coder_label"),
+    ("0008", "annotation", "ix_annotation_live_coder_document"),
     ("0008", "assignment", "ix_assignment_coder_document"),
+    ("0008", "document_status", "ix_document_status_done"),
     ("0005", "annotation", "uq_annotation_live_source"),
     ("0005", "document_status", "ix_document_status_coder"),
     ("0003", "audit", "ix_audit_action_document"),

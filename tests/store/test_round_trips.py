@@ -4,8 +4,12 @@ pooled server connection is checked only when it has been idle."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, text
@@ -14,6 +18,7 @@ from annotator.store import engine, queries, services
 from annotator.store.engine import Project
 from annotator.store.importer import import_paths
 from annotator.store.operations import run, step
+from annotator.store.setup import create_project
 
 from helpers.paths import SEED
 
@@ -98,3 +103,38 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced(
     monkeypatch.setattr(engine, "PING_IDLE_S", 0.0)  # as if it had been idle for long
     change = services.create_annotation(project, "ann", doc, "ACTOR", 0, 4)
     assert queries.annotation(project, change.created_id) is not None
+
+
+def test_sqlite_writers_take_turns_and_a_stuck_turn_costs_only_the_busy_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = create_project(tmp_path / "turns.annot")
+    import_paths(project, [SEED])
+    doc = queries.document_ids(project)[0]
+    turn = tmp_path / "turns.annot-writer"
+    assert turn.exists()
+    services.create_annotation(project, "ann", doc, "ACTOR", 0, 4)
+    # after an action the turn is free again: another holder gets it at once
+    other = os.open(turn, os.O_RDWR)
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    # a holder that never lets go (a process stopped mid-action) delays a write by the busy
+    # timeout at most; SQLite itself is free, so the write lands
+    monkeypatch.setenv("ANNOTATOR_BUSY_TIMEOUT_MS", "200")
+    stuck = Project.open(project.url)
+    change = services.create_annotation(stuck, "ann", doc, "ACTOR", 10, 14)
+    assert queries.annotation(project, change.created_id) is not None
+    os.close(other)  # the abandoned waiter gets the turn, lets go of it, and is gone
+    again = os.open(turn, os.O_RDWR)
+    free = False
+    for _ in range(600):  # bounds a hang only: the waiter's thread needs a moment to run
+        try:
+            fcntl.flock(again, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            time.sleep(0.1)
+            continue
+        free = True
+        break
+    os.close(again)
+    assert free
+    stuck.close()
+    project.close()

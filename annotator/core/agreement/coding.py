@@ -6,6 +6,7 @@ import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from operator import methodcaller
 from typing import Any
 
 import numpy as np
@@ -134,7 +135,7 @@ def label_spans(
     rows, cols = np.nonzero(member >= 0)
     spans = member[rows, cols]
     keep = span_label[spans] == label
-    mine = [attributes[s] for s in spans[keep].tolist()]
+    mine = list(map(attributes.__getitem__, spans[keep].tolist()))
     return LabelSpans(member.shape, rows[keep], cols[keep], mine, set().union(*mine))
 
 
@@ -149,7 +150,7 @@ def attribute_matrix(
     data = np.full(placed.shape, np.nan)
     if attribute not in placed.used:  # most of a codebook's attributes are rarely filled
         return data, []
-    said = [values.get(attribute) for values in placed.attributes]
+    said = list(map(methodcaller("get", attribute), placed.attributes))  # in C, not a loop
     if None in said:
         where = [k for k, raw in enumerate(said) if raw is not None]
         raws = [said[k] for k in where]

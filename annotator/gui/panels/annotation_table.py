@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -30,11 +29,10 @@ from ..session import Session
 COLUMNS = ("Label", "Text", "Start", "End", "Attributes")
 Index = QModelIndex | QPersistentModelIndex
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
-SORT = int(Qt.ItemDataRole.UserRole)
 DECORATION = int(Qt.ItemDataRole.DecorationRole)
 TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
-ANSWERED = frozenset((DISPLAY, SORT, DECORATION, TOOLTIP, ALIGNMENT))
+ANSWERED = frozenset((DISPLAY, DECORATION, TOOLTIP, ALIGNMENT))
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -71,7 +69,7 @@ def _key(annotation: Annotation) -> tuple[int, int, int]:
 
 
 class _Row:
-    """One span's cells as the table shows them, and their sort keys."""
+    """One span's cells as the table shows them, and the values a column sorts by."""
 
     __slots__ = ("annotation", "color", "display", "sort", "tooltip")
 
@@ -91,46 +89,92 @@ class _Row:
         self.tooltip = shown or None
 
 
+class _Descending:
+    """A sort value compared the other way round (a descending column)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Descending) -> bool:
+        return bool(other.value < self.value)
+
+    def __le__(self, other: _Descending) -> bool:
+        return bool(other.value <= self.value)
+
+
 class AnnotationModel(QAbstractTableModel):
+    """Rows in text order, or sorted by a column (a header click): the model sorts itself and
+    keeps a new or changed row in its place, so the table needs no proxy in between."""
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.ids: list[int] = []  # in text order: by _key
-        self._keys: dict[int, tuple[int, int, int]] = {}  # the key each row was placed by
+        self.ids: list[int] = []  # in the shown order: by _placed
+        self._placed: dict[int, Any] = {}  # the key each row was put in its place by
         self._rows: dict[int, _Row] = {}
+        self._column = -1  # sorted by; -1: text order
+        self._order = Qt.SortOrder.AscendingOrder
 
     def reset(self) -> None:
         self.beginResetModel()
-        self._keys = {i: _key(a) for i, a in self.session.annotations.items()}
-        self.ids = sorted(self._keys, key=self._keys.__getitem__)
         self._rows.clear()
+        self._placed = {i: self._place_key(i) for i in self.session.annotations}
+        self.ids = sorted(self._placed, key=self._placed.__getitem__)
         self.endResetModel()
 
+    def _place_key(self, annotation_id: int) -> Any:
+        text_order = _key(self.session.annotations[annotation_id])
+        if self._column < 0:
+            return text_order
+        row = self._row(annotation_id)
+        assert row is not None
+        value = row.sort[self._column]
+        if self._order == Qt.SortOrder.DescendingOrder:
+            return (_Descending(value), text_order)
+        return (value, text_order)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click: by that column (equal values in text order); -1: text order."""
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_ids = [self.ids[i.row()] for i in old]
+        self._column, self._order = (column if column < len(COLUMNS) else -1), order
+        self._placed = {i: self._place_key(i) for i in self.ids}
+        self.ids.sort(key=self._placed.__getitem__)
+        rows = {annotation_id: row for row, annotation_id in enumerate(self.ids)}
+        self.changePersistentIndexList(
+            old,
+            [self.index(rows[i], index.column()) for i, index in zip(old_ids, old, strict=True)],
+        )
+        self.layoutChanged.emit()
+
     def row_of(self, annotation_id: int) -> int | None:
-        """The span's row (text order), found by its key as the table holds it: O(log n)."""
-        key = self._keys.get(annotation_id)
+        """The span's row, found by the key it was placed by: O(log n)."""
+        key = self._placed.get(annotation_id)
         if key is None:
             return None
-        row = bisect_left(self.ids, key, key=self._keys.__getitem__)
+        row = bisect_left(self.ids, key, key=self._placed.__getitem__)
         return row if row < len(self.ids) and self.ids[row] == annotation_id else None
 
     def upsert(self, annotation_id: int) -> None:
-        """Rows stay in text order (the table's unsorted order), so a new one goes in place."""
+        """A new row goes in its place; a changed one stays unless it must move."""
         self._rows.pop(annotation_id, None)
-        key = _key(self.session.annotations[annotation_id])
+        key = self._place_key(annotation_id)
         row = self.row_of(annotation_id)
         if row is not None:
-            ids, keys = self.ids, self._keys
-            before = row == 0 or keys[ids[row - 1]] <= key
-            after = row + 1 >= len(ids) or key <= keys[ids[row + 1]]
+            ids, placed = self.ids, self._placed
+            before = row == 0 or placed[ids[row - 1]] <= key
+            after = row + 1 >= len(ids) or key <= placed[ids[row + 1]]
             if before and after:  # still in its place (a boundary may have moved a little)
-                keys[annotation_id] = key
+                placed[annotation_id] = key
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
                 return
-            self.remove(annotation_id)  # a boundary moved it past a neighbour
-        row = bisect_left(self.ids, key, key=self._keys.__getitem__)
+            self.remove(annotation_id)  # it must move past a neighbour
+        row = bisect_left(self.ids, key, key=self._placed.__getitem__)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._keys[annotation_id] = key
+        self._placed[annotation_id] = key
         self.ids.insert(row, annotation_id)
         self.endInsertRows()
 
@@ -141,8 +185,15 @@ class AnnotationModel(QAbstractTableModel):
             return
         self.beginRemoveRows(QModelIndex(), row, row)
         del self.ids[row]
-        del self._keys[annotation_id]
+        del self._placed[annotation_id]
         self.endRemoveRows()
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """As the base class does, without asking rowCount and columnCount (a repaint asks
+        for hundreds of indexes)."""
+        if 0 <= row < len(self.ids) and 0 <= column < len(COLUMNS) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.ids)
@@ -164,8 +215,6 @@ class AnnotationModel(QAbstractTableModel):
         col = index.column()
         if role == DISPLAY:
             return row.display[col]
-        if role == SORT:
-            return row.sort[col]
         if role == DECORATION:
             return row.color if col == 0 else None
         if role == TOOLTIP:
@@ -190,12 +239,9 @@ class AnnotationTable(QWidget):
         super().__init__(parent)
         self.session = session
         self.model = AnnotationModel(session)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
         self.view = QTableView()
         self.view.setObjectName("annotationTable")
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         header = self.view.horizontalHeader()
         # Unsorted is text order (kept by the model): no sorting of 10,000 rows on every open.
         # A third click on a header returns to it.
@@ -220,8 +266,7 @@ class AnnotationTable(QWidget):
         layout.addWidget(self.view)
 
     def _clicked(self, index: QModelIndex) -> None:
-        source = self.proxy.mapToSource(index)
-        self.spanActivated.emit(self.model.ids[source.row()])
+        self.spanActivated.emit(self.model.ids[index.row()])
 
     def select(self, annotation_id: int) -> None:
         selection = self.view.selectionModel()
@@ -229,8 +274,7 @@ class AnnotationTable(QWidget):
         if row is None:
             selection.clearSelection()
             return
-        source = self.model.index(row, 0)
-        index = self.proxy.mapFromSource(source)
+        index = self.model.index(row, 0)
         selection.select(
             index,
             QItemSelectionModel.SelectionFlag.ClearAndSelect

@@ -220,7 +220,7 @@ class DocumentList(QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.progress)
-        self.search.textChanged.connect(self._typing.start)
+        self.search.textChanged.connect(lambda _text: self._typing.start())
         self.status.currentIndexChanged.connect(self._filter)
         self.view.clicked.connect(self._clicked)
         self.view.activated.connect(self._clicked)
