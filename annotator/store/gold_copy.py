@@ -4,12 +4,12 @@ One ``GoldCopy`` lives for one transaction of ``accept`` or ``accept_agreed``
 (``annotator.store.adjudication``): it copies spans one by one, refusing any already in gold or
 no longer fitting the codebook, then copies the coders' links as far as gold allows.
 
-A decision touches one unit, so the document is not read as objects nor aligned whole: the
-live spans are read as plain column rows (id, coder, uid, label, offsets, provenance), and only
-the stretches of overlapping spans (``stretches``) that hold a copied span or the target of a
-link from one are aligned. Alignment only ever joins overlapping spans and solves each tangle on
-its own (``annotator.core.agreement.alignment``), so a unit found in such a stretch is the unit
-the whole document's alignment finds.
+A decision touches one unit, so the document is neither read as objects nor aligned whole:
+only the stretches of overlapping spans (``stretches``) that hold a copied span or the target
+of a link from one are read (plain column rows, found by the database) and aligned, and gold
+copies are looked up by provenance for the spans concerned. Alignment only ever joins
+overlapping spans and solves each tangle on its own (``annotator.core.agreement.alignment``),
+so a unit found in such a stretch is the unit the whole document's alignment finds.
 """
 
 from __future__ import annotations
@@ -209,6 +209,7 @@ class GoldCopy:
                 col(LinkRow.document_id) == self.document_id,
                 col(LinkRow.deleted_at).is_(None),
                 col(LinkRow.coder_id) != self.gold_id,
+                col(AnnotationRow.deleted_at).is_(None),  # from a live span only, as before
             )
         )
         if len(copied) + len(in_near) <= MAX_IDS:  # else all of them, filtered here
