@@ -12,8 +12,7 @@ until the first has committed, then reads what it wrote. Coders never wait for e
 Marking gold done checks that no unit is open and writes the status: it holds a *document* lock
 exclusively while every edit that can open a unit (a coder's span or link, a reviewer taking a
 decision back) holds it shared, so edits of a document never wait for each other but the check
-sees every edit committed before it and none can land between the check and the status
-(``lock_document``, kept in ``rules`` beside ``open_for_edit``, which takes it).
+sees every edit committed before it and none can land between the check and the status.
 
 The database also refuses what a lock might miss (unique indexes: one live gold copy per
 source span). A refusal reaches the user as a ``ServiceError`` line, never as database text.
@@ -26,7 +25,7 @@ import hashlib
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from annotator.store.rules import known_facts, lock_document
+from annotator.store.engine import known_facts
 from annotator.store.tables import AnnotationRow
 
 
@@ -44,6 +43,21 @@ def lock_layer(session: Session, document_id: int, coder_id: int) -> None:
         session.execute(
             text("SELECT pg_advisory_xact_lock(:key)"), {"key": layer_key(document_id, coder_id)}
         )
+
+
+def document_key(document_id: int) -> int:
+    """A signed 64-bit advisory-lock key for one document (apart from the layer keys)."""
+    digest = hashlib.blake2b(f"annotator-document:{document_id}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
+def lock_document(session: Session, document_id: int, *, shared: bool) -> None:
+    """Hold until commit the document lock: ``shared`` for an edit that can open a unit,
+    exclusive for marking gold done (it waits for those edits, and they for it). A no-op on
+    SQLite, whose write transactions are serialised already."""
+    if session.get_bind().dialect.name == "postgresql":
+        how = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        session.execute(text(f"SELECT {how}(:key)"), {"key": document_key(document_id)})
 
 
 def lock_layer_of(session: Session, annotation_id: int) -> None:
@@ -64,6 +78,3 @@ def lock_layer_of(session: Session, annotation_id: int) -> None:
     if row is not None:
         learned.layers[annotation_id] = (row[0], row[1])
         lock_layer(session, row[0], row[1])
-
-
-__all__ = ["layer_key", "lock_document", "lock_layer", "lock_layer_of"]

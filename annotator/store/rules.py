@@ -8,18 +8,18 @@ what an undo step expects to find of a span (``annotator.store.operations``).
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from annotator.core.records import GOLD
-from annotator.store.engine import Known, Project
+from annotator.store.engine import Project, known_facts
 from annotator.store.errors import ServiceError
+from annotator.store.locks import lock_document
 from annotator.store.tables import (
     AnnotationRow,
     AuditEntry,
@@ -44,15 +44,6 @@ def valid_coder_name(name: str) -> str:
     if not name or len(name) > 100 or any(c in name for c in ",\n\t"):
         raise ServiceError(f"invalid coder name {name!r} (1-100 characters, no commas)")
     return name
-
-
-def known_facts(session: Session) -> tuple[Known, Known]:
-    """The project's committed facts and the ones this session learns (``engine.Known``); two
-    empty ones for a session not opened by a ``Project``."""
-    known, learned = session.info.get("known"), session.info.get("learned")
-    if isinstance(known, Known) and isinstance(learned, Known):
-        return known, learned
-    return Known(), Known()
 
 
 def known_coder(session: Session, name: str) -> int | None:
@@ -260,21 +251,6 @@ def touch_status(
             note="",
             updated_at=now(),
         )
-
-
-def document_key(document_id: int) -> int:
-    """A signed 64-bit advisory-lock key for one document (apart from the layer keys)."""
-    digest = hashlib.blake2b(f"annotator-document:{document_id}".encode(), digest_size=8)
-    return int.from_bytes(digest.digest(), "big", signed=True)
-
-
-def lock_document(session: Session, document_id: int, *, shared: bool) -> None:
-    """Hold until commit the document lock: ``shared`` for an edit that can open a unit,
-    exclusive for marking gold done (it waits for those edits, and they for it). A no-op on
-    SQLite, whose write transactions are serialised already."""
-    if session.get_bind().dialect.name == "postgresql":
-        how = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-        session.execute(text(f"SELECT {how}(:key)"), {"key": document_key(document_id)})
 
 
 def open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
