@@ -125,6 +125,7 @@ def _accept(
             raise ServiceError(f"no annotation {ann_id}")
         rows.append(row)
     batch = GoldCopy(s, project.codebook, reviewer, documents.pop())
+    batch.look_up((r.id, r.coder_id, r.uid) for r in rows if r.id is not None)
     for row in rows:
         if row.coder_id == batch.gold_id:
             raise ServiceError(f"annotation {row.id} is gold already")
@@ -175,8 +176,9 @@ def _accept_agreed(
     require_reviewer(project, reviewer)
     lock_layer(s, document_id, coder_id(s, GOLD))
     batch = GoldCopy(s, project.codebook, reviewer, document_id)
-    for ann_id in annotation_ids:
-        row = s.get(AnnotationRow, ann_id)
+    rows = [s.get(AnnotationRow, ann_id) for ann_id in annotation_ids]
+    batch.look_up((r.id, r.coder_id, r.uid) for r in rows if r is not None and r.id is not None)
+    for row in rows:
         if row is None or row.deleted_at is not None:
             continue  # changed since it was read: leave it to the reviewer
         if f"{first}:{row.uid}" in batch.in_gold:

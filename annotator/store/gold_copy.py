@@ -4,19 +4,21 @@ One ``GoldCopy`` lives for one transaction of ``accept`` or ``accept_agreed``
 (``annotator.store.adjudication``): it copies spans one by one, refusing any already in gold or
 no longer fitting the codebook, then copies the coders' links as far as gold allows.
 
-A decision touches one unit, so the document is not read as objects nor aligned whole: the
-live spans are read as plain column rows (id, coder, uid, label, offsets, provenance), and only
-the stretches of overlapping spans (``stretches``) that hold a copied span or the target of a
-link from one are aligned. Alignment only ever joins overlapping spans and solves each tangle on
-its own (``annotator.core.agreement.alignment``), so a unit found in such a stretch is the unit
-the whole document's alignment finds.
+A decision touches one unit, so the document is neither read as objects nor aligned whole:
+only the stretches of overlapping spans (``stretches``) that hold a copied span or the target
+of a link from one are read (plain column rows, found by the database) and aligned, and gold
+copies are looked up by provenance for the spans concerned. Alignment only ever joins
+overlapping spans and solves each tangle on its own (``annotator.core.agreement.alignment``),
+so a unit found in such a stretch is the unit the whole document's alignment finds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
+from typing import Any
 
+from sqlalchemy import Select, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -65,6 +67,10 @@ def live_spans(s: Session, document_id: int) -> list[SpanRow]:
     return [(i, c, u, lab, a, b, src or "") for i, c, u, lab, a, b, src in rows if i is not None]
 
 
+FEW = 8  # spans whose stretches are found in the database; more: every span read once
+HOPS = 8  # widenings of one stretch in the database before reading every span instead
+
+
 def stretches(spans: Sequence[SpanRow]) -> dict[int, int]:
     """Span id -> its stretch: spans chained by overlap (touching counts too, to be safe) share
     one. No unit of the alignment reaches across two stretches."""
@@ -89,22 +95,40 @@ class GoldCopy:
         self.names = queries.coder_ids(s, None)
         self.gold_id = coder_id(s, GOLD)
         self.names[self.gold_id] = GOLD
-        live = live_spans(s, document_id)
-        self.coded = [r for r in live if r[1] != self.gold_id]
-        # coder's span id -> the live gold span copied from it (both directions of provenance)
-        self.source_id = {f"{self.names[r[1]]}:{r[2]}": r[0] for r in self.coded}
+        # coder's span id -> the live gold span copied from it; the provenance (coder:uid) of
+        # the spans in gold: both looked up for the spans a decision touches (``look_up``)
         self.gold_of: dict[int, int] = {}
-        for r in live:
-            if r[1] == self.gold_id and r[6] in self.source_id:
-                self.gold_of[self.source_id[r[6]]] = r[0]
-        self.in_gold = {r[6] for r in live if r[1] == self.gold_id and r[6]}
+        self.in_gold: set[str] = set()
+        self._looked: set[int] = set()
         self.created: list[int] = []
         self.copied: list[int] = []  # the coders' span ids copied in this batch
         self.spans: list[tuple[int, int]] = []
 
+    def look_up(self, spans: Iterable[tuple[int, int, str]]) -> None:
+        """Find which of these coders' spans ``(id, coder id, uid)`` are in gold: their gold
+        copies by provenance (an index look-up), into ``gold_of`` and ``in_gold``."""
+        wanted = {
+            f"{self.names.get(c, '')}:{uid}": i for i, c, uid in spans if i not in self._looked
+        }
+        self._looked.update(wanted.values())
+        sources = sorted(wanted)
+        for k in range(0, len(sources), MAX_IDS):
+            q = sa_select(col(AnnotationRow.source_uid), col(AnnotationRow.id)).where(
+                col(AnnotationRow.document_id) == self.document_id,
+                col(AnnotationRow.coder_id) == self.gold_id,
+                col(AnnotationRow.deleted_at).is_(None),
+                col(AnnotationRow.source_uid).in_(sources[k : k + MAX_IDS]),
+            )
+            for source, gold_id in self.s.connection().execute(q).all():
+                if gold_id is not None:
+                    self.in_gold.add(source)
+                    self.gold_of[wanted[source]] = gold_id
+
     def copy(self, row: AnnotationRow, note: str) -> None:
         coder = self.names.get(row.coder_id, "")
         source = f"{coder}:{row.uid}"
+        assert row.id is not None
+        self.look_up([(row.id, row.coder_id, row.uid)])
         if source in self.in_gold:
             raise ServiceError(
                 f"{coder}'s {row.label} at {row.start}-{row.end} is already in gold "
@@ -165,35 +189,48 @@ class GoldCopy:
             return []
         s = self.s
         copied = set(self.copied)
-        stretch_of = stretches(self.coded)
-        near = {stretch_of[i] for i in copied if i in stretch_of}
-        in_near = {r[0] for r in self.coded if stretch_of[r[0]] in near}
-        # the coders' links from a copied span or into the stretch of one
-        link_cols = sa_select(
-            col(LinkRow.id),
-            col(LinkRow.uid),
-            col(LinkRow.coder_id),
-            col(LinkRow.from_id),
-            col(LinkRow.role),
-            col(LinkRow.to_id),
-        ).where(
-            col(LinkRow.document_id) == self.document_id,
-            col(LinkRow.deleted_at).is_(None),
-            col(LinkRow.coder_id) != self.gold_id,
+        near = self._stretch_rows(copied)  # the coders' spans of the copied spans' stretches
+        in_near = set(near)
+        # the coders' links from a copied span or into the stretch of one, with their start's
+        # coder and uid (its gold copy is looked up by provenance)
+        link_cols = (
+            sa_select(
+                col(LinkRow.id),
+                col(LinkRow.uid),
+                col(LinkRow.coder_id),
+                col(LinkRow.from_id),
+                col(LinkRow.role),
+                col(LinkRow.to_id),
+                col(AnnotationRow.coder_id),
+                col(AnnotationRow.uid),
+            )
+            .join(AnnotationRow, col(AnnotationRow.id) == col(LinkRow.from_id))
+            .where(
+                col(LinkRow.document_id) == self.document_id,
+                col(LinkRow.deleted_at).is_(None),
+                col(LinkRow.coder_id) != self.gold_id,
+                col(AnnotationRow.deleted_at).is_(None),  # from a live span only, as before
+            )
         )
         if len(copied) + len(in_near) <= MAX_IDS:  # else all of them, filtered here
             link_cols = link_cols.where(
                 col(LinkRow.from_id).in_(sorted(copied)) | col(LinkRow.to_id).in_(sorted(in_near))
             )
-        candidates = [
-            tuple(k)
-            for k in s.execute(link_cols.order_by(col(LinkRow.id)))
-            if k[3] in copied or k[5] in in_near
-        ]
+        # (id, uid, coder, from, role, to, from's coder, from's uid)
+        candidates: list[tuple[int, str, int, int, str, int, int, str]] = []
+        for i, uid, c, f, role, t, fc, fuid in (
+            s.connection().execute(link_cols.order_by(col(LinkRow.id))).all()
+        ):
+            if i is not None and (f in copied or t in in_near):
+                candidates.append((i, uid, c, f, role, t, fc, fuid))
         # the units of those stretches and of the stretches the links point into
-        needed = near | {stretch_of[k[5]] for k in candidates if k[5] in stretch_of}
-        members = self._units([r for r in self.coded if stretch_of[r[0]] in needed])
+        elsewhere = {k[5] for k in candidates} - in_near
+        if elsewhere:
+            near.update(self._stretch_rows(elsewhere))
+        members = self._units(near.values())
         unit_of = {a.id: k for k, unit in enumerate(members) for a in unit}
+        self.look_up([(r[0], r[1], r[2]) for r in near.values()])
+        self.look_up([(k[3], k[6], k[7]) for k in candidates])
 
         def gold_for(span_id: int) -> int | None:
             own = self.gold_of.get(span_id)
@@ -206,7 +243,7 @@ class GoldCopy:
 
         copied_units = {unit_of[i] for i in copied if i in unit_of}
         touching = [
-            k for k in candidates if k[3] in copied or unit_of.get(k[5], -1) in copied_units
+            k[:6] for k in candidates if k[3] in copied or unit_of.get(k[5], -1) in copied_units
         ]
         gold_links = s.execute(
             sa_select(col(LinkRow.from_id), col(LinkRow.role), col(LinkRow.to_id)).where(
@@ -254,6 +291,76 @@ class GoldCopy:
                 source=f"{self.names.get(link_coder, '')}:{link_uid}",
             )
         return made
+
+    def _stretch_rows(self, span_ids: Iterable[int]) -> dict[int, SpanRow]:
+        """The coders' live spans in the stretches (``stretches``) of these spans, by id.
+
+        For a few spans the database finds each stretch: the extent of the spans touching the
+        span, widened until no span outside touches it (the union of a chain of touching spans
+        is one interval, so the spans touching the final extent are exactly the stretch), each
+        widening one aggregate over the document's index. Many spans, or a long chain: every
+        span of the document read once (plain rows) and the stretches numbered here."""
+        ids = sorted(set(span_ids))
+        if not ids:
+            return {}
+        extents = self._extents(ids) if len(ids) <= FEW else None
+        if extents is None:
+            coded = [r for r in live_spans(self.s, self.document_id) if r[1] != self.gold_id]
+            stretch_of = stretches(coded)
+            wanted = {stretch_of[i] for i in ids if i in stretch_of}
+            return {r[0]: r for r in coded if stretch_of[r[0]] in wanted}
+        out: dict[int, SpanRow] = {}
+        for lo, hi in extents:
+            q = self._coded_touching(
+                lo,
+                hi,
+                col(AnnotationRow.id),
+                col(AnnotationRow.coder_id),
+                col(AnnotationRow.uid),
+                col(AnnotationRow.label),
+                col(AnnotationRow.start),
+                col(AnnotationRow.end),
+            )
+            for i, c, uid, label, start, end in self.s.connection().execute(q).all():
+                out[i] = (i, c, uid, label, start, end, "")
+        return out
+
+    def _extents(self, ids: Sequence[int]) -> list[tuple[int, int]] | None:
+        """The extents of the stretches of these coders' spans; None after too many hops."""
+        seeds = self.s.connection().execute(
+            sa_select(col(AnnotationRow.start), col(AnnotationRow.end)).where(
+                col(AnnotationRow.id).in_(ids),
+                col(AnnotationRow.deleted_at).is_(None),
+                col(AnnotationRow.coder_id) != self.gold_id,
+            )
+        )
+        extents: list[tuple[int, int]] = []
+        for lo, hi in sorted(seeds.all()):
+            if any(a <= lo and hi <= b for a, b in extents):
+                continue  # the stretch of a span found already
+            for _ in range(HOPS):
+                q = self._coded_touching(
+                    lo, hi, func.min(col(AnnotationRow.start)), func.max(col(AnnotationRow.end))
+                )
+                wider = self.s.connection().execute(q).one()
+                new_lo, new_hi = min(wider[0], lo), max(wider[1], hi)
+                if (new_lo, new_hi) == (lo, hi):
+                    break
+                lo, hi = new_lo, new_hi
+            else:
+                return None
+            extents.append((lo, hi))
+        return extents
+
+    def _coded_touching(self, lo: int, hi: int, *columns: Any) -> Select[Any]:
+        """``columns`` of the coders' live spans touching ``lo``-``hi`` (ends included)."""
+        return sa_select(*columns).where(
+            col(AnnotationRow.document_id) == self.document_id,
+            col(AnnotationRow.deleted_at).is_(None),
+            col(AnnotationRow.coder_id) != self.gold_id,
+            col(AnnotationRow.start) <= hi,
+            col(AnnotationRow.end) >= lo,
+        )
 
     def _units(self, spans: Iterable[SpanRow]) -> list[list[Annotation]]:
         """The alignment's units among ``spans`` (whole stretches of the coders' spans)."""

@@ -8,9 +8,11 @@ below are that path's output on this fixture, written out.
 
 from __future__ import annotations
 
+import pytest
+
 from annotator.core.records import GOLD
 from annotator.store import adjudication as adj
-from annotator.store import queries, services
+from annotator.store import gold_copy, queries, services
 from annotator.store.engine import Project
 from annotator.store.gold_copy import SpanRow, stretches
 from annotator.store.importer import import_paths
@@ -103,7 +105,16 @@ def services_source(project: Project, ann_id: int) -> str:
     return f"{a.coder}:{a.uid}"
 
 
-def test_a_decision_writes_what_the_whole_documents_alignment_wrote(project: Project) -> None:
+@pytest.mark.parametrize(
+    ("few", "hops"),
+    [(8, 8), (0, 8), (8, 1)],
+    ids=["stretches-found-in-the-database", "every-span-read", "chain-too-long-every-span-read"],
+)
+def test_a_decision_writes_what_the_whole_documents_alignment_wrote(
+    project: Project, monkeypatch: pytest.MonkeyPatch, few: int, hops: int
+) -> None:
+    monkeypatch.setattr(gold_copy, "FEW", few)
+    monkeypatch.setattr(gold_copy, "HOPS", hops)
     doc, text, ids = three_coders(project)
     adj.accept(project, "carol", [ids["b_actor"]])
     adj.accept(project, "carol", [ids["a_event"]])
