@@ -143,7 +143,7 @@ def test_default_codebook_loads_and_validates(
     default: cbmod.Codebook, raw_default: dict[str, Any], validator: Any
 ) -> None:
     assert default.name == "conflict-events"
-    assert default.version == 2
+    assert default.version == 3
     assert default.title
     errors = sorted(validator.iter_errors(raw_default), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
