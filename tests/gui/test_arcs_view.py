@@ -1,7 +1,7 @@
 """Arcs, span tags and hover in the article, driven with real keys, menus and mouse moves.
 
 What is painted is read back from the viewport's pixels and compared with literal colours: the
-codebook's (conflict-events.yaml: ACTOR #4e79a7, EVENT #f28e2b) or the default palette's.
+codebook's (conflict-events.yaml: ACTOR #332288, EVENT #aa4499) or the default palette's.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from annotator.gui.settings import Preferences
 
 from helpers.window import click_span, code, open_seed
 
-ACTOR = "#4e79a7"
-EVENT = "#f28e2b"
+ACTOR = "#332288"
+EVENT = "#aa4499"
 ANCHOR = "The most recent assistance"
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
