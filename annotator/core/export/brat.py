@@ -142,7 +142,8 @@ def _dark_text_reads(color: str) -> bool:
 
 def visual_conf(codebook: Codebook) -> str:
     drawing = [
-        f"{lab.name}\tbgColor:{lab.color}" + ("" if _dark_text_reads(lab.color) else ", fgColor:white")
+        f"{lab.name}\tbgColor:{lab.color}"
+        + ("" if _dark_text_reads(lab.color) else ", fgColor:white")
         for lab in codebook.labels
     ]
     return (
