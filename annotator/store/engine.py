@@ -407,10 +407,20 @@ def check_project_file(path: Path, label: str) -> None:
     raise ProjectError(f"{label}: {problem}")
 
 
+def known_facts(session: Session) -> tuple[Known, Known]:
+    """The project's committed facts and the ones this session learns (``engine.Known``); two
+    empty ones for a session not opened by a ``Project``."""
+    known, learned = session.info.get("known"), session.info.get("learned")
+    if isinstance(known, Known) and isinstance(learned, Known):
+        return known, learned
+    return Known(), Known()
+
+
 __all__ = [
     "Project",
     "ProjectError",
     "describe_database_error",
+    "known_facts",
     "mask_password",
     "project_url",
     "tables",

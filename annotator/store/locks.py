@@ -25,7 +25,7 @@ import hashlib
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from annotator.store.rules import known_facts
+from annotator.store.engine import known_facts
 from annotator.store.tables import AnnotationRow
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from annotator.core.records import GOLD
-from annotator.store.engine import Known, Project
+from annotator.store.engine import Project, known_facts
 from annotator.store.errors import ServiceError
 from annotator.store.locks import lock_document
 from annotator.store.tables import (
@@ -44,15 +44,6 @@ def valid_coder_name(name: str) -> str:
     if not name or len(name) > 100 or any(c in name for c in ",\n\t"):
         raise ServiceError(f"invalid coder name {name!r} (1-100 characters, no commas)")
     return name
-
-
-def known_facts(session: Session) -> tuple[Known, Known]:
-    """The project's committed facts and the ones this session learns (``engine.Known``); two
-    empty ones for a session not opened by a ``Project``."""
-    known, learned = session.info.get("known"), session.info.get("learned")
-    if isinstance(known, Known) and isinstance(learned, Known):
-        return known, learned
-    return Known(), Known()
 
 
 def known_coder(session: Session, name: str) -> int | None:

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 
 from annotator.core.change import Change
 from annotator.core.records import GOLD
-from annotator.store.engine import Project
+from annotator.store.engine import Project, known_facts
 from annotator.store.errors import ServiceError
 from annotator.store.links import create_link, delete_link, restore_link
 from annotator.store.locks import lock_layer_of
@@ -43,7 +43,6 @@ from annotator.store.rules import (
     coder_id,
     document_of,
     insert_new,
-    known_facts,
     may_review,
     new_uid,
     open_for_edit,
