@@ -21,7 +21,7 @@ def test_init_demo_import_info(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["info", project, "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["documents"] == 1
-    assert info["codebook"] == {"name": "conflict-events", "version": 2}
+    assert info["codebook"] == {"name": "conflict-events", "version": 3}
 
 
 def test_codebook_check_and_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

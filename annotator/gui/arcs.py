@@ -3,7 +3,8 @@
 The view draws, in a band above every text line, the label tag of each span starting on that
 line ("ACT", "CAS 15") and the arcs of role links and relations: an arc rises from its source
 span into the band, runs along it and drops onto its target; an arc between two lines runs
-through the left gutter. What is computed here, and unit-tested:
+through the gutter on the text's leading side (left; right in a right-to-left article). What
+is computed here, and unit-tested:
 
 - ``ArcIndex``: which arcs touch the visible text (a bisect over arcs sorted by their first
   offset, so a repaint looks at the visible arcs only, not at every link of the article);

@@ -37,6 +37,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPalette,
     QPen,
+    QRegion,
     QResizeEvent,
     QTextBlock,
     QTextCharFormat,
@@ -128,6 +129,7 @@ class DocumentView(QPlainTextEdit):
         self._band = 0.0
         self._ever_banded = False  # lines may have moved: the scroll range must follow them
         self._settling = False
+        self._rtl = False  # a right-to-left article: its arcs' gutter is on the right
         self._highlighter = SpanHighlighter(self.document())
         self._look = self._highlighter.spans  # index, offsets, marks and colours, shared
         self._apply_colors()
@@ -208,11 +210,13 @@ class DocumentView(QPlainTextEdit):
         self._annotations[annotation.id] = annotation
         self._index.add(annotation)
         ranges = [(annotation.start, annotation.end)]
+        moved_from = None
         if old is not None:
             ranges.append((old.start, old.end))
             if old.start != annotation.start:
                 self._arc_index = None
-        self._repaint_ranges(ranges)
+                moved_from = old.start  # where its arcs were anchored
+        self._repaint_ranges(ranges, (annotation.id,), moved_from)
 
     def remove(self, annotation_id: int) -> None:
         old = self._annotations.pop(annotation_id, None)
@@ -224,7 +228,7 @@ class DocumentView(QPlainTextEdit):
         if annotation_id in self._fillers:
             self._fillers = self._look.fillers = self._fillers - {annotation_id}
         self._arc_index = None
-        self._repaint_ranges([(old.start, old.end)])
+        self._repaint_ranges([(old.start, old.end)], (annotation_id,), old.start)
 
     def set_current(self, annotation_id: int | None) -> None:
         """Mark the current span and scroll it into view.
@@ -266,11 +270,27 @@ class DocumentView(QPlainTextEdit):
     def set_links(self, links: Sequence[Link], event: int | None = None) -> None:
         """The document's role links and relations, drawn as arcs; ``event`` is the selected
         event, whose role arcs show even when the full arc set is off."""
+        old_links, old_event = self._links, self._event
         self._links = {k.id: k for k in links}
         self._event = event
         self._arc_index = None
+        band = self._band
         self._update_band()
-        self.viewport().update()
+        if band != self._band:  # _update_band repainted everything
+            return
+        changed = set(old_links.values()) ^ set(self._links.values())
+        if event != old_event:  # the selected event's arcs show even with the full set off
+            changed.update(
+                k for k in (*old_links.values(), *links) if k.from_id in (old_event, event)
+            )
+        ends = [
+            ann.start
+            for link in changed
+            for end in (link.from_id, link.to_id)
+            if (ann := self._annotations.get(end)) is not None
+        ]
+        if ends:
+            self.viewport().update(self._changed_region([], ends))
 
     def show_arcs(self, on: bool) -> None:
         """All arcs of the visible text (on), or only the selected event's and relations."""
@@ -327,7 +347,8 @@ class DocumentView(QPlainTextEdit):
         rtl = sum(1 for ch in sample if "\u0590" <= ch <= "\u08ff" or "\ufb1d" <= ch <= "\ufefc")
         letters = sum(1 for ch in sample if ch.isalpha())
         option = self.document().defaultTextOption()
-        align = Qt.AlignmentFlag.AlignRight if rtl * 2 > letters else Qt.AlignmentFlag.AlignLeft
+        self._rtl = rtl * 2 > letters
+        align = Qt.AlignmentFlag.AlignRight if self._rtl else Qt.AlignmentFlag.AlignLeft
         if option.alignment() != align:
             option.setAlignment(align)
             self.document().setDefaultTextOption(option)
@@ -338,23 +359,100 @@ class DocumentView(QPlainTextEdit):
 
     def _repaint_ids(self, ids: Sequence[int]) -> None:
         ranges = [(a.start, a.end) for i in ids if (a := self._annotations.get(i)) is not None]
-        self._repaint_ranges(ranges)
+        self._repaint_ranges(ranges, ids)
 
-    def _repaint_ranges(self, ranges: Sequence[tuple[int, int]]) -> None:
+    def _repaint_ranges(
+        self,
+        ranges: Sequence[tuple[int, int]],
+        ids: Sequence[int] = (),
+        gone_start: int | None = None,
+    ) -> None:
+        """Re-highlight the blocks of ``ranges`` and repaint what the change of the spans
+        there (``ids``; ``gone_start``: where a removed one started) can alter on screen."""
         for start, end in ranges:
             for number in self._offsets.blocks_in(start, end):
                 self._marks_cache.pop(number, None)
-        if ranges:
+        if not ranges:
+            return
+        # Re-highlighting lays the blocks out again (lines back at 0, the band gone until
+        # _make_room restores it), and the layout, seeing their height change, would have the
+        # whole viewport repainted: its signals wait until the heights are back, and only
+        # if one is not is the whole text repainted.
+        doc = self.document()
+        layout = doc.documentLayout()
+        numbers = sorted({n for start, end in ranges for n in self._offsets.blocks_in(start, end)})
+        heights = [self.blockBoundingRect(doc.findBlockByNumber(n)).height() for n in numbers]
+        blocked = layout.blockSignals(True)
+        try:
             self._highlighter.rehighlight_ranges(ranges)
-            if self._band:  # re-highlighting laid those blocks out again, lines back at 0
-                doc = self.document()
-                for start, end in ranges:
-                    for number in self._offsets.blocks_in(start, end):
-                        block = doc.findBlockByNumber(number)
-                        if block.layout().lineCount():
-                            self._make_room(block)
+            if self._band:  # lays each block out first if the change left it unlaid
+                for number in numbers:
+                    self._make_room(doc.findBlockByNumber(number))
+        finally:
+            layout.blockSignals(blocked)
+        after = [self.blockBoundingRect(doc.findBlockByNumber(n)).height() for n in numbers]
+        if after != heights:
+            layout.documentSizeChanged.emit(layout.documentSize())
+            self.viewport().update()
+            return
         # The outline and stacked lines are painted by paintEvent, not by the formats.
-        self.viewport().update()
+        ends: list[int] = []  # where the arcs touching the spans start and end
+        if self._links and self._band:
+            touched = set(ids)
+            for link in self._links.values():
+                if link.from_id in touched or link.to_id in touched:
+                    for end in (link.from_id, link.to_id):
+                        ann = self._annotations.get(end)
+                        if ann is not None:
+                            ends.append(ann.start)
+                    if gone_start is not None:
+                        ends.append(gone_start)
+        self.viewport().update(self._changed_region(ranges, ends))
+
+    def _changed_region(self, ranges: Sequence[tuple[int, int]], ends: Sequence[int]) -> QRegion:
+        """The viewport area a change of the spans in ``ranges`` or of arcs ending at the code
+        points ``ends`` can alter: the lines of both, each with the band above it (tags,
+        arcs' lanes and names) and room below for stacked underlines, and, when there are arcs,
+        the gutter the arcs between lines run through (an arc's own part between the lines
+        lies there; its ends run in its lines' bands)."""
+        region = QRegion()
+        if not ranges and not ends:
+            return region
+        width = self.viewport().width()
+        tops = {b.blockNumber(): top for b, top in self._visible_blocks()}
+        for start, end in [*ranges, *((cp, cp) for cp in ends)]:
+            depth = max((len(seg.ids) for seg in self._index.segments(start, end)), default=1)
+            below = 4.0 + 2.0 * depth  # stacked underlines under the deepest nesting
+            for number in self._offsets.blocks_in(start, end):
+                top = tops.get(number)
+                if top is None:  # off screen or hidden
+                    continue
+                block = self.document().findBlockByNumber(number)
+                layout = block.layout()
+                s16 = self._offsets.to_utf16(start) - block.position()
+                e16 = self._offsets.to_utf16(end) - block.position()
+                for i in range(layout.lineCount()):
+                    line = layout.lineAt(i)
+                    a, b = line.textStart(), line.textStart() + line.textLength()
+                    if e16 < a or s16 > b or (e16 == a and s16 < e16):
+                        continue
+                    y1 = top + line.y() - self._band - 1.0
+                    y2 = top + line.y() + line.height() + below
+                    region += QRect(0, math.floor(y1), width, math.ceil(y2 - y1) + 1)
+        if self._links and self._band:
+            region += self._gutter_rect()
+        return region.intersected(self.viewport().rect())
+
+    def _gutter_x(self) -> float:
+        """x of the arcs' gutter column 0: left of the text, right of it when it is RTL."""
+        margin = self.document().documentMargin()
+        if self._rtl:
+            return self.viewport().width() - margin + 3.0
+        return margin - 3.0
+
+    def _gutter_rect(self) -> QRect:
+        x = round(self._gutter_x())
+        return QRect(x - 14, 0, 28, self.viewport().height())
 
     # ---------------------------------------------------------------- selection and cursor
 
@@ -927,7 +1025,8 @@ class DocumentView(QPlainTextEdit):
 
     def _paint_arcs(self, painter: QPainter, blocks: Sequence[tuple[QTextBlock, float]]) -> None:
         """Arcs in the band's upper row: within a line over the text, between lines through
-        the left gutter; an arrow drops onto the target, the role or relation names the arc."""
+        the gutter beside the text (left; right in a right-to-left article); an arrow drops onto
+        the target, the role or relation names the arc."""
         if not blocks:
             return
         lo = self._offsets.block_range(blocks[0][0].blockNumber())[0]
@@ -950,7 +1049,8 @@ class DocumentView(QPlainTextEdit):
                 line_number, x = where
                 anchors[span_id] = (x, top + block.layout().lineAt(line_number).y())
         height = float(self.viewport().height())
-        gutter = self.document().documentMargin() - 3.0
+        gutter = self._gutter_x()
+        step = 4.0 if self._rtl else -4.0  # further columns lie away from the text
         half = self._small_height / 2.0
         tags = self._small_height + 2.0 if self._tags_on else 0.0
 
@@ -983,7 +1083,7 @@ class DocumentView(QPlainTextEdit):
             labels.setdefault(top, []).append(((x1 + x2 - width) / 2.0, width, y, arc))
         cols = levels([(y1, y2) for _, y1, y2 in across], 3.0)
         for (arc, y1, y2), level in zip(across, cols, strict=True):
-            x = gutter - 4.0 * min(level, 2)
+            x = gutter + step * min(level, 2)
             a, b = anchors.get(arc.source), anchors.get(arc.target)
             points = [(a[0], a[1]), (a[0], y1)] if a is not None else []
             points += [(x, y1), (x, y2)]

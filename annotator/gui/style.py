@@ -31,7 +31,8 @@ QWidget#findBar { border-bottom: 1px solid palette(mid); }
 
 
 def app_icon() -> QIcon:
-    """A highlighter mark over lines of text, in the codebook's EVENT orange."""
+    """A highlighter mark over lines of text, in the default codebook's colours (EVENT purple,
+    CASUALTY olive, ACTOR indigo)."""
     icon = QIcon()
     for size in (16, 32, 64, 128, 256):
         pixmap = QPixmap(size, size)
@@ -42,15 +43,15 @@ def app_icon() -> QIcon:
         page = QPainterPath()
         page.addRoundedRect(QRectF(8 * k, 4 * k, 48 * k, 56 * k), 6 * k, 6 * k)
         p.fillPath(page, QColor("#fdfdfb"))
-        p.setPen(QColor("#4e79a7"))
+        p.setPen(QColor("#332288"))
         p.drawPath(page)
         for i, (width, color) in enumerate(
-            ((36, "#c9ced6"), (24, "#f28e2b"), (34, "#c9ced6"), (18, "#e15759"), (30, "#c9ced6"))
+            ((36, "#c9ced6"), (24, "#aa4499"), (34, "#c9ced6"), (18, "#999933"), (30, "#c9ced6"))
         ):
             y = (14 + i * 9) * k
             p.fillRect(QRectF(14 * k, y, width * k, 5 * k), QColor(color))
         p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(QColor("#4e79a7"))
+        p.setBrush(QColor("#332288"))
         p.drawPolygon([QPointF(44 * k, 60 * k), QPointF(60 * k, 44 * k), QPointF(60 * k, 60 * k)])
         p.end()
         icon.addPixmap(pixmap)

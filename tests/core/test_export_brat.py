@@ -12,7 +12,12 @@ from annotator.core.brat_names import role_from_brat, role_to_brat
 from annotator.core.codebook import Codebook, load_codebook, parse_codebook
 from annotator.core.export import DocumentBundle, ExportError, write_brat
 from annotator.core.export.atomic import TEMP_PREFIX
-from annotator.core.export.brat import annotation_conf, document_ann, fragments
+from annotator.core.export.brat import (
+    annotation_conf,
+    document_ann,
+    fragments,
+    visual_conf,
+)
 from annotator.core.export.names import file_stem
 from annotator.core.records import Link
 
@@ -384,3 +389,16 @@ def test_reserved_document_ids_export_under_safe_names(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == [
         "_CON.ann", "_CON.txt", "_nul.txt.ann", "_nul.txt.txt", "annotation.conf", "visual.conf",
     ]  # fmt: skip
+
+
+def test_visual_conf_writes_white_text_on_the_default_codebooks_dark_colours() -> None:
+    # brat draws span text black by default: unreadable on the indigo, purple and green.
+    drawing = visual_conf(load_codebook(ROOT / "schema" / "conflict-events.yaml")).splitlines()
+    assert drawing[3:9] == [
+        "ACTOR\tbgColor:#332288, fgColor:white",
+        "EVENT\tbgColor:#aa4499, fgColor:white",
+        "CASUALTY\tbgColor:#999933",
+        "LOCATION\tbgColor:#117733, fgColor:white",
+        "DATE\tbgColor:#88ccee",
+        "SOURCE\tbgColor:#ddcc77",
+    ]

@@ -1,7 +1,7 @@
 """Arcs, span tags and hover in the article, driven with real keys, menus and mouse moves.
 
 What is painted is read back from the viewport's pixels and compared with literal colours: the
-codebook's (conflict-events.yaml: ACTOR #4e79a7, EVENT #f28e2b) or the default palette's.
+codebook's (conflict-events.yaml: ACTOR #332288, EVENT #aa4499) or the default palette's.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.core.codebook import codebook_from_dict
-from annotator.core.records import Annotation
+from annotator.core.records import Annotation, Link
 from annotator.gui import document_view
 from annotator.gui.document_view import DocumentView
 from annotator.gui.main_window import MainWindow
@@ -25,8 +25,8 @@ from annotator.gui.settings import Preferences
 
 from helpers.window import click_span, code, open_seed
 
-ACTOR = "#4e79a7"
-EVENT = "#f28e2b"
+ACTOR = "#332288"
+EVENT = "#aa4499"
 ANCHOR = "The most recent assistance"
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -260,3 +260,60 @@ def test_a_click_on_a_tag_selects_its_span(
         window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, on_tag
     )
     assert window.session.current_id == regime.id
+
+
+ARABIC = "قتل 15 مدنياً في غارة جوية.\n\nوقعت الغارة في إدلب يوم الأحد."
+
+
+def column_colours(view: DocumentView, x1: int, x2: int, y1: int, y2: int) -> set[str]:
+    return colours_in(view, QRect(x1, y1, x2 - x1 + 1, y2 - y1 + 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "event_word", "place_word"),
+    [
+        (ARABIC, "غارة", "إدلب"),
+        ("Rebels attacked the town.\n\nIt was in Idlib.", "attacked", "Idlib"),
+    ],
+    ids=["arabic", "english"],
+)
+def test_arcs_between_lines_run_on_the_leading_side_of_the_text(
+    qtbot: QtBot, text: str, event_word: str, place_word: str
+) -> None:
+    book = codebook_from_dict(
+        {
+            "codebook": "p",
+            "version": 1,
+            "labels": [
+                {
+                    "name": "EVENT",
+                    "color": EVENT,
+                    "roles": [{"name": "place", "targets": ["LOCATION"]}],
+                },
+                {"name": "LOCATION", "color": "#117733"},
+            ],
+        }
+    )
+    event_at = text.index(event_word)
+    place_at = text.index(place_word)
+    spans = [
+        Annotation(1, "a1", 1, "x", "EVENT", event_at, event_at + len(event_word)),
+        Annotation(2, "a2", 1, "x", "LOCATION", place_at, place_at + len(place_word)),
+    ]
+    view = DocumentView()
+    qtbot.addWidget(view)
+    view.resize(600, 300)
+    view.set_document(text, spans, book)
+    view.set_label_colors({lab.name: lab.color for lab in book.labels})
+    view.set_links([Link(1, "l1", 1, "x", 1, "place", 2)], event=1)
+    view.show()
+    qtbot.waitExposed(view)
+    top = line_top_left(view, event_at).y()
+    bottom = line_top_left(view, place_at).y()
+    middle = (top + bottom) // 2  # between the two lines: only the gutter's arc is there
+    width = view.viewport().width()
+    left = column_colours(view, 0, 30, middle - 3, middle + 3)
+    right = column_colours(view, width - 31, width - 1, middle - 3, middle + 3)
+    rtl = text is ARABIC
+    assert (EVENT in right) is rtl  # the arc runs in the EVENT's colour
+    assert (EVENT in left) is not rtl

@@ -102,7 +102,7 @@ def format_at(view: DocumentView, cp: int) -> QTextCharFormat | None:
 
 # Colours pinned as literals (the codebook's label colours mixed by hand with the background),
 # not computed by the code under test.
-LOCATION_TINT = "#cde3ca"  # 30 % LOCATION #59a14f on white
+LOCATION_TINT = "#b8d6c2"  # 30 % LOCATION #117733 on white
 
 
 def near(color: QColor, expected: str) -> bool:
@@ -312,9 +312,9 @@ def test_background_is_a_tint_of_the_label_colour(view: DocumentView, codebook: 
 def test_nested_spans_underline_the_next_one_out(view: DocumentView, codebook: Codebook) -> None:
     fmt = format_at(view, find("civilians")[0])
     assert fmt is not None
-    assert near(fmt.background().color(), "#f6cdcd")  # 30 % CASUALTY #e15759 on white
+    assert near(fmt.background().color(), "#e0e0c2")  # 30 % CASUALTY #999933 on white
     assert fmt.underlineStyle() == QTextCharFormat.UnderlineStyle.SingleUnderline
-    assert fmt.underlineColor().name() == "#f28e2b"  # EVENT
+    assert fmt.underlineColor().name() == "#aa4499"  # EVENT
     # Three deep: the third span is drawn by the view, not the format.
     assert view.highlighter.spans.decoration((NUMBER.id, CASUALTY.id, EVENT.id)).extra == (
         EVENT.id,
@@ -327,12 +327,12 @@ def test_current_span_and_role_fillers_look_different(
     view.set_current(PLACE.id)
     fmt = format_at(view, find("Idlib")[0])
     assert fmt is not None
-    assert near(fmt.background().color(), "#a4cb9e")  # 55 % LOCATION #59a14f on white
+    assert near(fmt.background().color(), "#7cb48f")  # 55 % LOCATION #117733 on white
     view.set_role_fillers([CASUALTY.id, PLACE.id])
     fmt = format_at(view, find("civilians")[0])
     assert fmt is not None
     assert fmt.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline
-    assert fmt.underlineColor().name() == "#e15759"  # CASUALTY
+    assert fmt.underlineColor().name() == "#999933"  # CASUALTY
     view.set_role_fillers([])
     fmt = format_at(view, find("civilians")[0])
     assert fmt is not None
@@ -369,7 +369,7 @@ def test_add_and_remove_rehighlight_only_the_blocks_they_touch(
     assert view.annotations_at(span.start) == [20]
     fmt = format_at(view, span.start)
     assert fmt is not None
-    assert near(fmt.background().color(), "#d6e9e8")  # 30 % DATE #76b7b2 on white
+    assert near(fmt.background().color(), "#dbf0fa")  # 30 % DATE #88ccee on white
 
     calls = len(done)
     moved = ann(20, "ACTOR", find("Strike"))  # another block: both are repainted
@@ -410,7 +410,7 @@ def test_a_dark_palette_retints_the_spans(view: DocumentView, codebook: Codebook
     view.viewport().grab()
     fmt = format_at(view, find("Idlib")[0])
     assert fmt is not None
-    assert near(fmt.background().color(), "#31472e")  # 30 % LOCATION #59a14f on #202020
+    assert near(fmt.background().color(), "#1c3a26")  # 30 % LOCATION #117733 on #202020
 
 
 def test_unknown_labels_get_a_neutral_colour(qtbot: QtBot, codebook: Codebook) -> None:

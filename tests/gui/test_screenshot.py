@@ -17,9 +17,9 @@ def test_the_coding_window_screenshot_shows_the_coded_article(tmp_path: Path) ->
     out = make_screenshot(tmp_path / "screenshot.png")
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1400, 900)
-    # span tints (30 % of the label colour on white): ACTOR #4e79a7, CASUALTY #e15759; the
-    # tags are filled with the label colours themselves, the EVENT's arcs drawn in its #f28e2b
-    assert_not_blank(image, ("#cad7e5", "#f6cdcd", "#4e79a7", "#e15759", "#f28e2b"))
+    # span tints (30 % of the label colour on white): ACTOR #332288, CASUALTY #999933; the
+    # tags are filled with the label colours themselves, the EVENT's arcs drawn in its #aa4499
+    assert_not_blank(image, ("#c2bddb", "#e0e0c2", "#332288", "#999933", "#aa4499"))
 
 
 def test_a_blank_window_is_caught(qtbot: QtBot) -> None:

@@ -132,8 +132,20 @@ def _bounds(most: int | None) -> str:
     return "?" if most == 1 else f"{{0-{most}}}"
 
 
+def _dark_text_reads(color: str) -> bool:
+    """Whether brat's default black span text is readable (WCAG AA, 4.5:1) on ``color``."""
+    rgb = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    luminance = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return (luminance + 0.05) / 0.05 >= 4.5
+
+
 def visual_conf(codebook: Codebook) -> str:
-    drawing = [f"{lab.name}\tbgColor:{lab.color}" for lab in codebook.labels]
+    drawing = [
+        f"{lab.name}\tbgColor:{lab.color}"
+        + ("" if _dark_text_reads(lab.color) else ", fgColor:white")
+        for lab in codebook.labels
+    ]
     return (
         "\n".join(
             [
