@@ -25,7 +25,6 @@ import hashlib
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from annotator.store.rules import known_facts
 from annotator.store.tables import AnnotationRow
 
 
@@ -65,6 +64,8 @@ def lock_layer_of(session: Session, annotation_id: int) -> None:
 
     Reads only the annotation's document and coder, which never change, so nothing read here
     can be stale once the lock is held (and once read, the project remembers them)."""
+    from annotator.store.rules import known_facts
+
     known, learned = known_facts(session)
     layer = known.layers.get(annotation_id) or learned.layers.get(annotation_id)
     if layer is not None:
