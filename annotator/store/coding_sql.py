@@ -245,8 +245,12 @@ def read_coding(
         return ordered, AnnotationTable.empty(), links
     with collector_paused():
         columns: list[Sequence[Any]] = list(zip(*annotation_rows, strict=True))
-        loads = orjson.loads  # attribute objects are stored as JSON text
-        columns[7] = [loads(raw) or {} for raw in columns[7]]
+        # Attribute objects are stored as JSON text, and spans repeat a few of them: each
+        # distinct one is decoded once and shared by its spans (the agreement engine codes
+        # it once; AnnotationTable says they are read-only).
+        loads = orjson.loads
+        decoded = {raw: loads(raw) or {} for raw in dict.fromkeys(columns[7])}
+        columns[7] = list(map(decoded.__getitem__, columns[7]))
     return ordered, AnnotationTable(columns), links
 
 
