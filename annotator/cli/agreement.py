@@ -11,9 +11,14 @@ from typing import Any
 
 import orjson
 
-from annotator.core.agreement import agreement_report, disagreements, format_table, report_csv_rows
-from annotator.store.engine import Project
-from annotator.store.review import SCOPES, agreement_input, select_documents
+from annotator.core.agreement import (
+    AgreementInput,
+    agreement_report,
+    disagreements,
+    format_table,
+    report_csv_rows,
+)
+from annotator.store.coding_sql import SCOPES, Selection
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -35,7 +40,17 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             gc.enable()
 
 
-def _agreement(args: argparse.Namespace) -> int:
+def _read(args: argparse.Namespace) -> tuple[Selection, AgreementInput]:
+    """The selection and what to compare: from a current project file through a read-only
+    ``sqlite3`` connection (no SQLAlchemy import), otherwise (a team database, a file to
+    migrate or to refuse, or any refusal, which is then said by the normal path) through
+    ``Project.open``. Both run the same SQL (``annotator.store.coding_sql``)."""
+    found = _read_file(args)
+    if found is not None:
+        return found
+    from annotator.store.engine import Project
+    from annotator.store.review import agreement_input, select_documents
+
     project = Project.open(args.project)
     selection = select_documents(
         project, _names(args.coders), _names(args.documents), scope=args.scope
@@ -43,6 +58,44 @@ def _agreement(args: argparse.Namespace) -> int:
     data = agreement_input(
         project, selection, _names(args.labels), suggestions=not args.without_suggestions
     )
+    return selection, data
+
+
+def _read_file(args: argparse.Namespace) -> tuple[Selection, AgreementInput] | None:
+    import sqlite3
+
+    from annotator.core.codebook import CodebookError, parse_codebook
+    from annotator.store import coding_sql
+    from annotator.store.read_only import open_current, runner
+
+    conn = open_current(args.project)
+    if conn is None:
+        return None
+    try:
+        run = runner(conn)
+        source = coding_sql.codebook_source(run)
+        if source is None:
+            return None
+        codebook = parse_codebook(source)
+        selection = coding_sql.select_documents(
+            run, _names(args.coders), _names(args.documents), scope=args.scope
+        )
+        data = coding_sql.agreement_input(
+            run,
+            codebook,
+            selection,
+            _names(args.labels),
+            suggestions=not args.without_suggestions,
+        )
+        return selection, data
+    except (coding_sql.Refusal, CodebookError, sqlite3.Error):
+        return None  # said (or refused) by the normal path, in the words of every command
+    finally:
+        conn.close()
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    selection, data = _read(args)
     report: dict[str, Any] = agreement_report(data)
     report["document_rule"] = selection.rule
     if args.disagreements:

@@ -3,8 +3,9 @@
 Run: python tests/benchmarks/bench_agreement.py [--documents N] [--profile] [--keep DIR]
 
 What a user waits for (README, "Benchmarks" target < 2 s, goal 1 s): the real command, in a fresh process,
-from the project file to the printed JSON report. The project is built once (seeded data, see
-below, imported through the importer) and then the command is timed, best of three. The floor,
+from the project file to the printed JSON report (a current project file is read through a
+read-only sqlite3 connection, without importing SQLAlchemy). The project is built once (seeded
+data, see below, imported through the importer) and then the command is timed, best of three. The floor,
 measured in the same run, is a fresh process doing the same reads with the raw libraries:
 sqlite3 fetching the same documents, annotations and links, orjson parsing every attribute
 object, numpy arrays of the offsets, and orjson writing a report-sized answer.

@@ -117,13 +117,20 @@ def label_agreement(codes: IntArray, names: Sequence[str]) -> dict[str, Any]:
 @dataclass(frozen=True)
 class LabelSpans:
     """Where the spans of one label sit in the units (coder row, unit column), their
-    attributes in the same order, and every attribute name any of them uses."""
+    attributes in the same order, and every attribute name any of them uses.
+
+    Spans often share one attributes object (the store's reader decodes each distinct stored
+    value once): `groups[i]` is then the position in `shared` of span i's object, in order of
+    first appearance, so each attribute is coded once per object rather than once per span;
+    `groups` is None when the objects are mostly distinct."""
 
     shape: tuple[int, int]
     rows: IntArray
     cols: IntArray
     attributes: list[Mapping[str, Any]]
     used: set[str]
+    groups: IntArray | None = None
+    shared: list[Mapping[str, Any]] | None = None
 
 
 def label_spans(
@@ -136,7 +143,16 @@ def label_spans(
     spans = member[rows, cols]
     keep = span_label[spans] == label
     mine = list(map(attributes.__getitem__, spans[keep].tolist()))
-    return LabelSpans(member.shape, rows[keep], cols[keep], mine, set().union(*mine))
+    keys = list(map(id, mine))  # the objects are alive meanwhile: an id names one
+    by_id = dict(zip(keys, mine, strict=True))
+    if len(by_id) * 2 > len(mine):
+        return LabelSpans(member.shape, rows[keep], cols[keep], mine, set().union(*mine))
+    position = {key: i for i, key in enumerate(by_id)}  # dicts keep first-appearance order
+    groups = np.fromiter(map(position.__getitem__, keys), dtype=np.int64, count=len(keys))
+    shared = list(by_id.values())
+    return LabelSpans(
+        member.shape, rows[keep], cols[keep], mine, set().union(*shared), groups, shared
+    )
 
 
 def attribute_matrix(
@@ -150,6 +166,9 @@ def attribute_matrix(
     data = np.full(placed.shape, np.nan)
     if attribute not in placed.used:  # most of a codebook's attributes are rarely filled
         return data, []
+    if placed.groups is not None and placed.shared is not None:
+        groups, shared = placed.groups, placed.shared
+        return _shared_attribute_matrix(data, placed, groups, shared, attribute, metric)
     said = list(map(methodcaller("get", attribute), placed.attributes))  # in C, not a loop
     if None in said:
         where = [k for k, raw in enumerate(said) if raw is not None]
@@ -188,6 +207,38 @@ def attribute_matrix(
         coded = np.fromiter(map(distinct.__getitem__, keys), dtype=np.float64, count=len(keys))
     at = np.asarray(where, dtype=np.int64)
     data[placed.rows[at], placed.cols[at]] = coded
+    return data, names
+
+
+def _shared_attribute_matrix(
+    data: FloatArray,
+    placed: LabelSpans,
+    groups: IntArray,
+    shared: list[Mapping[str, Any]],
+    attribute: str,
+    metric: Metric,
+) -> tuple[FloatArray, list[str]]:
+    """`attribute_matrix` coding each shared attributes object once, in order of first
+    appearance (so nominal codes and names come in the same order as span by span)."""
+    codes: dict[Hashable, int] = {}
+    names: list[str] = []
+    values = np.full(len(shared), np.nan)
+    for i, attributes in enumerate(shared):
+        raw = attributes.get(attribute)
+        if raw is None:
+            continue
+        if metric != "nominal":
+            number = numeric_value(raw)
+            values[i] = np.nan if number is None else number
+            continue
+        value = nominal_value(raw)
+        if value is None:
+            continue
+        if value not in codes:
+            codes[value] = len(codes)
+            names.append(_name(raw))
+        values[i] = codes[value]
+    data[placed.rows, placed.cols] = values[groups]
     return data, names
 
 

@@ -63,7 +63,8 @@ class AnnotationTable(Sequence[Annotation]):
     needs only a few columns: `prepare` reads the columns directly, and a record is built only
     when someone asks for one (a disagreement row, say). `columns` are in `Annotation` field
     order (id, uid, document_id, coder, label, start, end, attributes, ...), all one length,
-    the attributes already decoded.
+    the attributes already decoded. Spans with equal attributes may share one attributes
+    object (the store decodes each distinct one once): treat them as read-only.
     """
 
     __slots__ = ("_columns", "_size")

@@ -3,7 +3,8 @@
 A new project is created from the current table definitions and stamped at the newest
 revision (Alembic's recommended way to build an up-to-date database from scratch); an existing
 one is upgraded through ``versions/``. Add a revision there whenever a table changes, and set
-``HEAD`` to it (a test checks that ``HEAD`` is Alembic's head).
+``HEAD`` (in ``annotator/store/schema_head.py``) to it (a test checks that ``HEAD`` is Alembic's
+head).
 
 Opening a project that is already current reads ``alembic_version`` with one query and never
 imports Alembic, which keeps the program's start fast.
@@ -20,12 +21,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from annotator.store import tables  # noqa: F401  (registers the tables on SQLModel.metadata)
+from annotator.store.schema_head import HEAD as HEAD
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
 HERE = Path(__file__).parent
-HEAD = "0008"
 
 
 class NotAProject(Exception):
