@@ -36,7 +36,7 @@ from annotator.store import queries, services
 from annotator.store.engine import Project
 from annotator.store.errors import ServiceError, StaleError
 from annotator.store.gold_copy import GoldCopy, live_rows, touch_gold
-from annotator.store.locks import lock_document, lock_layer
+from annotator.store.locks import lock_layer
 from annotator.store.operations import check, operation, run, run_one, step
 from annotator.store.review_state import (
     ACCEPT,
@@ -62,9 +62,25 @@ from annotator.store.review_state import (
     source_of,
 )
 from annotator.store.services import coder_id, require_reviewer
-from annotator.store.tables import AnnotationRow, LinkRow, now
+from annotator.store.tables import AnnotationRow, DocumentStatus, LinkRow, now
 
 ALREADY_IN_GOLD = "another reviewer put this span in gold at the same time; look again"
+
+
+def hold_gold_status(s: Session, document_id: int) -> None:
+    """Lock gold's status row of the document until commit (made if missing), on PostgreSQL.
+
+    Every coder's edit locks it too, with its own (``rules.open_for_edit``), and so do the
+    reviewer's actions that reopen a unit (``withdraw``, ``unreject``): marking gold done
+    waits for those under way, then sees them, and none lands between its check and its write.
+    SQLite serialises write transactions anyway."""
+    gold_id = coder_id(s, GOLD)
+    touch_gold(s, document_id, gold_id)
+    s.exec(
+        select(DocumentStatus.coder_id)
+        .where(DocumentStatus.document_id == document_id, DocumentStatus.coder_id == gold_id)
+        .with_for_update()
+    ).all()
 
 
 def _gold_states(s: Session, gold_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
@@ -207,7 +223,7 @@ def _withdraw(
     for doc in s.exec(
         select(AnnotationRow.document_id).where(col(AnnotationRow.id).in_(ids)).distinct()
     ).all():
-        lock_document(s, doc, shared=True)  # reopens a unit: gold is not marked done meanwhile
+        hold_gold_status(s, doc)  # reopens a unit: gold is not marked done meanwhile
     stamp = now()
     document_id: int | None = None
     spans: list[tuple[int, int]] = []
@@ -386,7 +402,7 @@ def _unreject(
     s: Session, project: Project, reviewer: str, document_id: int, unit_key: Sequence[str]
 ) -> Change:
     require_reviewer(project, reviewer)
-    lock_document(s, document_id, shared=True)  # reopens a unit: gold is not marked done meanwhile
+    hold_gold_status(s, document_id)  # reopens a unit: gold is not marked done meanwhile
     key = sorted(dict.fromkeys(unit_key))
     rows, _ = _unit_rows(s, document_id, key)
     rejected = rejected_sources(s, document_id)
@@ -440,9 +456,9 @@ def finish(
     project: Project, reviewer: str, document_id: int, coders: Sequence[str] | None = None
 ) -> Change:
     """Mark gold done for the document; refused while a unit is not adjudicated (or a gold
-    span lacks a required field). The check and the status are one transaction, holding the
-    document lock no edit that could open a unit gets past (``locks.lock_document``). Its undo
-    reopens gold."""
+    span lacks a required field). The check and the status are one transaction, holding gold's
+    status row of the document, which every edit that could open a unit locks too
+    (``hold_gold_status``). Its undo reopens gold."""
     chosen = tuple(coders) if coders is not None else None
     return run(
         project,
@@ -464,7 +480,7 @@ def _check_adjudicated(
     """Refuse (writing nothing) while a unit of the document is open; then no edit that could
     open one lands before this transaction ends."""
     require_reviewer(project, reviewer)
-    lock_document(s, document_id, shared=False)
+    hold_gold_status(s, document_id)
     state = review_in(s, project, document_id, coders).progress()
     if not state.finished:
         open_units = state.units_total - state.units_resolved

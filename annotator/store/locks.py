@@ -9,10 +9,10 @@ one document — with a transaction-scoped advisory lock: a second writer to the
 until the first has committed, then reads what it wrote. Coders never wait for each other
 (each writes their own layer); reviewers wait for each other only on the same document.
 
-Marking gold done checks that no unit is open and writes the status: it holds a *document* lock
-exclusively while every edit that can open a unit (a coder's span or link, a reviewer taking a
-decision back) holds it shared, so edits of a document never wait for each other but the check
-sees every edit committed before it and none can land between the check and the status.
+Marking gold done checks that no unit is open and writes the status in one transaction holding
+gold's status row of the document, which every coder's edit locks too (``open_for_edit``), as
+do a reviewer's actions that reopen a unit: the check sees every edit committed before it and
+none lands between the check and the status.
 
 The database also refuses what a lock might miss (unique indexes: one live gold copy per
 source span). A refusal reaches the user as a ``ServiceError`` line, never as database text.
@@ -43,21 +43,6 @@ def lock_layer(session: Session, document_id: int, coder_id: int) -> None:
         session.execute(
             text("SELECT pg_advisory_xact_lock(:key)"), {"key": layer_key(document_id, coder_id)}
         )
-
-
-def document_key(document_id: int) -> int:
-    """A signed 64-bit advisory-lock key for one document (apart from the layer keys)."""
-    digest = hashlib.blake2b(f"annotator-document:{document_id}".encode(), digest_size=8)
-    return int.from_bytes(digest.digest(), "big", signed=True)
-
-
-def lock_document(session: Session, document_id: int, *, shared: bool) -> None:
-    """Hold until commit the document lock: ``shared`` for an edit that can open a unit,
-    exclusive for marking gold done (it waits for those edits, and they for it). A no-op on
-    SQLite, whose write transactions are serialised already."""
-    if session.get_bind().dialect.name == "postgresql":
-        how = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-        session.execute(text(f"SELECT {how}(:key)"), {"key": document_key(document_id)})
 
 
 def lock_layer_of(session: Session, annotation_id: int) -> None:

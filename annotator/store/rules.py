@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 from annotator.core.records import GOLD
 from annotator.store.engine import Project, known_facts
 from annotator.store.errors import ServiceError
-from annotator.store.locks import lock_document
 from annotator.store.tables import (
     AnnotationRow,
     AuditEntry,
@@ -262,7 +261,6 @@ def open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
     stale (see docs/team.md): review, ``info`` and ``--done-only`` treat it as not done until
     a reviewer marks it done again.
     """
-    lock_document(s, document_id, shared=True)  # gold is not marked done meanwhile
     # Both status rows (the coder's, gold's) in one statement, locked (on PostgreSQL) so that a
     # "done" marked meanwhile by another writer is seen; in coder order, as every writer does.
     gold_id = known_coder(s, GOLD)

@@ -1,8 +1,8 @@
 """Gold marked done never hides a unit a coder opened at the same moment (two connections).
 
 ``finish`` checks that every unit is adjudicated and writes gold's status in one transaction,
-holding the document lock every edit that can open a unit holds shared (on PostgreSQL; SQLite's
-write transactions are serialised). Here a coder's span is written but not yet committed when
+holding gold's status row, which every edit that can open a unit locks too (on PostgreSQL;
+SQLite's write transactions are serialised). Here a coder's span is written but not yet committed when
 the reviewer's ``finish`` starts its transaction: the check must see the span once it is
 committed and refuse, however the two interleave.
 """
