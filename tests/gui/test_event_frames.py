@@ -123,6 +123,7 @@ def right_click(qtbot: QtBot, window: MainWindow, cp: int, entry: str) -> None:
         except BaseException as exc:  # surfaced below, not lost in the event loop
             errors.append(exc)
 
+    was_active = window.isActiveWindow()
     QTimer.singleShot(50, pick)
     point = cp_point(window, cp)
     viewport = window.view.viewport()
@@ -130,6 +131,11 @@ def right_click(qtbot: QtBot, window: MainWindow, cp: int, entry: str) -> None:
     QApplication.sendEvent(viewport, event)  # a right-click, as the platform delivers it
     if errors:
         raise errors[0]
+    # The window's shortcuts (Esc among them) work again once the menu is gone and the window
+    # is active again, which the platform tells on a later turn of the event loop.
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None)
+    if was_active:
+        qtbot.waitUntil(window.isActiveWindow)
 
 
 def test_context_menu_links_a_role(qtbot: QtBot, window: MainWindow) -> None:
