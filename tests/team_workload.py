@@ -13,6 +13,10 @@ Every coder keeps a ledger of what the store confirmed; ``verify`` compares it w
 afterwards (a confirmed action missing is *lost*) and checks every rule: role maxima, no link
 twice, one live gold copy per coder's span. A ``ServiceError`` is a refusal (a role was full, a
 span is in gold already): counted, not an error. Anything else raised is an error.
+
+By default every writer works as fast as it can (closed loop); with ``pace`` each issues its
+actions on a schedule instead (Poisson arrivals, that mean gap in seconds), and an action's
+latency runs from its scheduled time.
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ class Ledger:
     actions: int = 0
     refused: int = 0
     errors: list[str] = field(default_factory=list)
+    unstarted: int = 0  # paced: actions already due when the run stopped, never started
 
 
 @dataclass
@@ -107,6 +112,10 @@ class Result:
     @property
     def refused(self) -> int:
         return sum(led.refused for led in self.ledgers.values())
+
+    @property
+    def unstarted(self) -> int:
+        return sum(led.unstarted for led in self.ledgers.values())
 
     @property
     def errors(self) -> list[str]:
@@ -149,14 +158,23 @@ class Worker:
         self.url, self.name, self.coder, self.docs, self.lengths = url, name, name, docs, lengths
         self.rng = random.Random(seed)
         self.ledger = Ledger()
+        self.arrivals = random.Random(-seed - 1)  # a stream of its own: the actions stay the same
+        self.pace = 0.0  # > 0: open loop, Poisson arrivals with this mean gap (s)
 
     def run(self, stop: Any, gate: Any) -> Ledger:
         project = Project.open(self.url)
         try:
             gate.wait()
             cpu0 = time.process_time()
+            due = time.perf_counter() + self._gap()  # when the next action is due
             while not stop.is_set():
                 t0 = time.perf_counter()
+                if self.pace:
+                    # open loop: the action is due at its scheduled time, and its latency is
+                    # counted from then, so a late start counts (no coordinated omission)
+                    if due > t0 and stop.wait(due - t0):
+                        break
+                    t0, due = due, due + self._gap()
                 try:
                     self.step(project)
                     self.ledger.actions += 1
@@ -166,9 +184,17 @@ class Worker:
                     self.ledger.errors.append(f"{self.name}: {exc.__class__.__name__}: {exc}")
                 self.ledger.latencies.append(time.perf_counter() - t0)
             self.ledger.cpu = time.process_time() - cpu0
+            end = time.perf_counter()
+            while self.pace and due <= end:  # a backlog left behind is no latency, but counted
+                self.ledger.unstarted += 1
+                due += self._gap()
         finally:
             project.close()
         return self.ledger
+
+    def _gap(self) -> float:
+        """Paced: the time to the next action, a Poisson process's (exponential) gap."""
+        return self.arrivals.expovariate(1 / self.pace) if self.pace else 0.0
 
     def step(self, project: Project) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -297,6 +323,7 @@ def run_workload(
     seed: int = 1,
     processes: bool = False,
     min_attempts: int = 0,
+    pace: float = 0.0,
 ) -> Result:
     docs, events, actors = prepare(project, documents, seed)
     with project.read() as s:
@@ -318,6 +345,8 @@ def run_workload(
                 actors=actors,
             )
         )
+    for w in workers:
+        w.pace = pace
     if processes:
         ledgers, elapsed = _in_processes(workers, seconds)
     else:
@@ -368,8 +397,8 @@ def _in_processes(workers: list[Worker], seconds: float) -> tuple[dict[str, Ledg
     t0 = time.perf_counter()
     stop.wait(seconds)
     stop.set()
+    elapsed = time.perf_counter() - t0  # the time actions were started in
     ledgers = dict(out.get(timeout=300) for _ in procs)
-    elapsed = time.perf_counter() - t0
     for p in procs:
         p.join(60)
     return ledgers, elapsed

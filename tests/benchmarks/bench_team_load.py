@@ -1,7 +1,7 @@
 """A team at work on one project as fast as it can (docs/team.md, "Load").
 
 Run:  python tests/benchmarks/bench_team_load.py [--seconds 60] [--coders 20] [--reviewers 2]
-      [--import-docs 10000] [--backend postgres|sqlite|both] [--threads]
+      [--import-docs 10000] [--backend postgres|sqlite|both] [--threads] [--pace SECONDS]
 
 PostgreSQL (server from ANNOTATOR_TEST_PG_URL, default postgres@127.0.0.1:5432; a database of
 its own is created and dropped): ``--coders`` coders, ``--reviewers`` reviewers and two windows
@@ -11,6 +11,14 @@ runs. SQLite: 5 coders on one file the same way. Printed: actions per second, re
 lost actions and broken rules (``team_workload.verify``), p50/p95/p99 action latency (target
 p95 < 50 ms), and beside it the floor: the same number of inserts as raw SQL, one committed
 transaction each, on one connection.
+
+By default each writer works as fast as it can (closed loop): with N writers the latency is then
+about N / throughput (Little's law) whatever the database does, and the run prints that figure
+and the writers' own processor time per action beside the measured latency, so one sees whether
+the latency is queueing for a processor or waiting on the database. ``--pace SECONDS`` runs an
+open loop instead: every writer issues its actions on a schedule (Poisson arrivals with that
+mean gap, as a person works), and an action's latency runs from its scheduled time, so an action
+started late counts as late.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -92,11 +101,28 @@ def background(project_url: str, docs: int, out: Path) -> list[subprocess.Popen[
     ]
 
 
-def report(name: str, project: Project, result: Result, n_floor: int, processes: bool) -> bool:
+def report(
+    name: str, project: Project, result: Result, n_floor: int, processes: bool, pace: float
+) -> bool:
     problems = verify(project, result)
     rate, f50, f95 = floor(project, n_floor)
     p95 = result.percentile(95)
+    writers = len(result.ledgers)
+    attempts = len(result.latencies) / result.seconds
     print(f"{name}: {result.summary()}")
+    if pace:
+        print(
+            f"{name}: open loop, {writers} writers each one action every {pace:g} s on average: "
+            f"offered {writers / pace:.1f}/s, done {attempts:.1f}/s; due but not yet started "
+            f"when the run stopped: {result.unstarted}"
+        )
+    else:
+        mean = statistics.fmean(result.latencies) * 1000 if result.latencies else 0.0
+        print(
+            f"{name}: closed loop, Little's law: {writers} writers / {attempts:.1f} attempts/s "
+            f"= {writers / attempts * 1000 if attempts else 0:.0f} ms per action "
+            f"(measured mean {mean:.0f} ms): the latency is the queue the writers make"
+        )
     if processes:  # threads share one process's clock
         print(
             f"{name}: the writers' own processor time {result.cpu_per_action_ms:.1f} ms per action "
@@ -132,11 +158,17 @@ def run_postgres(args: argparse.Namespace, tmp: Path) -> bool:
             seconds=args.seconds,
             documents=40,
             processes=not args.threads,
+            pace=args.pace,
         )
         codes = [p.wait() for p in procs]
         print(f"postgres: background import and export exit codes {codes}")
         ok = report(
-            f"postgres {args.coders}+{args.reviewers}", project, result, 2000, not args.threads
+            f"postgres {args.coders}+{args.reviewers}",
+            project,
+            result,
+            2000,
+            not args.threads,
+            args.pace,
         )
         project.close()
         return ok and all(c == 0 for c in codes)
@@ -155,10 +187,11 @@ def run_sqlite(args: argparse.Namespace, tmp: Path) -> bool:
         seconds=args.seconds,
         documents=40,
         processes=not args.threads,
+        pace=args.pace,
     )
     locked = sum("locked" in e for e in result.errors)
     print(f"sqlite: 'database is locked' errors: {locked}")
-    ok = report("sqlite 5 coders", project, result, 2000, not args.threads)
+    ok = report("sqlite 5 coders", project, result, 2000, not args.threads, args.pace)
     project.close()
     return ok
 
@@ -171,13 +204,23 @@ def main() -> int:
     parser.add_argument("--import-docs", type=int, default=10_000)
     parser.add_argument("--backend", choices=("postgres", "sqlite", "both"), default="both")
     parser.add_argument("--threads", action="store_true", help="threads instead of processes")
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="open loop: each writer's actions arrive at random, this mean gap apart "
+        "(default: closed loop, as fast as it can)",
+    )
     args = parser.parse_args()
     # a stopped run (timeout, kill) still drops the database it made: the finally blocks run
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     print(
         f"ran: {args.seconds:.0f} s, backend {args.backend}, {args.coders} coders + "
         f"{args.reviewers} reviewers + 2 racing windows on PostgreSQL, 5 coders + 2 on SQLite, "
-        f"{'threads' if args.threads else 'processes'}, background import of "
+        f"{'threads' if args.threads else 'processes'}, "
+        f"{f'paced, one action every {args.pace:g} s' if args.pace else 'closed loop'}, "
+        f"background import of "
         f"{args.import_docs} documents; machine load {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} cores"
     )
