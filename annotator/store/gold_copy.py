@@ -343,6 +343,10 @@ class GoldCopy:
                     lo, hi, func.min(col(AnnotationRow.start)), func.max(col(AnnotationRow.end))
                 )
                 wider = self.s.connection().execute(q).one()
+                if wider[0] is None:
+                    # every span there was deleted since the seeds were read (a coder at work;
+                    # each statement sees what is committed): nothing wider to find
+                    break
                 new_lo, new_hi = min(wider[0], lo), max(wider[1], hi)
                 if (new_lo, new_hi) == (lo, hi):
                     break

@@ -179,3 +179,32 @@ def test_stretches_chain_overlapping_and_touching_spans() -> None:
         (7, 1, "g", "X", 22, 24, ""),  # inside 6
     ]
     assert stretches(rows) == {1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 2, 7: 2}
+
+
+def test_a_span_deleted_between_the_seeds_and_the_widening_reads_as_no_stretch(
+    project: Project,
+) -> None:
+    """On PostgreSQL each statement sees what is committed: a coder may delete the span a
+    decision starts from after its extent was read and before its stretch is widened (found
+    by the team load test as a TypeError). The stretch is then just what was read."""
+    import_paths(project, [SEED])
+    doc = queries.document_ids(project)[0]
+    text = queries.document(project, doc).text
+    start = text.index("15 civilians")
+    span = services.create_annotation(
+        project, "alice", doc, "ACTOR", start, start + 12, {"category": "civilians"}
+    ).created_id
+    services.register_coder(project, GOLD)
+    with project.write() as s:
+        copy = gold_copy.GoldCopy(s, project.codebook, "rev", doc)
+        widen = copy._coded_touching
+
+        def deleted_first(lo: int, hi: int, *columns: object) -> object:
+            s.connection().exec_driver_sql(
+                f"UPDATE annotation SET deleted_at = CURRENT_TIMESTAMP WHERE id = {span:d}"
+            )
+            return widen(lo, hi, *columns)
+
+        copy._coded_touching = deleted_first  # type: ignore[method-assign]
+        assert copy._extents([span]) == [(start, start + 12)]
+        s.rollback()
