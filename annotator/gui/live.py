@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, SignalInstance
+from PySide6.QtWidgets import QWidget
 
 from annotator.store.engine import Project
 from annotator.store.errors import StoreError
@@ -40,11 +41,24 @@ CODING_TABLES = {
 }
 
 
+class WindowSession(Protocol):
+    """What a live window's session offers: its project and a line for the status bar."""
+
+    project: Project
+
+    @property
+    def notice(self) -> SignalInstance: ...
+
+
 class Live(QObject):
     """The timer and the watcher; subclasses say what to re-read (``check``)."""
 
-    def __init__(self, parent: QObject, interval_ms: int) -> None:
+    def __init__(
+        self, session: WindowSession, documents: QWidget, interval_ms: int, parent: QObject
+    ) -> None:
         super().__init__(parent)
+        self._window_session = session
+        self.documents = documents
         self._watcher: Watcher | None = Watcher(self.project())  # from now on
         self._pending: frozenset[str] = frozenset()
         self._refreshed = 0.0
@@ -55,14 +69,14 @@ class Live(QObject):
         self.timer.timeout.connect(self._tick)
         self.timer.start()
 
-    def project(self) -> Project:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def project(self) -> Project:
+        return self._window_session.project
 
-    def window_shown(self) -> bool:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def window_shown(self) -> bool:
+        return bool(self.documents.window().isVisible())
 
-    def say(self, message: str, error: bool) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def say(self, message: str, error: bool) -> None:
+        self._window_session.notice.emit(" ".join(message.split()), error)
 
     def _tick(self) -> None:
         """One look at the store; a closed window looks no more. The network or the file
@@ -114,17 +128,18 @@ class Live(QObject):
 class LiveCoding(Live):
     """Keeps a coding window's document list, statuses and codebook in step with the store."""
 
+    documents: DocumentList
+
     def __init__(
         self, session: Session, documents: DocumentList, interval_ms: int = INTERVAL_MS
     ) -> None:
         self.session = session
-        self.documents = documents
         self._fingerprint: tuple[object, ...] | None = None
         # The codebook the window shows, as (project, name, version): a new version is told by
         # comparing with it, not with the codebook read at the last tick, which something in
         # the window may have read again since the watcher dropped it (the newest then).
         self._codebook = self._current_codebook()
-        super().__init__(session, interval_ms)
+        super().__init__(session, documents, interval_ms, session)
         session.projectChanged.connect(self._codebook_shown)
 
     def _current_codebook(self) -> tuple[object, str, int]:
@@ -134,15 +149,6 @@ class LiveCoding(Live):
     def _codebook_shown(self) -> None:
         """Whoever asked, the window has just followed the codebook it reads now."""
         self._codebook = self._current_codebook()
-
-    def project(self) -> Project:
-        return self.session.project
-
-    def window_shown(self) -> bool:
-        return bool(self.documents.window().isVisible())
-
-    def say(self, message: str, error: bool) -> None:
-        self.session.notice.emit(" ".join(message.split()), error)
 
     def check(self) -> None:
         s = self.session

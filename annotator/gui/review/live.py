@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.gui.live import INTERVAL_MS, Live
 from annotator.store import review_state, services
-from annotator.store.engine import Project
 from annotator.store.review_state import ReviewDocument
 
 if TYPE_CHECKING:
@@ -31,24 +30,16 @@ REVIEW_DOCUMENT_TABLES = {"annotation", "audit", "document_status", "link"}
 class LiveReview(Live):
     """Keeps a review window's document list, codebook and the open document in step."""
 
+    documents: DocumentChooser
+
     def __init__(
         self, session: ReviewSession, documents: DocumentChooser, interval_ms: int = INTERVAL_MS
     ) -> None:
         self.session = session
-        self.documents = documents
         self._reviewers = services.reviewers(session.project)
         self._fingerprint: tuple[int, tuple[Any, ...]] | None = None  # (document, fingerprint)
         self._codebook = (session.codebook.name, session.codebook.version)  # as shown
-        super().__init__(session, interval_ms)
-
-    def project(self) -> Project:
-        return self.session.project
-
-    def window_shown(self) -> bool:
-        return bool(self.documents.window().isVisible())
-
-    def say(self, message: str, error: bool) -> None:
-        self.session.notice.emit(" ".join(message.split()), error)
+        super().__init__(session, documents, interval_ms, session)
 
     def check(self) -> None:
         s = self.session
