@@ -1,9 +1,13 @@
 """Starting the coding window: the QApplication, the user's settings, who is coding.
 
-The window shows before the store loads: `start` puts up the window's frame (its menus, an
-empty article saying what is being opened; nothing in it acts) and paints it, then, on the
-event loop's first turn, imports the store (SQLAlchemy costs most of the start), opens the
-project, asks who is coding if it must, and puts the coding window in the frame's place.
+The window shows before the store loads (importing SQLAlchemy costs most of the start): `start`
+puts up the window's frame (its menus, an article saying what is being opened) and paints it;
+when the coder is known (``--coder`` or the remembered one) and the project is a current project
+file, it then shows the document the coding window will open, read without the store
+(``annotator.store.first_look``), so the coder reads and selects at once and the keys they press
+are kept (``starting``). A worker thread imports the store meanwhile, the event loop going on;
+then the project is opened, who is coding asked if it must be, and the coding window takes the
+frame's place with the selection and the keys pressed on it.
 """
 
 from __future__ import annotations
@@ -17,14 +21,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit
+from PySide6.QtWidgets import QApplication
 
-from .actions import MENU_ORDER
 from .settings import Preferences
+from .starting import StartingWindow, hand_over
 from .style import app_icon
 
 if TYPE_CHECKING:
     from annotator.store.engine import Project
+    from annotator.store.first_look import FirstLook
 
     from .main_window import MainWindow
 
@@ -53,37 +58,16 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-class StartingWindow(QMainWindow):
-    """The coding window's frame while the project opens, where the coding window will be:
-    its menus (disabled) and an empty article that says what is being opened."""
-
-    def __init__(self, project_path: str | Path | None, prefs: Preferences) -> None:
-        super().__init__()
-        self.setObjectName("startingWindow")
-        # Closed by `start` once the coding window shows or the start stops (which says how
-        # the app ends): closing it never quits the app by itself.
-        self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
-        for top in MENU_ORDER:
-            self.menuBar().addMenu(f"&{top}").setEnabled(False)
-        name = Path(project_path).name if project_path and "://" not in str(project_path) else ""
-        self.article = QPlainTextEdit()
-        self.article.setObjectName("startingArticle")
-        self.article.setReadOnly(True)
-        self.article.setEnabled(False)
-        self.article.setPlaceholderText(f"Opening {name or 'the project'}…")
-        self.setCentralWidget(self.article)
-        geometry, _state = prefs.window_layout()
-        if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1400, 900)
-
-
-def open_window(project: Project, coder: str, prefs: Preferences) -> MainWindow:
-    """The coding window on ``project`` for ``coder`` (the project's first open document)."""
+def open_window(
+    project: Project, coder: str, prefs: Preferences, prefer: int | None = None
+) -> MainWindow:
+    """The coding window on ``project`` for ``coder``: on document ``prefer`` when it is in the
+    coder's list, else on the first unfinished one."""
     from .main_window import MainWindow
     from .session import Session
 
     window = MainWindow(Session(project, coder), prefs)
-    window.session.reload_documents()
+    window.session.reload_documents(prefer)
     return window
 
 
@@ -112,11 +96,16 @@ def choose_coder(project: Project, prefs: Preferences, asked: str | None) -> str
 
 
 def load_window(
-    project_path: str | Path | None, coder: str | None, prefs: Preferences
+    project_path: str | Path | None,
+    coder: str | None,
+    prefs: Preferences,
+    prefer: int | None = None,
 ) -> MainWindow | None:
     """Open the project (None: the per-user demo, made on first start) and build its coding
-    window; None when the coder cancelled (a password, the name)."""
-    from annotator.store.setup import default_project_path, ensure_default_project
+    window (on document ``prefer``, if given and in the coder's list); None when the coder
+    cancelled (a password, the name)."""
+    from annotator.store.project_file import default_project_path
+    from annotator.store.setup import ensure_default_project
 
     from .team_login import open_project, team_identity
 
@@ -135,7 +124,7 @@ def load_window(
         if login is None:
             prefs.coder = name
         prefs.add_recent(str(project_path))
-        return open_window(project, name, prefs)
+        return open_window(project, name, prefs, prefer)
     except BaseException:
         project.close()
         raise
@@ -166,30 +155,59 @@ def _preload() -> threading.Thread:
     return thread
 
 
+def first_look(
+    project_path: str | Path | None, coder: str | None, prefs: Preferences
+) -> FirstLook | None:
+    """What the coding window will show first, read without the store: for the coder given or
+    remembered, on a current project file (the demo only once it exists); else None."""
+    from annotator.store import first_look as looking
+    from annotator.store.project_file import default_project_path
+
+    name = (coder or prefs.coder or "").strip()
+    path = default_project_path() if project_path is None else project_path
+    if not name or "://" in str(path):
+        return None
+    return looking.look(path, name)
+
+
 def start(
     project_path: str | Path | None, coder: str | None, prefs: Preferences, ready: Ready
 ) -> StartingWindow:
-    """Show the starting window and paint it; on the event loop's next turn, load the coding
-    window, show it in the starting window's place and tell ``ready``."""
+    """Show the starting window and paint it, then the first look at the document (when it can
+    be read without the store); load the coding window behind it, the event loop going on, show
+    it in the starting window's place with what the coder did meanwhile, and tell ``ready``."""
     preload = _preload()
     starting = StartingWindow(project_path, prefs)
     starting.show()
     QApplication.processEvents()  # painted now: what the coder sees while the store loads
+    look = first_look(project_path, coder, prefs)
+    if look is not None:
+        starting.show_look(look)
+        QApplication.processEvents()  # the document painted
+    waiting = QTimer(starting)
+    waiting.setInterval(10)
 
     def load() -> None:
-        preload.join()
+        if preload.is_alive():  # the store is still importing: the window stays live
+            return
+        waiting.stop()
         try:
-            window = load_window(project_path, coder, prefs)
+            window = load_window(
+                project_path, coder, prefs, look.document.id if look is not None else None
+            )
         except Exception as exc:  # told to the caller, who reports it (one line)
             ready(None, exc)
             starting.close()
             return
         if window is not None:
+            QApplication.processEvents()  # keys pressed while it was built reach the look
             window.show()
+            hand_over(starting, window)
         ready(window, None)
         starting.close()
 
-    QTimer.singleShot(0, load)
+    waiting.timeout.connect(load)
+    waiting.start()
     return starting
 
 

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from annotator.store import queries
 from annotator.store.engine import ProjectError
-from annotator.store.setup import create_demo, create_project, default_project_path
+from annotator.store.project_file import default_project_path
+from annotator.store.setup import create_demo, create_project
 
 from .actions import ActionRegistry
 from .coding import Coding

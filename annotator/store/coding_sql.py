@@ -15,7 +15,7 @@ as text and decoded with orjson; the annotations stay columns (`AnnotationTable`
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import starmap
@@ -27,9 +27,15 @@ from annotator.core.agreement import AgreementInput
 from annotator.core.agreement.model import AnnotationTable
 from annotator.core.codebook import Codebook
 from annotator.core.records import GOLD, Document, Link
-
-Run = Callable[[str, Mapping[str, Any]], list[tuple[Any, ...]]]
-"""Runs one SELECT with named parameters and returns every row as a plain tuple."""
+from annotator.store.plain_sql import (
+    ANNOTATIONS,
+    DOCUMENTS,
+    LINKS,
+    Run,
+    codebook_source,
+    in_list,
+    json_object,
+)
 
 BATCH = 5_000
 """Documents per query: well under every database's limit on bound parameters."""
@@ -48,20 +54,12 @@ class Selection:
     rule: str  # how the documents were chosen, said in the report
 
 
-def _in(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
-    """``(:prefix0, :prefix1, ...)`` and its parameters (an empty list matches nothing)."""
-    if not values:
-        return "(NULL)", {}
-    params = {f"{prefix}{i}": v for i, v in enumerate(values)}
-    return "(" + ", ".join(f":{k}" for k in params) + ")", params
-
-
 def coders(run: Run) -> list[str]:
     return [name for (name,) in run("SELECT name FROM coder ORDER BY name", {})]
 
 
 def coder_ids(run: Run, names: Sequence[str]) -> dict[int, str]:
-    where, params = _in("c", list(names))
+    where, params = in_list("c", list(names))
     return dict(run(f"SELECT id, name FROM coder WHERE name IN {where}", params))
 
 
@@ -72,15 +70,9 @@ def document_ids(run: Run, ext_ids: Sequence[str] | None = None) -> list[int]:
     out: list[int] = []
     wanted = list(dict.fromkeys(ext_ids))
     for start in range(0, len(wanted), BATCH):
-        where, params = _in("e", wanted[start : start + BATCH])
+        where, params = in_list("e", wanted[start : start + BATCH])
         out.extend(i for (i,) in run(f"SELECT id FROM document WHERE ext_id IN {where}", params))
     return sorted(out)
-
-
-def codebook_source(run: Run) -> str | None:
-    """The project's current codebook (its YAML), None if it has none."""
-    rows = run("SELECT source FROM codebook_version ORDER BY id DESC LIMIT 1", {})
-    return str(rows[0][0]) if rows else None
 
 
 def select_documents(
@@ -115,7 +107,7 @@ def select_documents(
     if ext_ids is not None and len(ids) != len(set(ext_ids)):
         found: set[str] = set()
         for start in range(0, len(ids), BATCH):
-            where, params = _in("d", ids[start : start + BATCH])
+            where, params = in_list("d", ids[start : start + BATCH])
             rows = run(f"SELECT ext_id FROM document WHERE id IN {where}", params)
             found.update(e for (e,) in rows)
         missing = sorted(set(ext_ids) - found)
@@ -123,7 +115,7 @@ def select_documents(
     if scope == "all":
         return Selection(chosen, ids, "all of them")
     wanted = coder_ids(run, chosen)
-    where, params = _in("c", list(wanted))
+    where, params = in_list("c", list(wanted))
     coded = set(
         run(
             f"SELECT document_id, coder_id FROM document_status "
@@ -156,7 +148,7 @@ def accepted_suggestions(run: Run, document_ids: Sequence[int]) -> set[int]:
     out: set[int] = set()
     ids = list(document_ids)
     for start in range(0, len(ids), 900):
-        where, params = _in("d", ids[start : start + 900])
+        where, params = in_list("d", ids[start : start + 900])
         out.update(
             i
             for (i,) in run(
@@ -167,16 +159,6 @@ def accepted_suggestions(run: Run, document_ids: Sequence[int]) -> set[int]:
             if i is not None
         )
     return out
-
-
-def _object(raw: Any) -> dict[str, Any]:
-    """A JSON object column read as text (or already decoded by the driver)."""
-    if raw is None or raw == "":
-        return {}
-    if isinstance(raw, dict):
-        return raw
-    value = orjson.loads(raw)
-    return value if isinstance(value, dict) else {}
 
 
 @contextmanager
@@ -192,25 +174,6 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-DOCUMENTS = (
-    "SELECT id, ext_id, text, title, source, url, published, language, CAST(meta AS TEXT), "
-    "sha256 FROM document WHERE id IN {documents}"
-)
-ANNOTATIONS = (
-    'SELECT a.id, a.uid, a.document_id, c.name, a.label, a.start, a."end", '
-    "CAST(a.attributes AS TEXT), a.note, a.codebook_version, a.source_uid "
-    "FROM annotation a JOIN coder c ON c.id = a.coder_id "
-    "WHERE a.document_id IN {documents} AND a.deleted_at IS NULL AND c.name IN {coders} "
-    'ORDER BY a.document_id, a.start, a."end", a.id'
-)
-LINKS = (
-    "SELECT l.id, l.uid, l.document_id, c.name, l.from_id, l.role, l.to_id "
-    "FROM link l JOIN coder c ON c.id = l.coder_id "
-    "WHERE l.document_id IN {documents} AND l.deleted_at IS NULL AND c.name IN {coders} "
-    "ORDER BY l.id"
-)
-
-
 def read_coding(
     run: Run, document_ids: Sequence[int], coders: Sequence[str]
 ) -> tuple[list[Document], AnnotationTable, list[Link]]:
@@ -222,16 +185,16 @@ def read_coding(
     documents: dict[int, Document] = {}
     annotation_rows: list[tuple[Any, ...]] = []
     links: list[Link] = []
-    in_coders, coder_params = _in("c", list(coders))
+    in_coders, coder_params = in_list("c", list(coders))
     with collector_paused():
         for i in range(0, len(document_ids), BATCH):
-            in_documents, params = _in("d", list(document_ids[i : i + BATCH]))
+            in_documents, params = in_list("d", list(document_ids[i : i + BATCH]))
             for ident, ext_id, text, title, source, url, published, language, meta, sha in run(
                 DOCUMENTS.format(documents=in_documents), params
             ):
                 documents[ident] = Document(
                     ident, ext_id, text, title, source, url, published, language,
-                    _object(meta), sha,
+                    json_object(meta), sha,
                 )  # fmt: skip
             params.update(coder_params)
             annotation_rows.extend(

@@ -32,6 +32,13 @@ class Look:
     detail: str = ""
 
 
+def default_project_path() -> Path:
+    """The per-user project ``annotator`` opens with no argument (the demo on first start)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("annotator", appauthor=False) / "default.annot"
+
+
 def read_only_reason(path: Path) -> str:
     """Why the project cannot be written to ("" when it can). SQLite in WAL mode writes two
     files beside the project, so a read-only folder makes the project read-only too."""

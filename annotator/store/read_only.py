@@ -22,18 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from annotator.store import project_file
-from annotator.store.coding_sql import Run
+from annotator.store.plain_sql import Run
 from annotator.store.schema_head import HEAD
 
 
-def open_current(project: str | Path) -> sqlite3.Connection | None:
+def open_current(project: str | Path, *, check: bool = True) -> sqlite3.Connection | None:
     """A read-only connection to ``project`` when it is a sound project file at the newest
-    schema; ``None`` when it has to be opened through ``Project.open``."""
+    schema; ``None`` when it has to be opened through ``Project.open``. ``check=False`` spares
+    SQLite's quick check of the whole file (a glance that the store's open repeats with it)."""
     text = str(project)
     if "://" in text:
         return None  # a database server (or an explicit SQLAlchemy URL): the engine's job
     path = Path(text).expanduser().resolve()
-    if not path.is_file() or project_file.look(path).state != "project":
+    if not path.is_file() or (check and project_file.look(path).state != "project"):
         return None
     try:
         conn = project_file.connect_read_only(path)

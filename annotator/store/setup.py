@@ -32,13 +32,6 @@ def repo_file(*parts: str) -> Path | None:
     return None
 
 
-def default_project_path() -> Path:
-    """The per-user project ``annotator`` opens with no argument (the demo on first start)."""
-    from platformdirs import user_data_path
-
-    return user_data_path("annotator", appauthor=False) / "default.annot"
-
-
 def default_codebook_path() -> Path:
     path = repo_file("schema", "conflict-events.yaml")
     if path is None:
