@@ -37,8 +37,8 @@ ORGANISATION = "Annotator"
 APPLICATION = "Annotator"
 
 Ready = Callable[["MainWindow | None", "BaseException | None"], None]
-"""Told the coding window once it shows (None when the coder cancelled a question), or the
-error that stopped it opening."""
+"""Told the coding window once it shows (None when the coder cancelled a question or closed
+the starting window), or the error that stopped it opening."""
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -191,20 +191,28 @@ def start(
         if preload.is_alive():  # the store is still importing: the window stays live
             return
         waiting.stop()
+        if starting.abandoned:  # the coder closed it meanwhile: nothing opens
+            ready(None, None)
+            return
         try:
             window = load_window(
                 project_path, coder, prefs, look.document.id if look is not None else None
             )
         except Exception as exc:  # told to the caller, who reports it (one line)
             ready(None, exc)
-            starting.close()
+            starting.finish()
             return
         if window is not None:
             QApplication.processEvents()  # keys pressed while it was built reach the look
+            if starting.abandoned:
+                window.session.project.close()
+                window.deleteLater()
+                ready(None, None)
+                return
             window.show()
             hand_over(starting, window)
         ready(window, None)
-        starting.close()
+        starting.finish()
 
     waiting.timeout.connect(load)
     waiting.start()

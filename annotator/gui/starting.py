@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QPlainTextEdit
 
 from .actions import MENU_ORDER
@@ -86,8 +86,11 @@ class StartingWindow(QMainWindow):
         self.setObjectName("startingWindow")
         self.setStyleSheet(STYLE_SHEET)
         # Closed by `start` once the coding window shows or the start stops (which says how
-        # the app ends): closing it never quits the app by itself.
+        # the app ends): closing it never quits the app by itself. Closed by the coder before
+        # then, it is ``abandoned``: the coding window is not shown (the start is cancelled).
         self.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+        self.abandoned = False
+        self.finished = False
         self.prefs = prefs
         for top in MENU_ORDER:
             self.menuBar().addMenu(f"&{top}").setEnabled(False)
@@ -128,6 +131,16 @@ class StartingWindow(QMainWindow):
         title = look.document.title or look.document.ext_id
         self.setWindowTitle(f"{title} — {self.project_name or 'Annotator'} — Annotator")
         view.setFocus()
+
+    def finish(self) -> None:
+        """Close it: the coding window took its place, or the start stopped."""
+        self.finished = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.finished:
+            self.abandoned = True
+        super().closeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view and event.type() == QEvent.Type.KeyPress:

@@ -16,7 +16,6 @@ from annotator.store.engine import (
     mask_password,
     project_url,
 )
-from annotator.store.importer import import_paths
 from annotator.store.queries import flagged_annotations
 from annotator.store.tables import CodebookVersion, ProjectSetting
 from annotator.store.team_roles import require_manager
@@ -142,6 +141,8 @@ def ensure_default_project(path: Path) -> None:
 
 def create_demo(project: str | Path, *, exist_ok: bool = False) -> Project:
     """A project with the default codebook and the seed articles."""
+    from annotator.store.importer import import_paths  # not needed to open a project
+
     opened = create_project(project, exist_ok=exist_ok)
     seeds = seed_paths()
     if seeds:

@@ -14,7 +14,8 @@ from pytestqt.qtbot import QtBot
 
 from annotator.gui import app as gui_app
 from annotator.gui.main_window import MainWindow
-from annotator.store import first_look
+from annotator.store import first_look, queries
+from annotator.store.engine import Project
 from annotator.store.errors import StoreError
 
 from helpers.window import db_annotations, temp_prefs
@@ -88,6 +89,26 @@ def test_without_a_first_look_the_frame_says_what_opens_and_takes_no_key(
     assert window.session.document is not None and db_annotations(window) == []
     window.close()
     window.session.project.close()
+
+
+def test_closing_the_window_while_it_starts_cancels_the_start(
+    qtbot: QtBot, tmp_path: Path, project_path: Path
+) -> None:
+    told: list[tuple[MainWindow | None, BaseException | None]] = []
+    starting = gui_app.start(project_path, "frank", temp_prefs(tmp_path), lambda *a: told.append(a))
+    qtbot.addWidget(starting)
+    assert starting.view is not None
+    qtbot.keyClick(starting.view, Qt.Key.Key_A)  # kept, and dropped with the window
+    starting.close()  # as the window manager's close button does
+    qtbot.waitUntil(lambda: bool(told))
+    assert told == [(None, None)]
+    shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert not [w for w in shown if isinstance(w, MainWindow)]
+    project = Project.open(project_path)
+    try:
+        assert queries.annotations(project, queries.document_ids(project)[0], ["frank"]) == []
+    finally:
+        project.close()
 
 
 def test_a_project_that_does_not_open_is_raised_by_run_and_the_frame_closes(
