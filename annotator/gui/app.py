@@ -23,6 +23,8 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from annotator.core.records import GOLD
+
 from .settings import Preferences
 from .starting import StartingWindow, hand_over
 from .style import app_icon
@@ -165,8 +167,8 @@ def first_look(
 
     name = (coder or prefs.coder or "").strip()
     path = default_project_path() if project_path is None else project_path
-    if not name or "://" in str(path):
-        return None
+    if not name or name.casefold() == GOLD or "://" in str(path):
+        return None  # nobody to show it for (the name is asked, or refused), or a server
     return looking.look(path, name)
 
 

@@ -111,6 +111,19 @@ def test_closing_the_window_while_it_starts_cancels_the_start(
         project.close()
 
 
+def test_the_gold_layer_is_never_shown_as_a_coders_first_look(
+    qtbot: QtBot, tmp_path: Path, project_path: Path
+) -> None:
+    told: list[tuple[MainWindow | None, BaseException | None]] = []
+    starting = gui_app.start(project_path, "Gold", temp_prefs(tmp_path), lambda *a: told.append(a))
+    qtbot.addWidget(starting)
+    assert starting.look is None
+    qtbot.waitUntil(lambda: bool(told))
+    ((window, error),) = told
+    assert window is None and isinstance(error, StoreError)
+    assert "reserved for the adjudicated layer" in str(error)
+
+
 def test_a_project_that_does_not_open_is_raised_by_run_and_the_frame_closes(
     qtbot: QtBot, tmp_path: Path
 ) -> None:
