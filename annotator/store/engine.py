@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, bindparam, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -377,12 +377,17 @@ class Project:
         """A project setting; inside a write (a rule checked by an action), read in that
         transaction: no other connection, and what it checks is what it writes against."""
         writing: Session | None = getattr(self._writing, "session", None)
-        if writing is not None:
-            row = writing.get(ProjectSetting, key)
-            return row.value if row is not None else default
+        if writing is not None:  # a plain column read (a setting written before is flushed)
+            writing.flush()
+            value = writing.connection().execute(_SETTING, {"key": key}).scalar()
+            return value if value is not None else default
         with self.read() as s:
             row = s.get(ProjectSetting, key)
             return row.value if row is not None else default
+
+
+_SETTINGS = ProjectSetting.metadata.tables["project_setting"]
+_SETTING = select(_SETTINGS.c.value).where(_SETTINGS.c.key == bindparam("key"))
 
 
 def _connect(url: str, label: str, *, create: bool, read_only: bool) -> Engine:
