@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, bindparam, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -245,6 +245,12 @@ class Project:
         self.url = url
         self.engine = engine
         self._write_engine = engine.execution_options(annotator_write=True)
+        # a brief read on a server: no transaction (``read(brief=True)``)
+        self._brief_engine = (
+            engine
+            if engine.dialect.name == "sqlite"
+            else engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._codebook: Codebook | None = None
         self.known = Known()
         self._writing = threading.local()  # the write session open in this thread, if any
@@ -296,10 +302,16 @@ class Project:
         self.engine.dispose()
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A read session; a database failure comes out as the store's ``DatabaseError``."""
+    def read(self, *, brief: bool = False) -> Iterator[Session]:
+        """A read session; a database failure comes out as the store's ``DatabaseError``.
+
+        ``brief``: a read of a statement or two, no server-side cursor (``yield_per``). On a
+        server it runs outside a transaction, which saves the round trips of its BEGIN and
+        ROLLBACK; each statement sees what was committed when it began, as it would in a
+        transaction at READ COMMITTED. On SQLite it is an ordinary read (one snapshot)."""
         try:
-            with Session(self.engine, info=self._session_info()) as session:
+            bind = self._brief_engine if brief else self.engine
+            with Session(bind, info=self._session_info()) as session:
                 yield session
                 self.known.update(session.info["learned"])
         except SQLAlchemyError as exc:
@@ -365,12 +377,17 @@ class Project:
         """A project setting; inside a write (a rule checked by an action), read in that
         transaction: no other connection, and what it checks is what it writes against."""
         writing: Session | None = getattr(self._writing, "session", None)
-        if writing is not None:
-            row = writing.get(ProjectSetting, key)
-            return row.value if row is not None else default
+        if writing is not None:  # a plain column read (a setting written before is flushed)
+            writing.flush()
+            value = writing.connection().execute(_SETTING, {"key": key}).scalar()
+            return value if value is not None else default
         with self.read() as s:
             row = s.get(ProjectSetting, key)
             return row.value if row is not None else default
+
+
+_SETTINGS = ProjectSetting.metadata.tables["project_setting"]
+_SETTING = select(_SETTINGS.c.value).where(_SETTINGS.c.key == bindparam("key"))
 
 
 def _connect(url: str, label: str, *, create: bool, read_only: bool) -> Engine:

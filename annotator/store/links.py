@@ -7,21 +7,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import case, func
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, select
 
 from annotator.core.change import Change
+from annotator.core.records import Link
 from annotator.store.engine import Project
 from annotator.store.errors import ServiceError, StaleError
 from annotator.store.locks import lock_layer, lock_layer_of
-from annotator.store.operations import check, operation, run_one, step
+from annotator.store.operations import check, operation, run_one, step, wrote
 from annotator.store.rules import (
+    ANNOTATION,
+    LINK,
+    AnyRow,
     audit_edit,
     check_layer,
     check_owner,
+    core,
     new_uid,
     open_for_edit,
-    own_annotation,
     role_full,
 )
 from annotator.store.tables import AnnotationRow, LinkRow, now
@@ -55,54 +60,79 @@ def _create_link(
     check_layer(project, coder, actor)
     cb = project.codebook
     lock_layer_of(s, from_id)  # the role's fillers are counted, then one is added
-    both = s.exec(select(AnnotationRow).where(col(AnnotationRow.id).in_([from_id, to_id]))).all()
-    src = own_annotation(s, coder, from_id)  # from ``both``, without another round trip
-    dst = own_annotation(s, coder, to_id)
+    # both spans, with the role's live fillers and whether ``to_id`` is one of them, in one
+    # statement (read once the layer is held)
+    filling = (LINK.c.from_id == from_id, LINK.c.role == role, LINK.c.deleted_at.is_(None))
+    fillers = sa_select(func.count()).where(*filling).scalar_subquery()
+    duplicate = sa_select(func.count()).where(*filling, LINK.c.to_id == to_id).scalar_subquery()
+    both = {
+        r.id: r
+        for r in core(s).execute(
+            sa_select(
+                ANNOTATION.c.id,
+                ANNOTATION.c.document_id,
+                ANNOTATION.c.coder_id,
+                ANNOTATION.c.label,
+                ANNOTATION.c.start,
+                ANNOTATION.c.end,
+                ANNOTATION.c.deleted_at,
+                fillers.label("fillers"),
+                duplicate.label("duplicate"),
+            ).where(ANNOTATION.c.id.in_([from_id, to_id]))
+        )
+    }
+    src, dst = _own(s, coder, both, from_id), _own(s, coder, both, to_id)
     if src.deleted_at is not None or dst.deleted_at is not None:
         raise ServiceError("cannot link a deleted annotation")
     if src.document_id != dst.document_id:
         raise ServiceError("cannot link spans of different documents")
     if from_id == to_id:
         raise ServiceError("a span cannot be linked to itself")
-    del both
     problem = cb.link_error(src.label, role, dst.label)
     if problem:
         raise ServiceError(problem)
-    # the role's live fillers, and whether ``to_id`` is one of them, in one statement
-    fillers, duplicate = s.exec(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((col(LinkRow.to_id) == to_id, 1), else_=0)), 0),
-        )
-        .select_from(LinkRow)
-        .where(LinkRow.from_id == from_id, LinkRow.role == role, col(LinkRow.deleted_at).is_(None))
-    ).one()
-    if duplicate:
+    if src.duplicate:
         raise ServiceError(f"{role} is already linked to that span")
     mx = cb.role_max(src.label, role)
-    if mx is not None and fillers >= mx:
+    if mx is not None and src.fillers >= mx:
         raise ServiceError(f"role '{role}' takes at most {mx} span{'s' if mx > 1 else ''}")
-    link = LinkRow(
-        uid=new_uid("l"),
-        document_id=src.document_id,
-        coder_id=src.coder_id,
-        from_id=from_id,
-        role=role,
-        to_id=to_id,
+    uid = new_uid("l")
+    link_id: int = (
+        core(s)
+        .execute(
+            insert(LINK).returning(LINK.c.id),
+            {
+                "uid": uid,
+                "document_id": src.document_id,
+                "coder_id": src.coder_id,
+                "from_id": from_id,
+                "role": role,
+                "to_id": to_id,
+                "created_at": now(),
+            },
+        )
+        .scalar_one()
     )
-    s.add(link)
-    s.flush()
-    assert link.id is not None
+    wrote(s, LinkRow, link_id, Link(link_id, uid, src.document_id, coder, from_id, role, to_id))
     open_for_edit(s, src.document_id, src.coder_id)
-    audit_edit(s, coder, actor, "create_link", src.document_id, "link", link.id, role=role)
-    undo = step("delete_link", coder=coder, link_id=link.id, actor=actor, expect={"live": True})
+    audit_edit(s, coder, actor, "create_link", src.document_id, "link", link_id, role=role)
+    undo = step("delete_link", coder=coder, link_id=link_id, actor=actor, expect={"live": True})
     return Change(
         "create_link",
         src.document_id,
-        links=(link.id,),
+        links=(link_id,),
         spans=((src.start, src.end), (dst.start, dst.end)),
         undo=(undo,),
     )
+
+
+def _own(s: Session, coder: str, both: dict[int, AnyRow], annotation_id: int) -> AnyRow:
+    """One of a link's two spans read together (``own_annotation`` without a round trip)."""
+    row = both.get(annotation_id)
+    if row is None:
+        raise ServiceError(f"no annotation {annotation_id}")
+    check_owner(s, coder, row.coder_id, f"annotation {annotation_id}")
+    return row
 
 
 def own_link(s: Session, coder: str, link_id: int) -> LinkRow:
@@ -117,6 +147,25 @@ def delete_link(project: Project, coder: str, link_id: int, *, actor: str | None
     return run_one(project, "delete_link", coder=coder, link_id=link_id, actor=actor)
 
 
+_FROM, _TO = ANNOTATION.alias("from_span"), ANNOTATION.alias("to_span")
+_LINK_WITH_SPANS = (
+    sa_select(
+        LINK.c.document_id,
+        LINK.c.coder_id,
+        LINK.c.role,
+        LINK.c.deleted_at,
+        _FROM.c.start.label("from_start"),
+        _FROM.c.end.label("from_end"),
+        _TO.c.start.label("to_start"),
+        _TO.c.end.label("to_end"),
+    )
+    .select_from(
+        LINK.outerjoin(_FROM, _FROM.c.id == LINK.c.from_id).outerjoin(_TO, _TO.c.id == LINK.c.to_id)
+    )
+    .where(LINK.c.id == bindparam("link_id"))
+)
+
+
 @operation
 def _delete_link(
     s: Session,
@@ -127,20 +176,23 @@ def _delete_link(
     expect: Mapping[str, Any] | None = None,
 ) -> Change:
     check_layer(project, coder, actor)
-    link = own_link(s, coder, link_id)
+    # the link with its two spans' places (to repaint), in one statement
+    link = core(s).execute(_LINK_WITH_SPANS, {"link_id": link_id}).first()
+    if link is None:
+        raise ServiceError(f"no link {link_id}")
+    check_owner(s, coder, link.coder_id, f"link {link_id}")
     check(expect, {"live": link.deleted_at is None}, f"the {link.role} link")
     open_for_edit(s, link.document_id, link.coder_id)
-    link.deleted_at = now()
-    s.add(link)
+    core(s).execute(update(LINK).where(LINK.c.id == link_id).values(deleted_at=now()))
+    wrote(s, LinkRow, link_id, None)
     audit_edit(s, coder, actor, "delete_link", link.document_id, "link", link_id)
     undo = step("restore_link", coder=coder, link_id=link_id, actor=actor, expect={"live": False})
-    return Change(
-        "delete_link",
-        link.document_id,
-        links=(link_id,),
-        spans=link_spans(s, link),
-        undo=(undo,),
+    spans = tuple(
+        (a, b)
+        for a, b in ((link.from_start, link.from_end), (link.to_start, link.to_end))
+        if a is not None
     )
+    return Change("delete_link", link.document_id, links=(link_id,), spans=spans, undo=(undo,))
 
 
 def restore_link(project: Project, coder: str, link_id: int, *, actor: str | None = None) -> Change:

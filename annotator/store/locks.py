@@ -35,14 +35,15 @@ def layer_key(document_id: int, coder_id: int) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
 def lock_layer(session: Session, document_id: int, coder_id: int) -> None:
     """Wait for, then hold until commit, the right to write ``coder_id``'s layer of a document.
 
     A no-op on SQLite, whose write transactions are serialised already."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(:key)"), {"key": layer_key(document_id, coder_id)}
-        )
+        session.connection().execute(_LOCK, {"key": layer_key(document_id, coder_id)})
 
 
 def lock_layer_of(session: Session, annotation_id: int) -> None:

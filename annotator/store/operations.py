@@ -25,7 +25,7 @@ from annotator.core.change import Change, Step, combine
 from annotator.store import queries
 from annotator.store.engine import Project
 from annotator.store.errors import ConflictError, ServiceError, StaleError
-from annotator.store.rules import coder_names
+from annotator.store.rules import coder_names, forget
 from annotator.store.tables import AnnotationRow, LinkRow
 
 Operation = Callable[..., Change]
@@ -83,24 +83,42 @@ def run(project: Project, steps: Sequence[Step]) -> Change:
 
 def _live(s: Session, table: Any, ids: Sequence[int], convert: Callable[[Any, str], T]) -> list[T]:
     """The live ones among these rows, by id. A row this transaction wrote is locked by it, so
-    the copy it flushed is the row as it is: no round trip then; any other is read."""
+    the copy it flushed (or the record a Core write noted, ``wrote``) is the row as it is: no
+    round trip then; any other is read."""
     if not ids:
         return []
     written: dict[tuple[type, int | None], Any] = s.info.get(_WRITTEN, {})
-    found = [written.get((table, i)) for i in ids]
-    held: list[Any] = [r for r in found if r is not None]
+    found = [written.get((table, i), _UNSEEN) for i in ids]
+    held: list[Any] = [r for r in found if r is not _UNSEEN]
     if len(held) < len(found):
         held = list(
             s.exec(
                 select(table).where(col(table.id).in_(list(ids)), col(table.deleted_at).is_(None))
             )
         )
-    rows = [r for r in held if r.deleted_at is None]
-    names = coder_names(s, {r.coder_id for r in rows})
-    return [convert(r, names.get(r.coder_id, "")) for r in rows]
+    names = coder_names(s, {r.coder_id for r in held if isinstance(r, table)})
+    out: list[T] = []
+    for r in held:
+        if isinstance(r, table):
+            if r.deleted_at is None:
+                out.append(convert(r, names.get(r.coder_id, "")))
+        elif r is not None:
+            out.append(r)  # the record a Core write noted
+    return out
 
 
 _WRITTEN = "annotator_written"
+_UNSEEN = object()
+
+
+def wrote(s: Session, table: type[AnnotationRow | LinkRow], row_id: int, row: Any) -> None:
+    """Inside ``run``: a span or link a Core statement wrote, as it is now (its ``Annotation``
+    or ``Link`` record; None when it is no longer live), for the read-back without a round
+    trip. The session's own copy, if it holds one, is read again when next used."""
+    forget(s, table, row_id)
+    written = s.info.get(_WRITTEN)
+    if written is not None:
+        written[(table, row_id)] = row
 
 
 @event.listens_for(Session, "after_flush")

@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 
 from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation, Document, Link
-from annotator.store.engine import Project
+from annotator.store.engine import Project, known_facts
+from annotator.store.rules import ANNOTATION, CODER, coder_names
 from annotator.store.tables import (
     AnnotationRow,
     Assignment,
@@ -89,10 +90,18 @@ def coders(project: Project) -> list[str]:
 
 
 def coder_ids(s: Session, names: Iterable[str] | None) -> dict[int, str]:
-    q = select(CoderRow.id, CoderRow.name)
+    """The row ids of these coders (every coder when None) that exist, with their names; known
+    ones without a round trip (a coder's row is never renamed or deleted)."""
     if names is not None:
-        q = q.where(col(CoderRow.name).in_(list(names)))
-    return {i: n for i, n in s.exec(q).all() if i is not None}
+        wanted = list(names)
+        known, learned = known_facts(s)
+        found = {n: known.coders.get(n) or learned.coders.get(n) for n in wanted}
+        if all(i is not None for i in found.values()):
+            return {i: n for n, i in found.items() if i is not None}
+    q = sa_select(CODER.c.id, CODER.c.name)
+    if names is not None:
+        q = q.where(CODER.c.name.in_(wanted))
+    return {i: n for i, n in s.connection().execute(q).all() if i is not None}
 
 
 def document(project: Project, document_id: int) -> Document:
@@ -265,22 +274,22 @@ def annotations(
     project: Project, document_id: int, coders: Sequence[str] | None = None
 ) -> list[Annotation]:
     """Live annotations of a document, of the given coders (all when None), by position."""
-    with project.read() as s:
+    with project.read(brief=True) as s:
         return _annotations(s, [document_id], coders).get(document_id, [])
 
 
 _ANNOTATION_COLUMNS = (
-    col(AnnotationRow.id),
-    col(AnnotationRow.uid),
-    col(AnnotationRow.document_id),
-    col(AnnotationRow.coder_id),
-    col(AnnotationRow.label),
-    col(AnnotationRow.start),
-    col(AnnotationRow.end),
-    col(AnnotationRow.attributes),
-    col(AnnotationRow.note),
-    col(AnnotationRow.codebook_version),
-    col(AnnotationRow.source_uid),
+    ANNOTATION.c.id,
+    ANNOTATION.c.uid,
+    ANNOTATION.c.document_id,
+    ANNOTATION.c.coder_id,
+    ANNOTATION.c.label,
+    ANNOTATION.c.start,
+    ANNOTATION.c.end,
+    ANNOTATION.c.attributes,
+    ANNOTATION.c.note,
+    ANNOTATION.c.codebook_version,
+    ANNOTATION.c.source_uid,
 )
 
 
@@ -288,18 +297,24 @@ def _annotations(
     s: Session, document_ids: Sequence[int], coders: Sequence[str] | None
 ) -> dict[int, list[Annotation]]:
     # Plain column rows, not ORM objects: a 10,000-span document loads several times faster.
-    names = coder_ids(s, coders)
-    q = (
-        sa_select(*_ANNOTATION_COLUMNS)
-        .where(
-            col(AnnotationRow.document_id).in_(list(document_ids)),
-            col(AnnotationRow.deleted_at).is_(None),
-            col(AnnotationRow.coder_id).in_(list(names)),
-        )
-        .order_by(col(AnnotationRow.start), col(AnnotationRow.end), col(AnnotationRow.id))
+    # Every coder's (``coders`` None): no filter by coder, their names looked up after.
+    names = coder_ids(s, coders) if coders is not None else None
+    q = sa_select(*_ANNOTATION_COLUMNS).where(
+        ANNOTATION.c.document_id.in_(list(document_ids)), ANNOTATION.c.deleted_at.is_(None)
     )
+    if names is not None:
+        q = q.where(ANNOTATION.c.coder_id.in_(list(names)))
+    rows = (
+        s.connection()
+        .execute(q.order_by(ANNOTATION.c.start, ANNOTATION.c.end, ANNOTATION.c.id))
+        .all()
+    )
+    if names is None:
+        names = coder_names(s, {r[3] for r in rows})
     out: dict[int, list[Annotation]] = {}
-    for i, uid, doc, coder, label, start, end, attrs, note, version, source in s.execute(q):
+    for i, uid, doc, coder, label, start, end, attrs, note, version, source in rows:
+        if coder not in names:
+            continue
         out.setdefault(doc, []).append(
             Annotation(
                 i,
@@ -397,12 +412,23 @@ def coder_view(project: Project, document_id: int, coder: str) -> CoderView:
 
 
 def annotation(project: Project, annotation_id: int) -> Annotation | None:
-    with project.read() as s:
-        row = s.get(AnnotationRow, annotation_id)
-        if row is None or row.deleted_at is not None:
+    with project.read(brief=True) as s:
+        row = (
+            s.connection()
+            .execute(
+                sa_select(*_ANNOTATION_COLUMNS).where(
+                    ANNOTATION.c.id == annotation_id, ANNOTATION.c.deleted_at.is_(None)
+                )
+            )
+            .first()
+        )
+        if row is None:
             return None
-        coder = s.get(CoderRow, row.coder_id)
-        return to_annotation(row, coder.name if coder else "")
+        i, uid, doc, coder, label, start, end, attrs, note, version, source = row
+        name = coder_names(s, [coder]).get(coder, "")
+        return Annotation(
+            i, uid, doc, name, label, start, end, dict(attrs or {}), note, version, source
+        )
 
 
 def link(project: Project, link_id: int, coder: str) -> Link | None:

@@ -12,9 +12,11 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Connection, Row, func, insert, or_, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlalchemy.orm.util import identity_key
+from sqlmodel import Session, SQLModel, col, select
 
 from annotator.core.records import GOLD
 from annotator.store.engine import Project, known_facts
@@ -87,10 +89,62 @@ def coder_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
 
 def insert_new(session: Session, table: type[Any], keys: list[str], **values: Any) -> None:
     """INSERT a row unless one with the same ``keys`` exists (also one committed meanwhile)."""
-    dialect = session.get_bind().dialect.name
-    module: Any = postgresql if dialect == "postgresql" else sqlite
-    session.execute(
-        module.insert(table).values(**values).on_conflict_do_nothing(index_elements=keys)
+    conn = core(session)
+    module: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(
+        module.insert(SQLModel.metadata.tables[table.__tablename__])
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=keys)
+    )
+
+
+def core(session: Session) -> Connection:
+    """The session's connection, for a Core statement (no ORM objects made or tracked: the hot
+    path's reads and writes). What the session holds unwritten is written first, so the
+    statement sees it, in order."""
+    session.flush()
+    return session.connection()
+
+
+def forget(session: Session, table: type[Any], *keys: Any) -> None:
+    """After a Core write of these rows (primary keys): a copy the session holds is read again
+    when next used, never served stale from its identity map."""
+    for key in keys:
+        row = session.identity_map.get(identity_key(table, key))
+        if row is not None:
+            session.expire(row)
+
+
+# the tables, for Core statements
+AUDIT = SQLModel.metadata.tables["audit"]
+ANNOTATION = SQLModel.metadata.tables["annotation"]
+LINK = SQLModel.metadata.tables["link"]
+STATUS = SQLModel.metadata.tables["document_status"]
+CODER = SQLModel.metadata.tables["coder"]
+AnyRow = Row[*tuple[Any, ...]]  # a Core result row, its columns read by name
+
+
+def audit_now(
+    session: Session,
+    coder: str,
+    action: str,
+    document_id: int | None,
+    entity: str = "",
+    entity_id: int | None = None,
+    **detail: Any,
+) -> None:
+    """``audit``, written at once by a Core statement (the hot path's edits)."""
+    core(session).execute(
+        insert(AUDIT),
+        {
+            "at": now(),
+            "coder": coder,
+            "action": action,
+            "document_id": document_id,
+            "entity": entity,
+            "entity_id": entity_id,
+            "detail": detail,
+        },
     )
 
 
@@ -128,7 +182,7 @@ def audit_edit(
     """Audit an edit of ``coder``'s layer by ``actor`` (the coder when None)."""
     if actor and actor != coder:
         detail["layer"] = coder
-    audit(s, actor or coder, action, document_id, entity, entity_id, **detail)
+    audit_now(s, actor or coder, action, document_id, entity, entity_id, **detail)
 
 
 def check_layer(project: Project, coder: str, actor: str | None) -> None:
@@ -167,6 +221,36 @@ def own_annotation(session: Session, coder: str, annotation_id: int) -> Annotati
     return row
 
 
+# a span's columns as the hot path reads them (Core rows, no ORM objects)
+SPAN_COLUMNS = (
+    ANNOTATION.c.id,
+    ANNOTATION.c.uid,
+    ANNOTATION.c.document_id,
+    ANNOTATION.c.coder_id,
+    ANNOTATION.c.label,
+    ANNOTATION.c.start,
+    ANNOTATION.c.end,
+    ANNOTATION.c.attributes,
+    ANNOTATION.c.note,
+    ANNOTATION.c.codebook_version,
+    ANNOTATION.c.source_uid,
+    ANNOTATION.c.deleted_at,
+)
+
+
+def own_span(session: Session, coder: str, annotation_id: int) -> AnyRow:
+    """``own_annotation`` as a plain column row (``SPAN_COLUMNS``), read by a Core statement."""
+    row = (
+        core(session)
+        .execute(sa_select(*SPAN_COLUMNS).where(ANNOTATION.c.id == annotation_id))
+        .first()
+    )
+    if row is None:
+        raise ServiceError(f"no annotation {annotation_id}")
+    check_owner(session, coder, row.coder_id, f"annotation {annotation_id}")
+    return row
+
+
 def check_owner(session: Session, coder: str, owner_id: int, what: str) -> None:
     """Refuse unless the row of coder ``owner_id`` is ``coder``'s."""
     if known_coder(session, coder) == owner_id:
@@ -195,19 +279,34 @@ def clean_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in attributes.items() if v is not None and v != "" and v != []}
 
 
-def annotation_state(row: AnnotationRow) -> dict[str, Any]:
+def annotation_state(row: AnnotationRow | AnyRow) -> dict[str, Any]:
     """What an undo step expects to find of a span: its content and whether it is live."""
+    return span_state(
+        row.label, row.start, row.end, row.attributes, row.note, live=row.deleted_at is None
+    )
+
+
+def span_state(
+    label: str,
+    start: int,
+    end: int,
+    attributes: Mapping[str, Any] | None,
+    note: str,
+    *,
+    live: bool,
+) -> dict[str, Any]:
+    """``annotation_state`` of a span with these values."""
     return {
-        "label": row.label,
-        "start": row.start,
-        "end": row.end,
-        "attributes": dict(row.attributes or {}),
-        "note": row.note,
-        "live": row.deleted_at is None,
+        "label": label,
+        "start": start,
+        "end": end,
+        "attributes": dict(attributes or {}),
+        "note": note,
+        "live": live,
     }
 
 
-def span_name(row: AnnotationRow) -> str:
+def span_name(row: AnnotationRow | AnyRow) -> str:
     return f"the {row.label} span at {row.start}-{row.end}"
 
 
@@ -263,25 +362,27 @@ def open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
     """
     # Both status rows (the coder's, gold's) in one statement, locked (on PostgreSQL) so that a
     # "done" marked meanwhile by another writer is seen; in coder order, as every writer does.
+    # Gold's row id, until the project knows it, is looked up by the same statement.
     gold_id = known_coder(s, GOLD)
     if gold_id is None:
-        gold_id = s.exec(select(CoderRow.id).where(CoderRow.name == GOLD)).first()
-        if gold_id is not None:
-            known_facts(s)[1].coders[GOLD] = gold_id
-    layers = sorted({coder_row_id} | ({gold_id} if gold_id is not None else set()))
+        gold_row = sa_select(CODER.c.id).where(CODER.c.name == GOLD).scalar_subquery()
+        layer = or_(STATUS.c.coder_id == coder_row_id, STATUS.c.coder_id == gold_row)
+    else:
+        layer = STATUS.c.coder_id.in_(sorted({coder_row_id, gold_id}))
     rows = {
         r.coder_id: r
-        for r in s.exec(
-            select(DocumentStatus)
-            .where(
-                DocumentStatus.document_id == document_id,
-                col(DocumentStatus.coder_id).in_(layers),
-            )
-            .order_by(col(DocumentStatus.coder_id))
+        for r in core(s).execute(
+            sa_select(STATUS.c.document_id, STATUS.c.coder_id, STATUS.c.status, STATUS.c.updated_at)
+            .where(STATUS.c.document_id == document_id, layer)
+            .order_by(STATUS.c.coder_id)
             .with_for_update()
-            .execution_options(populate_existing=True)
-        ).all()
+        )
     }
+    if gold_id is None:
+        found = [c for c in rows if c != coder_row_id]
+        if found:  # gold's status row names gold's id: known from now on
+            gold_id = found[0]
+            known_facts(s)[1].coders[GOLD] = gold_id
     row = rows.get(coder_row_id)
     if row is not None and row.status == "done":
         name = coder_names(s, [coder_row_id]).get(coder_row_id, "this coder")
@@ -311,10 +412,13 @@ def open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
     ).first()
     if worked_before is None:
         return
-    gold.status = STALE
-    gold.updated_at = now()
-    s.add(gold)
-    audit(s, name, "gold_stale", document_id, "document", document_id, layer=GOLD)
+    core(s).execute(
+        update(STATUS)
+        .where(STATUS.c.document_id == document_id, STATUS.c.coder_id == gold_id)
+        .values(status=STALE, updated_at=now())
+    )
+    forget(s, DocumentStatus, (document_id, gold_id))
+    audit_now(s, name, "gold_stale", document_id, "document", document_id, layer=GOLD)
 
 
 REVIEWERS_KEY = "reviewers"

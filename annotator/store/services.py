@@ -20,19 +20,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import insert, or_, update
+from sqlalchemy import select as sa_select
+from sqlmodel import Session
 
 from annotator.core.change import Change
-from annotator.core.records import GOLD
+from annotator.core.records import GOLD, Annotation
 from annotator.store.engine import Project, known_facts
 from annotator.store.errors import ServiceError
 from annotator.store.links import create_link, delete_link, restore_link
 from annotator.store.locks import lock_layer_of
-from annotator.store.operations import check, operation, run_one, step
+from annotator.store.operations import check, operation, run_one, step, wrote
 from annotator.store.queries import missing_required_in
 from annotator.store.rules import (
+    ANNOTATION,
+    LINK,
     REVIEWERS_KEY,
     STALE,
+    STATUS,
     STATUSES,
     annotation_state,
     audit,
@@ -41,16 +46,20 @@ from annotator.store.rules import (
     check_span,
     clean_attributes,
     coder_id,
+    core,
     document_of,
+    forget,
     insert_new,
     may_review,
     new_uid,
     open_for_edit,
     own_annotation,
+    own_span,
     require_reviewer,
     reviewers,
     role_full,
     span_name,
+    span_state,
     touch_status,
     valid_coder_name,
 )
@@ -114,33 +123,55 @@ def _create_annotation(
         raise ServiceError(errors[0])
     doc = document_of(s, document_id)
     check_span(doc, start, end)
-    row = AnnotationRow(
-        uid=new_uid("a"),
-        document_id=document_id,
-        coder_id=coder_id(s, coder),
-        label=label,
-        start=start,
-        end=end,
-        attributes=attrs,
-        note=note,
-        codebook_version=cb.version,
-        source_uid=source_uid,
+    cid = coder_id(s, coder)
+    uid = new_uid("a")
+    stamp = now()
+    ann_id: int = (
+        core(s)
+        .execute(
+            insert(ANNOTATION).returning(ANNOTATION.c.id),
+            {
+                "uid": uid,
+                "document_id": document_id,
+                "coder_id": cid,
+                "label": label,
+                "start": start,
+                "end": end,
+                "attributes": attrs,
+                "note": note,
+                "codebook_version": cb.version,
+                "source_uid": source_uid,
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+        )
+        .scalar_one()
     )
-    s.add(row)
-    s.flush()
-    assert row.id is not None
-    known_facts(s)[1].layers[row.id] = (document_id, row.coder_id)  # kept once committed
-    open_for_edit(s, document_id, row.coder_id)
+    known_facts(s)[1].layers[ann_id] = (document_id, cid)  # kept once committed
+    wrote(
+        s,
+        AnnotationRow,
+        ann_id,
+        Annotation(
+            ann_id,
+            uid,
+            document_id,
+            coder,
+            label,
+            start,
+            end,
+            dict(attrs),
+            note,
+            cb.version,
+            source_uid,
+        ),
+    )
+    open_for_edit(s, document_id, cid)
     action = "accept_suggestion" if suggested else "create_annotation"
-    audit_edit(s, coder, actor, action, document_id, "annotation", row.id, label=label)
-    undo = step(
-        "delete_annotation",
-        coder=coder,
-        annotation_id=row.id,
-        actor=actor,
-        expect=annotation_state(row),
-    )
-    return Change("create_annotation", document_id, (row.id,), spans=((start, end),), undo=(undo,))
+    audit_edit(s, coder, actor, action, document_id, "annotation", ann_id, label=label)
+    state = span_state(label, start, end, attrs, note, live=True)
+    undo = step("delete_annotation", coder=coder, annotation_id=ann_id, actor=actor, expect=state)
+    return Change("create_annotation", document_id, (ann_id,), spans=((start, end),), undo=(undo,))
 
 
 def update_annotation(
@@ -189,7 +220,7 @@ def _update_annotation(
 ) -> Change:
     check_layer(project, coder, actor)
     cb = project.codebook
-    row = own_annotation(s, coder, annotation_id)
+    row = own_span(s, coder, annotation_id)
     before = annotation_state(row)
     check(expect, before, span_name(row))
     if row.deleted_at is not None:
@@ -216,14 +247,41 @@ def _update_annotation(
     new_end = row.end if end is None else end
     if (new_start, new_end) != old_span:
         check_span(document_of(s, row.document_id), new_start, new_end)
-    row.label = new_label
-    row.start, row.end = new_start, new_end
-    row.attributes = attrs
-    if note is not None:
-        row.note = note
-    row.codebook_version = cb.version
-    row.updated_at = now()
-    s.add(row)
+    new_note = row.note if note is None else note
+    after = {
+        "label": new_label,
+        "start": new_start,
+        "end": new_end,
+        "attributes": attrs,
+        "note": new_note,
+        "codebook_version": cb.version,
+    }
+    # only the columns that change, as the ORM's flush wrote them (a concurrent edit of another
+    # column by another window is kept), and the time of the edit
+    values = {k: v for k, v in after.items() if getattr(row, k) != v}
+    core(s).execute(
+        update(ANNOTATION)
+        .where(ANNOTATION.c.id == annotation_id)
+        .values(**values, updated_at=now())
+    )
+    wrote(
+        s,
+        AnnotationRow,
+        annotation_id,
+        Annotation(
+            annotation_id,
+            row.uid,
+            row.document_id,
+            coder,
+            new_label,
+            new_start,
+            new_end,
+            dict(attrs),
+            new_note,
+            cb.version,
+            row.source_uid,
+        ),
+    )
     open_for_edit(s, row.document_id, row.coder_id)
     audit_edit(s, coder, actor, "update_annotation", row.document_id, "annotation", annotation_id)
     spans = (old_span, (new_start, new_end)) if old_span != (new_start, new_end) else (old_span,)
@@ -238,7 +296,7 @@ def _update_annotation(
         note=before["note"],
         replace_attributes=True,
         actor=actor,
-        expect=annotation_state(row),
+        expect=span_state(new_label, new_start, new_end, attrs, new_note, live=True),
     )
     return Change("update_annotation", row.document_id, (annotation_id,), spans=spans, undo=(undo,))
 
@@ -262,32 +320,42 @@ def _delete_annotation(
     expect: Mapping[str, Any] | None = None,
 ) -> Change:
     check_layer(project, coder, actor)
-    row = own_annotation(s, coder, annotation_id)
+    row = own_span(s, coder, annotation_id)
     check(expect, annotation_state(row), span_name(row))
     if row.deleted_at is not None:
         return Change("delete_annotation", row.document_id)
     stamp = now()
-    row.deleted_at = stamp
-    s.add(row)
-    links = s.exec(
-        select(LinkRow).where(
-            (LinkRow.from_id == annotation_id) | (LinkRow.to_id == annotation_id),
-            col(LinkRow.deleted_at).is_(None),
+    conn = core(s)
+    conn.execute(
+        update(ANNOTATION).where(ANNOTATION.c.id == annotation_id).values(deleted_at=stamp)
+    )
+    wrote(s, AnnotationRow, annotation_id, None)
+    # the live links touching it, deleted with it in one statement
+    link_ids = tuple(
+        sorted(
+            conn.execute(
+                update(LINK)
+                .where(
+                    or_(LINK.c.from_id == annotation_id, LINK.c.to_id == annotation_id),
+                    LINK.c.deleted_at.is_(None),
+                )
+                .values(deleted_at=stamp)
+                .returning(LINK.c.id)
+            ).scalars()
         )
-    ).all()
-    for link in links:
-        link.deleted_at = stamp
-        s.add(link)
+    )
+    for link_id in link_ids:
+        wrote(s, LinkRow, link_id, None)
     open_for_edit(s, row.document_id, row.coder_id)
     audit_edit(s, coder, actor, "delete_annotation", row.document_id, "annotation", annotation_id)
-    link_ids = tuple(link.id for link in links if link.id is not None)
+    state = span_state(row.label, row.start, row.end, row.attributes, row.note, live=False)
     undo = step(
         "restore_annotation",
         coder=coder,
         annotation_id=annotation_id,
         link_ids=link_ids,
         actor=actor,
-        expect=annotation_state(row),
+        expect=state,
     )
     return Change(
         "delete_annotation",
@@ -401,14 +469,16 @@ def _set_status(
     check_layer(project, coder, actor)
     ext_id, _ = document_of(s, document_id)
     cid = coder_id(s, coder)
-    row = s.get(DocumentStatus, (document_id, cid), with_for_update=True, populate_existing=True)
-    if row is None:  # the first status of this layer (maybe made meanwhile elsewhere)
+    conn = core(s)
+    held = (
+        sa_select(STATUS.c.status)
+        .where(STATUS.c.document_id == document_id, STATUS.c.coder_id == cid)
+        .with_for_update()
+    )
+    before = conn.execute(held).scalar()
+    if before is None:  # the first status of this layer (maybe made meanwhile elsewhere)
         touch_status(s, document_id, cid, exists=False)
-        row = s.get(
-            DocumentStatus, (document_id, cid), with_for_update=True, populate_existing=True
-        )
-    assert row is not None
-    before = row.status
+        before = conn.execute(held).scalar_one()
     check(expect, {"status": before}, f"the status of document {ext_id}")
     if status == "done":
         missing = missing_required_in(s, project.codebook, coder, document_id)
@@ -418,9 +488,12 @@ def _set_status(
                 f"{len(missing)} required field(s) empty, first: {first.label} "
                 f"'{first.text}' needs {', '.join(first.fields)}"
             )
-    row.status = status
-    row.updated_at = now()
-    s.add(row)
+    conn.execute(
+        update(STATUS)
+        .where(STATUS.c.document_id == document_id, STATUS.c.coder_id == cid)
+        .values(status=status, updated_at=now())
+    )
+    forget(s, DocumentStatus, (document_id, cid))
     audit_edit(s, coder, actor, f"status_{status}", document_id, "document", document_id)
     # taking the status back from a stale gold means in progress
     back = before if before in STATUSES else "in_progress"
