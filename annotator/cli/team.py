@@ -115,8 +115,12 @@ def cmd_progress(args: argparse.Namespace) -> int:
         )
     print()
     print(f"{'document':<28} {'done':>7}  review")
-    for d in report.documents:
-        print(f"{d.document[:28]:<28} {len(d.done):>3}/{len(d.coders):<3}  {d.state}")
+    sys.stdout.write(  # one write: a listing has a line per document
+        "".join(
+            f"{d.document[:28]:<28} {len(d.done):>3}/{len(d.coders):<3}  {d.state}\n"
+            for d in report.documents
+        )
+    )
     states = ", ".join(
         f"{report.count(s)} {s}" for s in ("waiting", "ready", "adjudicated", "stale")
     )

@@ -14,9 +14,7 @@ as text and decoded with orjson; the annotations stay columns (`AnnotationTable`
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import starmap
 from typing import Any
@@ -33,6 +31,7 @@ from annotator.store.plain_sql import (
     LINKS,
     Run,
     codebook_source,
+    collector_paused,
     in_list,
     json_object,
 )
@@ -159,19 +158,6 @@ def accepted_suggestions(run: Run, document_ids: Sequence[int]) -> set[int]:
             if i is not None
         )
     return out
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector off while hundreds of thousands of rows, tuples and dicts are
-    built: they hold no cycles, and its repeated passes over them cost a third of the read."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def read_coding(

@@ -9,7 +9,9 @@ a stdlib ``sqlite3`` one (``read_only``). This module imports nothing heavier th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -60,12 +62,26 @@ def codebook_source(run: Run) -> str | None:
     return str(rows[0][0]) if rows else None
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while hundreds of thousands of rows, tuples and dicts are
+    built: they hold no cycles, and its repeated passes over them cost a third of the read."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 __all__ = [
     "ANNOTATIONS",
     "DOCUMENTS",
     "LINKS",
     "Run",
     "codebook_source",
+    "collector_paused",
     "in_list",
     "json_object",
 ]

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from annotator.core.records import GOLD
 from annotator.store.engine import Project
+from annotator.store.plain_sql import collector_paused
 from annotator.store.tables import (
     AnnotationRow,
     Assignment,
@@ -65,10 +66,9 @@ class Progress:
     states: dict[str, int] = field(default_factory=dict)  # documents in each review state
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "coders": [c.as_json() for c in self.coders],
-            "documents": [d.as_json() for d in self.documents],
-        }
+        """For ``orjson.dumps``: the documents stay dataclasses, which orjson writes as the
+        same objects as ``DocumentProgress.as_json`` in C (a listing has one per document)."""
+        return {"coders": [c.as_json() for c in self.coders], "documents": self.documents}
 
     def count(self, state: str) -> int:
         return self.states.get(state, 0)
@@ -119,15 +119,20 @@ GROUP BY 1
 
 def progress(project: Project, *, documents: bool = True) -> Progress:
     """Read in one session; what a team member may see is what the server lets them read.
-    Counts are aggregates the database computes; ``documents``: also list every document
-    (``annotator progress`` does; the progress view asks for the ready ones only)."""
+    ``documents``: also list every document (``annotator progress`` does), and count from that
+    listing; without it (the progress view) the counts are aggregates the database computes."""
+    tally: dict[int, list[int]] = {}  # coder -> assigned, started, done
+    states = dict.fromkeys(STATES, 0)
     with project.read() as s:
         names = {int(i): n for i, n in s.exec(select(CoderRow.id, CoderRow.name)).all() if i}
         gold = next((i for i, n in names.items() if n == GOLD), None)
-        gold_param = {"gold": -1 if gold is None else gold}
-        per_coder = s.execute(text(_PER_CODER), gold_param).all()
-        worked = s.execute(text(_WORKED), gold_param).all()
-        n_docs = int(s.exec(select(func.count()).select_from(DocumentRow)).one())
+        if documents:
+            rows = _documents(s, names, gold, tally=tally)
+            for listed in rows:
+                states[listed.state] += 1
+        else:
+            rows = []
+            _count(s, gold, tally, states)
         counts = s.exec(
             select(AnnotationRow.coder_id, func.count())
             .where(col(AnnotationRow.deleted_at).is_(None))
@@ -136,24 +141,14 @@ def progress(project: Project, *, documents: bool = True) -> Progress:
         activity = s.exec(
             select(AuditEntry.coder, func.max(AuditEntry.at)).group_by(col(AuditEntry.coder))
         ).all()
-        rows = _documents(s, names, gold) if documents else []
 
     coders = {
         n: CoderProgress(n) for i, n in sorted(names.items(), key=lambda x: x[1]) if i != gold
     }
-    states = dict.fromkeys(STATES, 0)
-    for cid, assigned, started, done, stale, adjudicated, ready, first in per_coder:
-        # a document's states are counted on the row of its first coder only
-        states["stale"] += int(stale)
-        states["adjudicated"] += int(adjudicated)
-        states["ready"] += int(ready)
-        states["waiting"] += int(first) - int(stale) - int(adjudicated) - int(ready)
+    for cid, (assigned, started, done) in tally.items():
         if cid in names and cid != gold:
             row = coders[names[cid]]
-            row.assigned, row.started, row.done = int(assigned), int(started), int(done)
-    for state, n in worked:
-        states[str(state)] += int(n)
-    states["unassigned"] = n_docs - sum(states.values())
+            row.assigned, row.started, row.done = assigned, started, done
     for cid, n in counts:
         if cid in names and cid != gold:
             coders[names[cid]].annotations = int(n)
@@ -162,6 +157,27 @@ def progress(project: Project, *, documents: bool = True) -> Progress:
             coders[who].last_activity = at
     shown = [c for c in coders.values() if c.assigned or c.annotations or c.started]
     return Progress(shown, rows, states)
+
+
+def _count(
+    s: Session, gold: int | None, tally: dict[int, list[int]], states: dict[str, int]
+) -> None:
+    """The per-coder tallies and the documents in each review state, computed by the
+    database (``_PER_CODER``, ``_WORKED``): what the listing counts, without the listing."""
+    gold_param = {"gold": -1 if gold is None else gold}
+    for cid, assigned, started, done, stale, adjudicated, ready, first in s.execute(
+        text(_PER_CODER), gold_param
+    ).all():
+        # a document's states are counted on the row of its first coder only
+        states["stale"] += int(stale)
+        states["adjudicated"] += int(adjudicated)
+        states["ready"] += int(ready)
+        states["waiting"] += int(first) - int(stale) - int(adjudicated) - int(ready)
+        tally[int(cid)] = [int(assigned), int(started), int(done)]
+    for state, n in s.execute(text(_WORKED), gold_param).all():
+        states[str(state)] += int(n)
+    n_docs = int(s.exec(select(func.count()).select_from(DocumentRow)).one())
+    states["unassigned"] = n_docs - sum(states.values())
 
 
 def documents_in_state(
@@ -193,71 +209,101 @@ def documents_in_state(
 
 
 def _documents(
-    s: Session, names: dict[int, str], gold: int | None, span: tuple[int, int] | None = None
+    s: Session,
+    names: dict[int, str],
+    gold: int | None,
+    span: tuple[int, int] | None = None,
+    *,
+    tally: dict[int, list[int]] | None = None,
 ) -> list[DocumentProgress]:
     """Every document (or those with ids in ``span``, both ends included) in id order, with
-    its coders, who is done, and its review state."""
+    its coders, who is done, and its review state; ``tally``: each coder's assigned, started
+    and done documents are counted into it."""
 
     params: dict[str, Any] = {"gold": -1 if gold is None else gold}
     within = ""
     if span is not None:
         params["lo"], params["hi"] = span
         within = " AND {0} >= :lo AND {0} <= :hi"
-    docs = s.execute(
-        text(
-            "SELECT id, ext_id, title FROM document WHERE 1 = 1"
-            + within.format("id")
-            + " ORDER BY id"
-        ),
-        params,
-    ).all()
+    connection = s.connection()
+
+    def rows(sql: str) -> list[tuple[Any, ...]]:
+        """Plain tuples from the driver's cursor, past SQLAlchemy's per-row processing: the
+        listing reads a row per document and per assignment (hundreds of thousands)."""
+        result = connection.execute(text(sql), params)
+        try:
+            return list(result.cursor.fetchall())
+        finally:
+            result.close()
+
+    docs = rows("SELECT id, ext_id, title FROM document WHERE 1 = 1" + within.format("id"))
     # each assigned (document, coder) with the coder's status; the statuses of the documents
     # nobody was assigned (their coders are who worked on them); gold's statuses
-    assigned = s.execute(
-        text(
-            "SELECT a.document_id, a.coder_id, s.status FROM assignment a "
-            "LEFT JOIN document_status s ON s.document_id = a.document_id "
-            "AND s.coder_id = a.coder_id WHERE 1 = 1" + within.format("a.document_id")
-        ),
-        params,
-    ).all()
-    worked = s.execute(
-        text(
-            "SELECT s.document_id, s.coder_id, s.status FROM document_status s "
-            "WHERE s.coder_id <> :gold AND NOT EXISTS "
-            "(SELECT 1 FROM assignment x WHERE x.document_id = s.document_id)"
-            + within.format("s.document_id")
-        ),
-        params,
-    ).all()
-    gold_status = dict(
-        s.execute(
-            text(
-                "SELECT document_id, status FROM document_status WHERE coder_id = :gold"
-                + within.format("document_id")
-            ),
-            params,
-        ).all()
+    assigned = rows(
+        "SELECT a.document_id, a.coder_id, s.status FROM assignment a "
+        "LEFT JOIN document_status s ON s.document_id = a.document_id "
+        "AND s.coder_id = a.coder_id WHERE 1 = 1" + within.format("a.document_id")
     )
-    coders: dict[int, dict[int, str]] = {}  # document -> coder -> status ("" none)
+    worked = rows(
+        "SELECT s.document_id, s.coder_id, s.status FROM document_status s "
+        "WHERE s.coder_id <> :gold AND NOT EXISTS "
+        "(SELECT 1 FROM assignment x WHERE x.document_id = s.document_id)"
+        + within.format("s.document_id")
+    )
+    gold_status: dict[int, str] = dict(
+        rows(
+            "SELECT document_id, status FROM document_status WHERE coder_id = :gold"
+            + within.format("document_id")
+        )
+    )
+    # coders by name: a document's coders are listed by their place in that order
+    by_name = sorted(names, key=names.__getitem__)
+    rank = {c: r for r, c in enumerate(by_name)}
+    coders: dict[int, list[tuple[int, bool]]] = {}  # document -> (rank, done) per coder
     for doc, cid, st in assigned:
-        coders.setdefault(doc, {})[cid] = st or ""
+        coders.setdefault(doc, []).append((rank[cid], st == "done"))
+    if tally is not None:
+        for _doc, cid, st in assigned:
+            counts = tally.setdefault(cid, [0, 0, 0])
+            counts[0] += 1
+            if st is not None:
+                counts[1] += 1
+                if st == "done":
+                    counts[2] += 1
     for doc, cid, st in worked:
-        coders.setdefault(doc, {})[cid] = st or ""
-    out = []
+        coders.setdefault(doc, []).append((rank[cid], st == "done"))
+    out: list[DocumentProgress] = []
+    docs.sort()  # in id order
+    with collector_paused():  # hundreds of thousands of small objects, no cycles
+        _listing(docs, coders, gold_status, names, by_name, out)
+    return out
+
+
+def _listing(
+    docs: list[tuple[Any, ...]],
+    coders: dict[int, list[tuple[int, bool]]],
+    gold_status: dict[int, str],
+    names: dict[int, str],
+    by_name: list[int],
+    out: list[DocumentProgress],
+) -> None:
     for doc_id, ext_id, title in docs:
-        mine = coders.get(doc_id, {})
-        done = [c for c, st in mine.items() if st == "done"]
+        mine = coders.get(doc_id)
+        if not mine:
+            out.append(DocumentProgress(ext_id, title, [], [], "unassigned"))
+            continue
+        mine.sort()
+        listed = [names[by_name[r]] for r, _ in mine]
+        done = [names[by_name[r]] for r, d in mine if d]
         out.append(
             DocumentProgress(
                 ext_id,
                 title,
-                sorted(names[c] for c in mine),
-                sorted(names[c] for c in done),
-                _state(bool(mine), len(done) == len(mine), gold_status.get(doc_id, "")),
+                listed,
+                done,
+                _state(True, len(done) == len(listed), gold_status.get(doc_id, "")),
             )
         )
-    return out
 
 
 def _state(has_coders: bool, all_done: bool, gold_status: str) -> str:

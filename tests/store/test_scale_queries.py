@@ -174,8 +174,12 @@ def test_progress_counts_equal_the_rows_inserted(project: Project) -> None:
     ready = progress_module.documents_in_state(project, "ready", limit=3, chunk=4)
     want = [f"doc{d:02}" for d in range(1, N_DOCS + 1) if expected_state(fx, d) == "ready"]
     assert [d.document for d in ready] == want[:3]
+    # the view's counts come from the database's aggregates, the listing's from its rows
     counts_only = progress_module.progress(project, documents=False)
     assert counts_only.documents == [] and counts_only.states == report.states
+    assert [
+        (c.coder, c.assigned, c.started, c.done, c.annotations) for c in counts_only.coders
+    ] == [(c.coder, c.assigned, c.started, c.done, c.annotations) for c in report.coders]
 
 
 def expected_list(fx: Fixture, coder: str) -> list[tuple[int, str]]:
