@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from annotator.core.codebook import Codebook
 from annotator.core.records import Annotation, Document, Link
 from annotator.store.engine import Project, known_facts
-from annotator.store.rules import ANNOTATION, CODER, coder_names
+from annotator.store.rules import ANNOTATION, CODER, SPAN_COLUMNS, coder_names
 from annotator.store.tables import (
     AnnotationRow,
     Assignment,
@@ -278,19 +278,7 @@ def annotations(
         return _annotations(s, [document_id], coders).get(document_id, [])
 
 
-_ANNOTATION_COLUMNS = (
-    ANNOTATION.c.id,
-    ANNOTATION.c.uid,
-    ANNOTATION.c.document_id,
-    ANNOTATION.c.coder_id,
-    ANNOTATION.c.label,
-    ANNOTATION.c.start,
-    ANNOTATION.c.end,
-    ANNOTATION.c.attributes,
-    ANNOTATION.c.note,
-    ANNOTATION.c.codebook_version,
-    ANNOTATION.c.source_uid,
-)
+_ANNOTATION_COLUMNS = tuple(c for c in SPAN_COLUMNS if c.name != "deleted_at")  # live ones
 
 
 def _annotations(
