@@ -28,6 +28,9 @@ doc = queries.document_ids(project)[0]
 n = len(queries.document(project, doc).text)
 rng = random.Random(int(sys.argv[2]))
 mine = []
+def say(*parts):  # one write per line: a pipe takes it whole, so a kill never cuts a line
+    sys.stdout.write(" ".join(map(str, parts)) + "\n")
+    sys.stdout.flush()
 while True:
     roll = rng.random()
     if roll < 0.6 or not mine:
@@ -35,18 +38,18 @@ while True:
         change = services.create_annotation(project, "crash", doc, "CASUALTY", s, s + rng.randint(1, 20),
                                             {"kind": "killed", "best": rng.randint(0, 999)})
         mine.append(change.created_id)
-        print("add", change.created_id, flush=True)
+        say("add", change.created_id)
     elif roll < 0.8:
         a = rng.choice(mine)
         best = rng.randint(0, 999)
-        print("try set", a, best, flush=True)  # the kill may land between these two lines
+        say("try set", a, best)  # the kill may land between these two lines
         services.update_annotation(project, "crash", a, attributes={"best": best})
-        print("set", a, best, flush=True)
+        say("set", a, best)
     else:
         a = mine.pop(rng.randrange(len(mine)))
-        print("try del", a, flush=True)
+        say("try del", a)
         services.delete_annotation(project, "crash", a)
-        print("del", a, flush=True)
+        say("del", a)
 """
 
 
