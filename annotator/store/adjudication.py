@@ -36,7 +36,7 @@ from annotator.store import queries, services
 from annotator.store.engine import Project
 from annotator.store.errors import ServiceError, StaleError
 from annotator.store.gold_copy import GoldCopy, live_rows, touch_gold
-from annotator.store.locks import lock_layer
+from annotator.store.locks import hold_document, lock_layer
 from annotator.store.operations import check, operation, run, run_one, step
 from annotator.store.review_state import (
     ACCEPT,
@@ -480,7 +480,8 @@ def _check_adjudicated(
     """Refuse (writing nothing) while a unit of the document is open; then no edit that could
     open one lands before this transaction ends."""
     require_reviewer(project, reviewer)
-    hold_gold_status(s, document_id)
+    hold_document(s, document_id)  # the coders' edits under way first, also where gold has
+    hold_gold_status(s, document_id)  # no status row for them to lock yet
     state = review_in(s, project, document_id, coders).progress()
     if not state.finished:
         open_units = state.units_total - state.units_resolved

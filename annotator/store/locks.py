@@ -12,7 +12,10 @@ until the first has committed, then reads what it wrote. Coders never wait for e
 Marking gold done checks that no unit is open and writes the status in one transaction holding
 gold's status row of the document, which every coder's edit locks too (``open_for_edit``), as
 do a reviewer's actions that reopen a unit: the check sees every edit committed before it and
-none lands between the check and the status.
+none lands between the check and the status. On a document gold never touched there is no such
+row to lock, so every coder's edit also holds the document's lock shared (taken inside the same
+statement that locks the status rows: no round trip of its own), and marking gold done takes it
+exclusively first: it waits for the edits under way and then sees them.
 
 The database also refuses what a lock might miss (unique indexes: one live gold copy per
 source span). A refusal reaches the user as a ``ServiceError`` line, never as database text.
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlmodel import Session, select
 
 from annotator.store.engine import known_facts
@@ -35,7 +38,29 @@ def layer_key(document_id: int, coder_id: int) -> int:
     return int.from_bytes(digest.digest(), "big", signed=True)
 
 
+def document_key(document_id: int) -> int:
+    """The advisory-lock key of a whole document (namespaced apart from the layers')."""
+    digest = hashlib.blake2b(f"annotator-document:{document_id}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def sharing_document(document_id: int) -> TextClause:
+    """A condition, always true, that takes the document's lock shared (until commit) before
+    its statement reads a row: added to the statement that locks a coder's status rows. The
+    subquery runs once, ahead of the scan, even when no row matches (PostgreSQL only)."""
+    return text(
+        "(SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(:document_key)) AS held) = 1"
+    ).bindparams(document_key=document_key(document_id))
+
+
+def hold_document(session: Session, document_id: int) -> None:
+    """Wait for every edit of the document under way to commit, and keep new ones waiting
+    until this transaction ends (marking gold done). A no-op on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(_LOCK, {"key": document_key(document_id)})
 
 
 def lock_layer(session: Session, document_id: int, coder_id: int) -> None:

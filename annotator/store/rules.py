@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel, col, select
 from annotator.core.records import GOLD
 from annotator.store.engine import Project, known_facts
 from annotator.store.errors import ServiceError
+from annotator.store.locks import sharing_document
 from annotator.store.tables import (
     AnnotationRow,
     AuditEntry,
@@ -369,15 +370,17 @@ def open_for_edit(s: Session, document_id: int, coder_row_id: int) -> None:
         layer = or_(STATUS.c.coder_id == coder_row_id, STATUS.c.coder_id == gold_row)
     else:
         layer = STATUS.c.coder_id.in_(sorted({coder_row_id, gold_id}))
-    rows = {
-        r.coder_id: r
-        for r in core(s).execute(
-            sa_select(STATUS.c.document_id, STATUS.c.coder_id, STATUS.c.status, STATUS.c.updated_at)
-            .where(STATUS.c.document_id == document_id, layer)
-            .order_by(STATUS.c.coder_id)
-            .with_for_update()
-        )
-    }
+    statement = (
+        sa_select(STATUS.c.document_id, STATUS.c.coder_id, STATUS.c.status, STATUS.c.updated_at)
+        .where(STATUS.c.document_id == document_id, layer)
+        .order_by(STATUS.c.coder_id)
+        .with_for_update()
+    )
+    if s.get_bind().dialect.name == "postgresql":
+        # and the document's lock, shared: gold marked done meanwhile waits for this edit
+        # even where gold has no status row yet (``locks.hold_document``)
+        statement = statement.where(sharing_document(document_id))
+    rows = {r.coder_id: r for r in core(s).execute(statement)}
     if gold_id is None:
         found = [c for c in rows if c != coder_row_id]
         if found:  # gold's status row names gold's id: known from now on
