@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from annotator.store.engine import Project
 from annotator.store.progress import (
+    SAMPLE_PER_PAIR,
     PairAgreement,
     Progress,
     documents_in_state,
@@ -33,7 +34,7 @@ STARTED = QColor("#e0a030")
 ASSIGNED = QColor("#d5d8dc")
 ROW = 26
 NAME_WIDTH = 140
-COUNT_WIDTH = 120
+COUNT_WIDTH = 200
 READY_SHOWN = 200  # the first documents ready for review; the count says how many there are
 
 
@@ -127,7 +128,9 @@ class AgreementBars(QWidget):
             p.drawText(
                 QRectF(NAME_WIDTH + width + 8, y, COUNT_WIDTH, ROW - 6),
                 Qt.AlignmentFlag.AlignVCenter,
-                f"F1 {f1}  ({pair.documents} doc)",
+                f"F1 {f1}  ({pair.documents} doc)"
+                if pair.finished <= pair.documents
+                else f"F1 {f1}  (latest {pair.documents} of {pair.finished})",
             )
         p.end()
 
@@ -157,7 +160,12 @@ class ProgressView(QDialog):
         self.ready.setObjectName("readyForReview")
         self.ready.setMaximumHeight(140)
         layout.addWidget(self.ready)
-        layout.addWidget(QLabel("<b>Agreement so far</b> on the double-coded sample"))
+        layout.addWidget(
+            QLabel(
+                "<b>Agreement so far</b> on the double-coded sample (each pair's latest "
+                f"{SAMPLE_PER_PAIR} documents both finished)"
+            )
+        )
         self.agreement = AgreementBars()
         layout.addWidget(self.agreement)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
