@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from annotator.gui import app as gui_app
 from annotator.gui.main_window import MainWindow
-from annotator.store import first_look, queries
+from annotator.store import first_look, queries, services
 from annotator.store.engine import Project
 from annotator.store.errors import StoreError
 
@@ -65,6 +65,33 @@ def test_the_coders_document_shows_first_and_keys_pressed_on_it_code_in_the_wind
     assert window.size() == starting.size()  # where the frame was (no saved layout: 1400x900)
     assert [(a.label, a.start, a.end) for a in db_annotations(window)] == [("ACTOR", 0, 6)]
     assert window.view.selection_cp() == (6, 6)
+    window.close()
+    window.session.project.close()
+
+
+def test_tab_pressed_on_the_first_look_walks_to_the_span_in_the_window(
+    qtbot: QtBot, tmp_path: Path, project_path: Path
+) -> None:
+    project = Project.open(project_path)
+    doc = queries.document_ids(project)[0]
+    span_id = services.create_annotation(project, "frank", doc, "LOCATION", 0, 6).created_id
+    outer = services.create_annotation(project, "frank", doc, "ACTOR", 0, 13).created_id
+    project.close()
+    told: list[tuple[MainWindow | None, BaseException | None]] = []
+    starting = gui_app.start(project_path, "frank", temp_prefs(tmp_path), lambda *a: told.append(a))
+    qtbot.addWidget(starting)
+    view = starting.view
+    assert view is not None and starting.look is not None
+    assert {a.id for a in starting.look.annotations} == {span_id, outer}  # drawn on the look
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_Right)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)  # walks the spans at the cursor: kept for the window
+    assert [p.keys.key() for p in starting.pressed] == [Qt.Key.Key_Tab]
+    qtbot.waitUntil(lambda: bool(told))
+    ((window, error),) = told
+    assert error is None and isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert window.session.current_id == span_id  # the innermost span at the cursor
     window.close()
     window.session.project.close()
 
