@@ -169,7 +169,10 @@ def first_look(
     path = default_project_path() if project_path is None else project_path
     if not name or name.casefold() == GOLD or "://" in str(path):
         return None  # nobody to show it for (the name is asked, or refused), or a server
-    return looking.look(path, name)
+    try:
+        return looking.look(path, name)
+    except Exception:  # only a head start: the store opens the project and says what is wrong
+        return None
 
 
 def start(

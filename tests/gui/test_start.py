@@ -138,6 +138,26 @@ def test_closing_the_window_while_it_starts_cancels_the_start(
         project.close()
 
 
+def test_a_first_look_that_fails_leaves_the_frame_waiting_for_the_window(
+    qtbot: QtBot, tmp_path: Path, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> None:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(first_look, "look", broken)
+    told: list[tuple[MainWindow | None, BaseException | None]] = []
+    starting = gui_app.start(project_path, "frank", temp_prefs(tmp_path), lambda *a: told.append(a))
+    qtbot.addWidget(starting)
+    assert starting.look is None and starting.article.placeholderText().startswith("Opening")
+    qtbot.waitUntil(lambda: bool(told))
+    ((window, error),) = told
+    assert error is None and isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert window.session.document is not None
+    window.close()
+    window.session.project.close()
+
+
 def test_the_gold_layer_is_never_shown_as_a_coders_first_look(
     qtbot: QtBot, tmp_path: Path, project_path: Path
 ) -> None:
