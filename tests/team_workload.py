@@ -4,7 +4,7 @@
 and connections, as separate processes would have), for a given time:
 
 - each coder codes their own layer on the shared documents: new spans, note edits, deletions,
-  links (actor1, at most one, and assoc_actor), statuses, and reads of a document;
+  links (actor1, at most one, and assoc_actor1, any number), statuses, and reads of a document;
 - two "hot" threads write the *same* coder's layer at once, racing to fill actor1 of the same
   events and freeing it again, so the role maximum is tested under real contention;
 - reviewers accept coders' spans into gold, often the same span at the same moment.
@@ -89,6 +89,7 @@ class Ledger:
     statuses: dict[int, str] = field(default_factory=dict)
     gold: set[int] = field(default_factory=set)
     latencies: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # what each action was, beside its latency
     cpu: float = 0.0  # the writer's own processor time over its actions (s)
     actions: int = 0
     refused: int = 0
@@ -128,8 +129,16 @@ class Result:
         n = len(self.latencies)
         return sum(led.cpu for led in self.ledgers.values()) / n * 1000 if n else 0.0
 
-    def percentile(self, p: float) -> float:
-        values = sorted(self.latencies)
+    def by_kind(self) -> dict[str, list[float]]:
+        """Each kind of action's latencies (s)."""
+        out: dict[str, list[float]] = {}
+        for led in self.ledgers.values():
+            for kind, latency in zip(led.kinds, led.latencies, strict=True):
+                out.setdefault(kind, []).append(latency)
+        return out
+
+    def percentile(self, p: float, values: list[float] | None = None) -> float:
+        values = sorted(self.latencies if values is None else values)
         if not values:
             return 0.0
         return values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000
@@ -160,6 +169,7 @@ class Worker:
         self.ledger = Ledger()
         self.arrivals = random.Random(-seed - 1)  # a stream of its own: the actions stay the same
         self.pace = 0.0  # > 0: open loop, Poisson arrivals with this mean gap (s)
+        self.kind = ""  # what the step under way does (the ledger notes it per action)
 
     def run(self, stop: Any, gate: Any) -> Ledger:
         project = Project.open(self.url)
@@ -183,6 +193,7 @@ class Worker:
                 except Exception as exc:
                     self.ledger.errors.append(f"{self.name}: {exc.__class__.__name__}: {exc}")
                 self.ledger.latencies.append(time.perf_counter() - t0)
+                self.ledger.kinds.append(self.kind)
             self.ledger.cpu = time.process_time() - cpu0
             end = time.perf_counter()
             while self.pace and due <= end:  # a backlog left behind is no latency, but counted
@@ -206,6 +217,7 @@ class Coder(Worker):
         roll = rng.random()
         mine = list(led.spans)
         if roll < 0.35 or len(mine) < 4:
+            self.kind = "create span"
             doc = rng.choice(self.docs)
             start = rng.randrange(0, self.lengths[doc] - 30)
             end = start + rng.randint(3, 25)
@@ -215,12 +227,14 @@ class Coder(Worker):
             )
             led.spans[change.created_id] = (label, start, end, "")
         elif roll < 0.55:
+            self.kind = "edit span"
             ann = rng.choice(mine)
             note = f"note {rng.randrange(10**6)}"
             services.update_annotation(project, me, ann, note=note)
             label, start, end, _ = led.spans[ann]
             led.spans[ann] = (label, start, end, note)
         elif roll < 0.65:
+            self.kind = "delete span"
             ann = rng.choice(mine)
             services.delete_annotation(project, me, ann)
             del led.spans[ann]
@@ -228,12 +242,15 @@ class Coder(Worker):
                 if ann in (a, b):
                     del led.links[link_id]
         elif roll < 0.85:
+            self.kind = "link (read the event and its spans, link)"
             self._link(project)
         elif roll < 0.92:
+            self.kind = "status"
             doc = rng.choice(self.docs)
             services.set_status(project, me, doc, "in_progress")
             led.statuses[doc] = "in_progress"
         else:
+            self.kind = "open a document"
             queries.annotations(project, rng.choice(self.docs), [me])
 
     def _link(self, project: Project) -> None:
@@ -251,7 +268,7 @@ class Coder(Worker):
         ]
         if not actors:
             return
-        role = self.rng.choice(("actor1", "assoc_actor"))
+        role = self.rng.choice(("actor1", "assoc_actor1"))  # at most one; any number
         actor = self.rng.choice(actors)
         change = services.create_link(project, self.coder, event, role, actor)
         led.links[change.created_id] = (event, role, actor)
@@ -267,10 +284,12 @@ class HotCoder(Worker):
 
     def step(self, project: Project) -> None:
         if self.ledger.links and self.rng.random() < 0.3:
+            self.kind = "racing window: unlink"
             link_id = self.rng.choice(list(self.ledger.links))
             services.delete_link(project, HOT, link_id)
             del self.ledger.links[link_id]
             return
+        self.kind = "racing window: link actor1"
         event, actor = self.rng.choice(self.events), self.rng.choice(self.actors)
         change = services.create_link(project, HOT, event, "actor1", actor)
         self.ledger.links[change.created_id] = (event, "actor1", actor)
@@ -278,6 +297,7 @@ class HotCoder(Worker):
 
 class Reviewer(Worker):
     def step(self, project: Project) -> None:
+        self.kind = "reviewer: read a document, accept a span"
         doc = self.rng.choice(self.docs[:4])  # reviewers meet on the same few documents
         spans = [a for a in queries.annotations(project, doc) if a.coder not in (GOLD, HOT)]
         if not spans:

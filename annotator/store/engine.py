@@ -347,6 +347,50 @@ class Project:
         except SQLAlchemyError as exc:
             raise translate(exc, describe_database_error(exc)) from exc
 
+    def statement(self, sql: str, parameters: dict[str, Any]) -> Any:
+        """Run one statement on a server as a transaction of its own (autocommit: no BEGIN or
+        COMMIT round trip) and return its first row (None without one). ``sql`` is the
+        driver's own text (``%(name)s`` parameters). A database failure comes out as the
+        store's ``DatabaseError``; nothing the statement did then stays."""
+        if self.read_only:
+            raise ProjectError(
+                f"{self.display_name}: opened read-only ({self.read_only}); nothing was changed"
+            )
+        try:
+            with self._brief_engine.connect() as conn:
+                return conn.exec_driver_sql(sql, parameters).first()
+        except SQLAlchemyError as exc:
+            raise translate(exc, describe_database_error(exc)) from exc
+
+    def statements(self, *steps: tuple[str, dict[str, Any]]) -> Any:
+        """Run these statements (``statement``'s kind, their parameters' names distinct) as one
+        transaction and return the last one's first row: for a statement that must read what an
+        earlier one waited for (each statement reads what was committed when it began).
+        PostgreSQL only: they go to the server as one query, values bound by the driver on the
+        client (its quoting), so the transaction is one round trip; the server runs them in
+        order, all or none."""
+        if self.read_only:
+            raise ProjectError(
+                f"{self.display_name}: opened read-only ({self.read_only}); nothing was changed"
+            )
+        from psycopg import ClientCursor, Error
+
+        sql = ";\n".join(statement for statement, _ in steps)
+        parameters = {k: v for _, values in steps for k, v in values.items()}
+        try:
+            with self._brief_engine.connect() as conn:
+                driver: Any = conn.connection.dbapi_connection
+                cursor = ClientCursor(driver)
+                cursor.execute(sql, parameters)
+                for _ in steps[1:]:
+                    cursor.nextset()
+                return cursor.fetchone()
+        except SQLAlchemyError as exc:
+            raise translate(exc, describe_database_error(exc)) from exc
+        except Error as exc:  # the driver's own, raised outside SQLAlchemy's calls
+            wrapped = DBAPIError.instance(None, None, exc, Error)
+            raise translate(wrapped, describe_database_error(wrapped)) from exc
+
     def _session_info(self) -> dict[str, Any]:
         return {"known": self.known, "learned": Known()}
 

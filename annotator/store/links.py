@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from annotator.core.change import Change
 from annotator.core.records import Link
+from annotator.store import one_statement
 from annotator.store.engine import Project
 from annotator.store.errors import ServiceError, StaleError
 from annotator.store.locks import lock_layer, lock_layer_of
@@ -21,6 +22,7 @@ from annotator.store.rules import (
     ANNOTATION,
     LINK,
     AnyRow,
+    already_linked,
     audit_edit,
     check_layer,
     check_owner,
@@ -28,6 +30,7 @@ from annotator.store.rules import (
     new_uid,
     open_for_edit,
     role_full,
+    role_taken,
 )
 from annotator.store.tables import AnnotationRow, LinkRow, now
 
@@ -42,6 +45,9 @@ def create_link(
     actor: str | None = None,
 ) -> Change:
     """Link two of the coder's spans by an event role or a relation, as the codebook allows."""
+    quick = one_statement.create_link(project, coder, from_id, role, to_id, actor)
+    if quick is not None:
+        return quick
     return run_one(
         project, "create_link", coder=coder, from_id=from_id, role=role, to_id=to_id, actor=actor
     )
@@ -92,10 +98,10 @@ def _create_link(
     if problem:
         raise ServiceError(problem)
     if src.duplicate:
-        raise ServiceError(f"{role} is already linked to that span")
+        raise ServiceError(already_linked(role))
     mx = cb.role_max(src.label, role)
     if mx is not None and src.fillers >= mx:
-        raise ServiceError(f"role '{role}' takes at most {mx} span{'s' if mx > 1 else ''}")
+        raise ServiceError(role_taken(role, mx))
     uid = new_uid("l")
     link_id: int = (
         core(s)

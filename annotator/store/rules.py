@@ -311,6 +311,16 @@ def span_name(row: AnnotationRow | AnyRow) -> str:
     return f"the {row.label} span at {row.start}-{row.end}"
 
 
+def already_linked(role: str) -> str:
+    """Why a link is refused that the span has already (the one-line message)."""
+    return f"{role} is already linked to that span"
+
+
+def role_taken(role: str, most: int) -> str:
+    """Why a link is refused to a role that has its most fillers already."""
+    return f"role '{role}' takes at most {most} span{'s' if most > 1 else ''}"
+
+
 def role_full(s: Session, project: Project, link: LinkRow) -> int | None:
     """The role's max if bringing ``link`` back would put more fillers in it than that."""
     src = s.get(AnnotationRow, link.from_id)

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from annotator.core.change import Change
 from annotator.core.records import GOLD, Annotation
+from annotator.store import one_statement
 from annotator.store.engine import Project, known_facts
 from annotator.store.errors import ServiceError
 from annotator.store.links import create_link, delete_link, restore_link
@@ -82,6 +83,22 @@ def create_annotation(
 ) -> Change:
     """A new span. ``suggested``: the coder accepted a suggested span (other mentions of a
     linked name); audited as ``accept_suggestion`` so agreement can leave such spans out."""
+    attributes = dict(attributes or {})
+    quick = one_statement.create_annotation(
+        project,
+        coder,
+        document_id,
+        label,
+        start,
+        end,
+        attributes,
+        note,
+        source_uid,
+        actor,
+        suggested,
+    )
+    if quick is not None:
+        return quick
     return run_one(
         project,
         "create_annotation",
@@ -90,7 +107,7 @@ def create_annotation(
         label=label,
         start=start,
         end=end,
-        attributes=dict(attributes or {}),
+        attributes=attributes,
         note=note,
         source_uid=source_uid,
         actor=actor,
@@ -124,6 +141,8 @@ def _create_annotation(
     doc = document_of(s, document_id)
     check_span(doc, start, end)
     cid = coder_id(s, coder)
+    # the status rows first, then the span: the order every edit takes its locks in
+    open_for_edit(s, document_id, cid)
     uid = new_uid("a")
     stamp = now()
     ann_id: int = (
@@ -166,7 +185,6 @@ def _create_annotation(
             source_uid,
         ),
     )
-    open_for_edit(s, document_id, cid)
     action = "accept_suggestion" if suggested else "create_annotation"
     audit_edit(s, coder, actor, action, document_id, "annotation", ann_id, label=label)
     state = span_state(label, start, end, attrs, note, live=True)
@@ -188,6 +206,20 @@ def update_annotation(
     actor: str | None = None,
 ) -> Change:
     """Edit a span. ``attributes`` are merged (a None value clears a field) unless replaced."""
+    quick = one_statement.update_annotation(
+        project,
+        coder,
+        annotation_id,
+        label,
+        start,
+        end,
+        attributes,
+        note,
+        replace_attributes,
+        actor,
+    )
+    if quick is not None:
+        return quick
     return run_one(
         project,
         "update_annotation",
@@ -259,6 +291,7 @@ def _update_annotation(
     # only the columns that change, as the ORM's flush wrote them (a concurrent edit of another
     # column by another window is kept), and the time of the edit
     values = {k: v for k, v in after.items() if getattr(row, k) != v}
+    open_for_edit(s, row.document_id, row.coder_id)  # the status rows before the span
     core(s).execute(
         update(ANNOTATION)
         .where(ANNOTATION.c.id == annotation_id)
@@ -282,7 +315,6 @@ def _update_annotation(
             row.source_uid,
         ),
     )
-    open_for_edit(s, row.document_id, row.coder_id)
     audit_edit(s, coder, actor, "update_annotation", row.document_id, "annotation", annotation_id)
     spans = (old_span, (new_start, new_end)) if old_span != (new_start, new_end) else (old_span,)
     undo = step(
@@ -305,6 +337,9 @@ def delete_annotation(
     project: Project, coder: str, annotation_id: int, *, actor: str | None = None
 ) -> Change:
     """Soft-delete a span and the links that touch it; ``Change.links`` lists those links."""
+    quick = one_statement.delete_annotation(project, coder, annotation_id, actor)
+    if quick is not None:
+        return quick
     return run_one(
         project, "delete_annotation", coder=coder, annotation_id=annotation_id, actor=actor
     )
@@ -324,6 +359,7 @@ def _delete_annotation(
     check(expect, annotation_state(row), span_name(row))
     if row.deleted_at is not None:
         return Change("delete_annotation", row.document_id)
+    open_for_edit(s, row.document_id, row.coder_id)  # the status rows before the span
     stamp = now()
     conn = core(s)
     conn.execute(
@@ -346,7 +382,6 @@ def _delete_annotation(
     )
     for link_id in link_ids:
         wrote(s, LinkRow, link_id, None)
-    open_for_edit(s, row.document_id, row.coder_id)
     audit_edit(s, coder, actor, "delete_annotation", row.document_id, "annotation", annotation_id)
     state = span_state(row.label, row.start, row.end, row.attributes, row.note, live=False)
     undo = step(
@@ -449,6 +484,9 @@ def set_status(
     project: Project, coder: str, document_id: int, status: str, *, actor: str | None = None
 ) -> Change:
     """Mark a document done (refused while required fields are empty) or reopen it."""
+    quick = one_statement.set_status(project, coder, document_id, status, actor)
+    if quick is not None:
+        return quick
     return run_one(
         project, "set_status", coder=coder, document_id=document_id, status=status, actor=actor
     )

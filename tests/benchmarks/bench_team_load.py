@@ -129,6 +129,11 @@ def report(
             f"(the rest of the latency is waiting: for a core, the server or a lock); machine "
             f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
+    for kind, values in sorted(result.by_kind().items()):
+        print(
+            f"{name}:   {kind}: {len(values)} ({len(values) / len(result.latencies):.0%}), "
+            f"p50 {result.percentile(50, values):.1f} p95 {result.percentile(95, values):.1f} ms"
+        )
     print(
         f"{name}: lost or broken: {len(problems)}"
         + (f" (first: {problems[0]})" if problems else "")

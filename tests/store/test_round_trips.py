@@ -45,15 +45,43 @@ def test_a_span_created_reads_no_coder_or_document_row_it_knows(project: Project
     services.create_annotation(project, "ann", doc, "ACTOR", 0, 4)
     with statements(project) as seen:
         change = services.create_annotation(project, "ann", doc, "ACTOR", 10, 14)
-    begin = ["BEGIN IMMEDIATE"] if project.is_sqlite else []  # psycopg's BEGIN is not an event
-    assert seen == [
-        *begin,
-        "INSERT INTO annotation",
-        "SELECT document_status.document_id, document_status.coder_id,",
-        "INSERT INTO audit",
-    ]
+    if project.is_sqlite:  # the status rows (locked on a server), then the span
+        assert seen == [
+            "BEGIN IMMEDIATE",
+            "SELECT document_status.document_id, document_status.coder_id,",
+            "INSERT INTO annotation",
+            "INSERT INTO audit",
+        ]
+    else:  # one statement, its own transaction (no BEGIN, no COMMIT)
+        assert seen == ["WITH held AS"]
     # the row read back from what the transaction wrote, as the database has it
     assert change.rows == (queries.annotation(project, change.created_id),)
+
+
+def test_a_span_edited_or_deleted_on_a_server_is_one_statement(project: Project) -> None:
+    if project.is_sqlite:
+        pytest.skip("one statement per edit: PostgreSQL (SQLite's writers take turns anyway)")
+    import_paths(project, [SEED])
+    doc = queries.document_ids(project)[0]
+    made = services.create_annotation(project, "ann", doc, "ACTOR", 0, 4).created_id
+    with statements(project) as seen:
+        edited = services.update_annotation(project, "ann", made, note="why", end=5)
+    assert seen == ["SELECT id, uid,", "WITH held AS"]  # the span as it is, then the edit
+    assert edited.rows == (queries.annotation(project, made),)
+    assert edited.spans == ((0, 4), (0, 5))
+    with statements(project) as seen:
+        deleted = services.delete_annotation(project, "ann", made)
+    assert seen == ["WITH held AS"]  # its document is known: no read first
+    assert queries.annotation(project, made) is None
+    assert deleted.spans == ((0, 5),)
+    # a project that has not seen the span reads its document first
+    other = Project.open(project.url)
+    services.register_coder(other, "ann")
+    again = services.create_annotation(project, "ann", doc, "ACTOR", 6, 9).created_id
+    with statements(other) as seen:
+        services.delete_annotation(other, "ann", again)
+    assert seen == ["SELECT id, uid,", "WITH held AS"]
+    other.close()
 
 
 def test_a_coder_made_in_a_transaction_rolled_back_is_not_remembered(project: Project) -> None:
