@@ -37,6 +37,7 @@ from annotator.store.rules import (
     already_linked,
     check_span,
     clean_attributes,
+    edited_span,
     new_uid,
     role_taken,
     span_state,
@@ -192,13 +193,14 @@ def _usual(project: Project, coder: str, actor: str | None) -> int | None:
     return project.known.coders.get(coder)
 
 
-def _document(project: Project, document_id: int) -> tuple[str, int] | None:
+def _document(project: Project, document_id: int) -> tuple[str, int]:
     """A document's external id and length, read once per project (they never change)."""
     known = project.known.documents.get(document_id)
     if known is None:
         row = project.statement(_DOCUMENT, {"doc": document_id})
-        if row is not None:
-            known = project.known.documents[document_id] = (row[0], row[1])
+        if row is None:
+            raise ServiceError(f"no document {document_id}")
+        known = project.known.documents[document_id] = (row[0], row[1])
     return known
 
 
@@ -233,8 +235,6 @@ def create_annotation(
     if coder_row is None or cb.label(label) is None:
         return None
     doc = _document(project, document_id)
-    if doc is None:
-        return None
     attrs = clean_attributes(attributes)
     if cb.attribute_errors(label, attrs):
         return None
@@ -295,37 +295,21 @@ def update_annotation(
     row = project.statement(_SPAN, {"id": annotation_id})
     if row is None or row.coder_id != coder_row or row.deleted_at is not None:
         return None
-    doc = _document(project, row.document_id)
     project.known.layers[annotation_id] = (row.document_id, coder_row)
     cb = project.codebook
-    new_label = row.label if label is None else label
-    if doc is None or cb.label(new_label) is None:
-        return None
-    if attributes is not None:
-        merged = {} if replace_attributes else dict(row.attributes)
-        merged.update(attributes)
-        attrs = clean_attributes(merged)
-    else:
-        attrs = dict(row.attributes)
-    if new_label != row.label:
-        kind = cb.label(new_label)
-        assert kind is not None
-        attrs = {k: v for k, v in attrs.items() if kind.attribute(k) is not None}
-    if (attributes is not None or label is not None) and cb.attribute_errors(new_label, attrs):
-        return None
-    new_start = row.start if start is None else start
-    new_end = row.end if end is None else end
-    if (new_start, new_end) != (row.start, row.end):
-        check_span(doc, new_start, new_end)
-    new_note = row.note if note is None else note
-    after = {
-        "label": new_label,
-        "start": new_start,
-        "end": new_end,
-        "attributes": attrs,
-        "note": new_note,
-        "codebook_version": cb.version,
-    }
+    after = edited_span(
+        cb,
+        row,
+        lambda: _document(project, row.document_id),
+        label=label,
+        start=start,
+        end=end,
+        attributes=attributes,
+        note=note,
+        replace_attributes=replace_attributes,
+    )
+    new_label, new_start, new_end = after["label"], after["start"], after["end"]
+    attrs, new_note = after["attributes"], after["note"]
     changed = frozenset(k for k, v in after.items() if getattr(row, k) != v)
     done = project.statement(
         _UPDATES[changed],

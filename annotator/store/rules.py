@@ -9,7 +9,7 @@ what an undo step expects to find of a span (``annotator.store.operations``).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, or_, update
@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, SQLModel, col, select
 
+from annotator.core.codebook import Codebook
 from annotator.core.records import GOLD
 from annotator.store.engine import Project, known_facts
 from annotator.store.errors import ServiceError
@@ -278,6 +279,53 @@ def check_span(doc: tuple[str, int], start: int, end: int) -> None:
 def clean_attributes(attributes: Mapping[str, Any]) -> dict[str, Any]:
     """Empty values (None, "", []) mean "not filled": they are not stored."""
     return {k: v for k, v in attributes.items() if v is not None and v != "" and v != []}
+
+
+def edited_span(
+    cb: Codebook,
+    row: AnnotationRow | AnyRow,
+    document: Callable[[], tuple[str, int]],
+    *,
+    label: str | None,
+    start: int | None,
+    end: int | None,
+    attributes: Mapping[str, Any] | None,
+    note: str | None,
+    replace_attributes: bool,
+) -> dict[str, Any]:
+    """What an edit of the span ``row`` leaves, by column (None: unchanged): ``attributes``
+    merged into the span's (a None value clears a field) unless replaced, those the new label
+    does not have dropped. Refuses an unknown label, attributes the codebook does not take and
+    a span out of the document (``document``: its external id and length, read if needed)."""
+    new_label = label if label is not None else row.label
+    if label is not None and cb.label(label) is None:
+        raise ServiceError(f"unknown label {label!r}")
+    if attributes is not None:
+        merged = {} if replace_attributes else dict(row.attributes)
+        merged.update(attributes)
+        attrs = clean_attributes(merged)
+    else:
+        attrs = dict(row.attributes)
+    if label is not None and label != row.label:
+        new = cb.label(label)
+        assert new is not None
+        attrs = {k: v for k, v in attrs.items() if new.attribute(k) is not None}
+    if attributes is not None or label is not None:
+        errors = cb.attribute_errors(new_label, attrs)
+        if errors:
+            raise ServiceError(errors[0])
+    new_start = row.start if start is None else start
+    new_end = row.end if end is None else end
+    if (new_start, new_end) != (row.start, row.end):
+        check_span(document(), new_start, new_end)
+    return {
+        "label": new_label,
+        "start": new_start,
+        "end": new_end,
+        "attributes": attrs,
+        "note": row.note if note is None else note,
+        "codebook_version": cb.version,
+    }
 
 
 def annotation_state(row: AnnotationRow | AnyRow) -> dict[str, Any]:

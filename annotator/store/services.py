@@ -49,6 +49,7 @@ from annotator.store.rules import (
     coder_id,
     core,
     document_of,
+    edited_span,
     forget,
     insert_new,
     may_review,
@@ -258,36 +259,19 @@ def _update_annotation(
     if row.deleted_at is not None:
         raise ServiceError(f"annotation {annotation_id} was deleted")
     old_span = (row.start, row.end)
-    new_label = label if label is not None else row.label
-    if label is not None and cb.label(label) is None:
-        raise ServiceError(f"unknown label {label!r}")
-    if attributes is not None:
-        merged = {} if replace_attributes else dict(row.attributes)
-        merged.update(attributes)
-        attrs = clean_attributes(merged)
-    else:
-        attrs = dict(row.attributes)
-    if label is not None and label != row.label:
-        new = cb.label(label)
-        assert new is not None
-        attrs = {k: v for k, v in attrs.items() if new.attribute(k) is not None}
-    if attributes is not None or label is not None:
-        errors = cb.attribute_errors(new_label, attrs)
-        if errors:
-            raise ServiceError(errors[0])
-    new_start = row.start if start is None else start
-    new_end = row.end if end is None else end
-    if (new_start, new_end) != old_span:
-        check_span(document_of(s, row.document_id), new_start, new_end)
-    new_note = row.note if note is None else note
-    after = {
-        "label": new_label,
-        "start": new_start,
-        "end": new_end,
-        "attributes": attrs,
-        "note": new_note,
-        "codebook_version": cb.version,
-    }
+    after = edited_span(
+        cb,
+        row,
+        lambda: document_of(s, row.document_id),
+        label=label,
+        start=start,
+        end=end,
+        attributes=attributes,
+        note=note,
+        replace_attributes=replace_attributes,
+    )
+    new_label, new_start, new_end = after["label"], after["start"], after["end"]
+    attrs, new_note = after["attributes"], after["note"]
     # only the columns that change, as the ORM's flush wrote them (a concurrent edit of another
     # column by another window is kept), and the time of the edit
     values = {k: v for k, v in after.items() if getattr(row, k) != v}
