@@ -25,7 +25,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from annotator.core.change import Change
+from annotator.core.change import Change, Step
 from annotator.core.codebook import Codebook
 from annotator.core.records import GOLD, Annotation, Link
 from annotator.store.engine import Project
@@ -204,6 +204,61 @@ def _document(project: Project, document_id: int) -> tuple[str, int]:
     return known
 
 
+def _layer(project: Project, annotation_id: int) -> tuple[int, int] | None:
+    """The document and coder row of a span (never change), read once per project; None for
+    no such span."""
+    layer = project.known.layers.get(annotation_id)
+    if layer is None:
+        row = project.statement(_SPAN, {"id": annotation_id})
+        if row is None:
+            return None
+        layer = project.known.layers[annotation_id] = (row.document_id, row.coder_id)
+    return layer
+
+
+def edit_made(
+    coder: str, row: Any, after: Mapping[str, Any], actor: str | None
+) -> tuple[Annotation, Step, tuple[tuple[int, int], ...]]:
+    """What an edit of the span ``row`` to ``after`` (``rules.edited_span``) made, for its
+    Change (either path): the span's record as it is now, the undo step, the places to
+    repaint."""
+    record = Annotation(
+        row.id,
+        row.uid,
+        row.document_id,
+        coder,
+        after["label"],
+        after["start"],
+        after["end"],
+        dict(after["attributes"]),
+        after["note"],
+        after["codebook_version"],
+        row.source_uid,
+    )
+    undo = step(
+        "update_annotation",
+        coder=coder,
+        annotation_id=row.id,
+        label=row.label,
+        start=row.start,
+        end=row.end,
+        attributes=dict(row.attributes),
+        note=row.note,
+        replace_attributes=True,
+        actor=actor,
+        expect=span_state(
+            after["label"],
+            after["start"],
+            after["end"],
+            after["attributes"],
+            after["note"],
+            live=True,
+        ),
+    )
+    old, new = (row.start, row.end), (after["start"], after["end"])
+    return record, undo, ((old, new) if old != new else (old,))
+
+
 def _parameters(coder: str, coder_row: int, doc: int) -> dict[str, Any]:
     return {
         "doc": doc,
@@ -308,57 +363,29 @@ def update_annotation(
         note=note,
         replace_attributes=replace_attributes,
     )
-    new_label, new_start, new_end = after["label"], after["start"], after["end"]
-    attrs, new_note = after["attributes"], after["note"]
     changed = frozenset(k for k, v in after.items() if getattr(row, k) != v)
     done = project.statement(
         _UPDATES[changed],
         _parameters(coder, coder_row, row.document_id)
         | {
             "id": annotation_id,
-            "label": new_label,
-            "start": new_start,
-            "end": new_end,
-            "attributes": json.dumps(attrs),
-            "note": new_note,
+            "label": after["label"],
+            "start": after["start"],
+            "end": after["end"],
+            "attributes": json.dumps(after["attributes"]),
+            "note": after["note"],
             "version": cb.version,
             "action": "update_annotation",
         },
     )
     if done is None:
         return None
-    old_span, new_span = (row.start, row.end), (new_start, new_end)
-    record = Annotation(
-        annotation_id,
-        row.uid,
-        row.document_id,
-        coder,
-        new_label,
-        new_start,
-        new_end,
-        dict(attrs),
-        new_note,
-        cb.version,
-        row.source_uid,
-    )
-    undo = step(
-        "update_annotation",
-        coder=coder,
-        annotation_id=annotation_id,
-        label=row.label,
-        start=row.start,
-        end=row.end,
-        attributes=dict(row.attributes),
-        note=row.note,
-        replace_attributes=True,
-        actor=actor,
-        expect=span_state(new_label, new_start, new_end, attrs, new_note, live=True),
-    )
+    record, undo, spans = edit_made(coder, row, after, actor)
     return Change(
         "update_annotation",
         row.document_id,
         (annotation_id,),
-        spans=(old_span, new_span) if old_span != new_span else (old_span,),
+        spans=spans,
         undo=(undo,),
         rows=(record,),
     )
@@ -372,15 +399,10 @@ def delete_annotation(
     coder_row = _usual(project, coder, actor)
     if coder_row is None:
         return None
-    layer = project.known.layers.get(annotation_id)
-    if layer is None:
-        row = project.statement(_SPAN, {"id": annotation_id})
-        if row is None:
-            return None
-        layer = project.known.layers[annotation_id] = (row.document_id, row.coder_id)
-    document_id, owner = layer
-    if owner != coder_row:
+    layer = _layer(project, annotation_id)
+    if layer is None or layer[1] != coder_row:
         return None
+    document_id = layer[0]
     done = project.statement(
         _DELETE,
         _parameters(coder, coder_row, document_id)
@@ -418,15 +440,10 @@ def create_link(
     coder_row = _usual(project, coder, actor)
     if coder_row is None or from_id == to_id:
         return None
-    layer = project.known.layers.get(from_id)
-    if layer is None:
-        row = project.statement(_SPAN, {"id": from_id})
-        if row is None:
-            return None
-        layer = project.known.layers[from_id] = (row.document_id, row.coder_id)
-    doc, owner = layer
-    if owner != coder_row:
+    layer = _layer(project, from_id)
+    if layer is None or layer[1] != coder_row:
         return None
+    doc = layer[0]
     froms, tos, most = _allowed(project.codebook, role)
     uid = new_uid("l")
     parameters = _parameters(coder, coder_row, doc) | {

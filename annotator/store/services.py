@@ -258,7 +258,6 @@ def _update_annotation(
     check(expect, before, span_name(row))
     if row.deleted_at is not None:
         raise ServiceError(f"annotation {annotation_id} was deleted")
-    old_span = (row.start, row.end)
     after = edited_span(
         cb,
         row,
@@ -270,8 +269,6 @@ def _update_annotation(
         note=note,
         replace_attributes=replace_attributes,
     )
-    new_label, new_start, new_end = after["label"], after["start"], after["end"]
-    attrs, new_note = after["attributes"], after["note"]
     # only the columns that change, as the ORM's flush wrote them (a concurrent edit of another
     # column by another window is kept), and the time of the edit
     values = {k: v for k, v in after.items() if getattr(row, k) != v}
@@ -281,39 +278,9 @@ def _update_annotation(
         .where(ANNOTATION.c.id == annotation_id)
         .values(**values, updated_at=now())
     )
-    wrote(
-        s,
-        AnnotationRow,
-        annotation_id,
-        Annotation(
-            annotation_id,
-            row.uid,
-            row.document_id,
-            coder,
-            new_label,
-            new_start,
-            new_end,
-            dict(attrs),
-            new_note,
-            cb.version,
-            row.source_uid,
-        ),
-    )
+    record, undo, spans = one_statement.edit_made(coder, row, after, actor)
+    wrote(s, AnnotationRow, annotation_id, record)
     audit_edit(s, coder, actor, "update_annotation", row.document_id, "annotation", annotation_id)
-    spans = (old_span, (new_start, new_end)) if old_span != (new_start, new_end) else (old_span,)
-    undo = step(
-        "update_annotation",
-        coder=coder,
-        annotation_id=annotation_id,
-        label=before["label"],
-        start=before["start"],
-        end=before["end"],
-        attributes=before["attributes"],
-        note=before["note"],
-        replace_attributes=True,
-        actor=actor,
-        expect=span_state(new_label, new_start, new_end, attrs, new_note, live=True),
-    )
     return Change("update_annotation", row.document_id, (annotation_id,), spans=spans, undo=(undo,))
 
 
