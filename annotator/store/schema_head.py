@@ -3,4 +3,4 @@ project file stamped with it needs no migration, so it may be read by the stdlib
 (``annotator.store.read_only``). Set it whenever a revision is added to ``migrations/versions``
 (a test checks that it is Alembic's head)."""
 
-HEAD = "0008"
+HEAD = "0009"

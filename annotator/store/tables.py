@@ -148,6 +148,8 @@ class AuditEntry(SQLModel, table=True):
     __table_args__ = (
         # review mode reads a document's rejections (and accept notes) by action: revision 0003
         Index("ix_audit_action_document", "action", "document_id"),
+        # each coder's last activity, for progress: revision 0009
+        Index("ix_audit_coder_at", "coder", "at"),
     )
 
 

@@ -5,7 +5,7 @@ Run:  python tests/benchmarks/bench_team_scale.py [--documents 200000] [--annota
 
 Generates the project in the database itself (``generate_series`` on PostgreSQL, a recursive
 CTE on SQLite): documents of ~1,500 characters, annotations spread over the coders and the
-documents, a status for a third of each coder's documents. Then measures, each beside a floor
+documents (each with its audit entry), a status for a third of each coder's documents. Then measures, each beside a floor
 doing the same reading as raw SQL on one connection:
 
 - a coder's queue: ``assign.queue``, each document being assigned to two coders (target
@@ -83,6 +83,14 @@ def generate(project: Project, documents: int, annotations: int, coders: int) ->
                 "CASE i % 3 WHEN 0 THEN 'ACTOR' WHEN 1 THEN 'EVENT' ELSE 'LOCATION' END, "
                 f"(i / {documents}) % 1400, (i / {documents}) % 1400 + 7, '{{}}', '', 1, '', "
                 f"{now}, {now} FROM " + series.format(n=annotations)
+            )
+        )
+        conn.execute(  # the audit trail: an entry per span created, by its coder
+            text(
+                "INSERT INTO audit (at, coder, action, document_id, entity, entity_id, detail) "
+                f"SELECT {now}, 'coder' || (i % {coders}), 'create_annotation', "
+                f"1 + (i % {documents}), 'annotation', i, '{{}}' FROM "
+                + series.format(n=annotations)
             )
         )
         conn.execute(  # each document assigned to two coders (double coding)
@@ -233,6 +241,26 @@ def measure(project: Project, args: argparse.Namespace, tmp: Path) -> None:
         f"progress (the view's counts): {counts:.0f} ms (target < 2000) | floor, raw spans per "
         f"coder and assignments joined to statuses: {count_floor:.0f} ms; with every document "
         f"listed (the CLI): {listed:.0f} ms"
+    )
+    command = [sys.executable, "-m", "annotator.cli", "progress", project.url]
+    cli = timed(
+        lambda: subprocess.run(
+            command,
+            env=dict(os.environ, PYTHONPATH=str(REPO)),
+            stdout=subprocess.DEVNULL,
+            check=True,
+        ),
+        tries=3,
+    )
+    listing = [
+        raw(project, sql, **params)
+        for sql, params in progress_module._listing_statements(None).values()
+    ]
+    cli_floor = timed(lambda: [read() for read in (spans, *listing)], tries=3)
+    print(
+        f"annotator progress (a new process, every document listed): {cli:.0f} ms "
+        f"(target < 2000) | floor, its statements raw, one after another on one connection: "
+        f"{cli_floor:.0f} ms"
     )
     # a tenth of the documents, at most 10,000 (their ids must fit on a command line)
     small = min(args.documents // 10, 10_000)

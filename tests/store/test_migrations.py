@@ -28,6 +28,7 @@ def test_new_project_is_at_head(tmp_path: Path) -> None:
 # What each revision added, newest first: turning a file back to revision r drops the indexes
 # of the revisions after r.
 ADDED = [
+    ("0009", "audit", "ix_audit_coder_at"),
     ("0008", "annotation", "ix_annotation_live_coder_document"),
     ("0008", "assignment", "ix_assignment_coder_document"),
     ("0008", "document_status", "ix_document_status_done"),

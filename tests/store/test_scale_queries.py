@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import orjson
 import pytest
@@ -28,6 +29,7 @@ class Fixture:
     annotations: list[tuple[int, str, str, dict[str, object], bool]] = field(
         default_factory=list
     )  # document, coder, label, attributes, deleted
+    audit: list[tuple[str, datetime]] = field(default_factory=list)  # coder, when
 
 
 def _attributes(i: int, label: str) -> dict[str, object]:
@@ -106,6 +108,20 @@ def build(project: Project) -> Fixture:
                     "a": orjson.dumps(attrs).decode(),
                 },
             )
+        for i in range(60):  # the audit trail: each coder's entries, not in time order
+            coder, day = CODERS[i % 4], 1 + (i * 11) % 28
+            fx.audit.append((coder, datetime(2026, 2, day, 9, i % 60, tzinfo=UTC)))
+        for coder, at in fx.audit:
+            conn.execute(
+                text(
+                    "INSERT INTO audit (at, coder, action, entity, detail) "
+                    "VALUES (:at, :c, 'create_annotation', 'annotation', '{}')"
+                ),
+                {
+                    "at": at if not project.is_sqlite else at.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                    "c": coder,
+                },
+            )
         if not project.is_sqlite:  # explicit ids: move the sequence past them
             conn.execute(text("SELECT setval('document_id_seq', 1000)"))
     return fx
@@ -171,6 +187,10 @@ def test_progress_counts_equal_the_rows_inserted(project: Project) -> None:
         assert row.started == sum((d, coder) in fx.status for d in mine)
         assert row.done == sum(fx.status.get((d, coder)) == "done" for d in mine)
         assert row.annotations == spans[coder]
+        last = max(at for who, at in fx.audit if who == coder)
+        got = row.last_activity
+        assert got is not None
+        assert (got if got.tzinfo else got.replace(tzinfo=UTC)) == last  # SQLite's: naive UTC
     ready = progress_module.documents_in_state(project, "ready", limit=3, chunk=4)
     want = [f"doc{d:02}" for d in range(1, N_DOCS + 1) if expected_state(fx, d) == "ready"]
     assert [d.document for d in ready] == want[:3]
