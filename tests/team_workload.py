@@ -212,6 +212,10 @@ class Worker:
 
 
 class Coder(Worker):
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.document_of: dict[int, int] = {}  # each of its live spans' document
+
     def step(self, project: Project) -> None:
         rng, led, me = self.rng, self.ledger, self.coder
         roll = rng.random()
@@ -226,6 +230,7 @@ class Coder(Worker):
                 project, me, doc, label, start, end, EVENT if label == "EVENT" else {}
             )
             led.spans[change.created_id] = (label, start, end, "")
+            self.document_of[change.created_id] = doc
         elif roll < 0.55:
             self.kind = "edit span"
             ann = rng.choice(mine)
@@ -238,11 +243,12 @@ class Coder(Worker):
             ann = rng.choice(mine)
             services.delete_annotation(project, me, ann)
             del led.spans[ann]
+            del self.document_of[ann]
             for link_id, (a, _r, b) in list(led.links.items()):
                 if ann in (a, b):
                     del led.links[link_id]
         elif roll < 0.85:
-            self.kind = "link (read the event and its spans, link)"
+            self.kind = "link"
             self._link(project)
         elif roll < 0.92:
             self.kind = "status"
@@ -254,18 +260,15 @@ class Coder(Worker):
             queries.annotations(project, rng.choice(self.docs), [me])
 
     def _link(self, project: Project) -> None:
+        """An event linked to an actor of the same document, as the coding window does it:
+        the window shows the document's spans already, so a link is one action."""
         led = self.ledger
         events = [a for a, v in led.spans.items() if v[0] == "EVENT"]
         if not events:
             return
         event = self.rng.choice(events)
-        doc_of = queries.annotation(project, event)
-        assert doc_of is not None
-        actors = [
-            a.id
-            for a in queries.annotations(project, doc_of.document_id, [self.coder])
-            if a.label == "ACTOR" and a.id in led.spans
-        ]
+        doc = self.document_of[event]
+        actors = [a for a, v in led.spans.items() if v[0] == "ACTOR" and self.document_of[a] == doc]
         if not actors:
             return
         role = self.rng.choice(("actor1", "assoc_actor1"))  # at most one; any number

@@ -5,8 +5,9 @@ statements and COMMIT, each a round trip, and the building of each statement. On
 many coders write at once, that is most of the work an edit costs the coder's program and the
 server. Here the common case is one statement the server runs as a transaction of its own: it
 takes the locks the transactional path takes, in the same order (the document's lock shared,
-then the coder's and gold's status rows, then the span), and writes the span, the first-edit
-status row and the audit entry only if neither status row says "done".
+then the coder's and gold's status rows, shared as it only reads them, then the span), and
+writes the span, the first-edit status row and the audit entry only if neither status row
+says "done".
 
 Only the common case: a coder's edit of their own layer (not gold, not a reviewer's hand) whose
 document and coder row the project already knows. When that is not so, or when the statement
@@ -46,6 +47,10 @@ from annotator.store.tables import now
 
 # The coder's and gold's status rows of the document, locked in coder order once the document's
 # lock is held shared (as ``rules.open_for_edit`` takes them), and whether the edit may go on.
+# Shared: the statement only reads them, so coders editing one document at once do not wait for
+# each other on gold's row; a writer that changes a status row (a status set, gold marked done
+# or made stale, a unit reopened) locks it for update and waits for the edits under way. A row
+# locked is read as last committed, so a "done" committed meanwhile is seen.
 _OPEN = """
 held AS MATERIALIZED (
   SELECT coder_id, status FROM document_status
@@ -53,7 +58,7 @@ held AS MATERIALIZED (
     AND (coder_id = %(coder)s OR coder_id = (SELECT id FROM coder WHERE name = %(gold)s))
     AND (SELECT 1 FROM (SELECT pg_advisory_xact_lock_shared(%(key)s)) AS shared) = 1
   ORDER BY coder_id
-  FOR UPDATE),
+  FOR SHARE),
 usual AS (SELECT NOT EXISTS (SELECT 1 FROM held WHERE status = 'done') AS ok)"""
 
 
