@@ -14,6 +14,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
@@ -28,6 +29,7 @@ from annotator.store.tables import (
     DocumentRow,
 )
 
+Names = tuple[str, ...]
 Statements = dict[str, tuple[str, dict[str, Any]]]  # by key: SQL text, its parameters
 
 STATES = ("unassigned", "waiting", "ready", "adjudicated", "stale")
@@ -52,8 +54,8 @@ class CoderProgress:
 class DocumentProgress:
     document: str  # external id
     title: str
-    coders: list[str] = field(default_factory=list)
-    done: list[str] = field(default_factory=list)
+    coders: Names = ()  # by name; a listing's documents share these tuples
+    done: Names = ()
     state: str = "unassigned"
 
     def as_json(self) -> dict[str, object]:
@@ -303,22 +305,37 @@ def _documents(
 ) -> list[DocumentProgress]:
     """The documents read by ``_listing_statements`` in id order, each with its coders (by
     name), who is done, and its review state; ``tally``: each coder's assigned, started and
-    done documents are counted into it."""
-    # a coder's place among the coders by name, and the name: how a document lists its coders
+    done documents are counted into it.
+
+    Documents share few combinations of coders and statuses (two coders of twenty, each done
+    or not: a few hundred), so each combination's names are worked out once and its tuples
+    shared by every document that has it."""
     place = {c: (r, names[c]) for r, c in enumerate(sorted(names, key=names.__getitem__))}
-    coders: dict[int, list[tuple[tuple[int, str], bool]]] = {}  # document -> coder, done
+    combinations: dict[tuple[tuple[int, str | None], ...], tuple[Names, Names]] = {}
+
+    def named(combination: tuple[tuple[int, str | None], ...]) -> tuple[Names, Names]:
+        # by name; a coder added after the names were read is left out
+        ranked = sorted((place[c], st == "done") for c, st in combination if c in place)
+        return (
+            tuple(name for (_, name), _ in ranked),
+            tuple(name for (_, name), done in ranked if done),
+        )
+
+    coders: dict[int, tuple[Names, Names]] = {}  # document -> its coders, those done
+    coder_status = itemgetter(1, 2)
     for source in ("assigned", "worked"):
-        for doc, cid, st in fetched[source]:
-            coder = place.get(cid)
-            if coder is None:  # a coder added after the names were read
+        rows = fetched[source]
+        rows.sort()  # by document (the statements' own order is the planner's)
+        for doc, group in groupby(rows, key=itemgetter(0)):
+            if doc in coders:  # assigned meanwhile: its coders are the assigned ones
                 continue
-            mine = coders.get(doc)
-            if mine is None:
-                coders[doc] = [(coder, st == "done")]
-            else:
-                mine.append((coder, st == "done"))
+            combination = tuple(map(coder_status, group))
+            found = combinations.get(combination)
+            if found is None:
+                found = combinations[combination] = named(combination)
+            coders[doc] = found
     if tally is not None:  # (coder, status) pairs counted in C, then summed per coder
-        for (cid, st), n in Counter(map(itemgetter(1, 2), fetched["assigned"])).items():
+        for (cid, st), n in Counter(map(coder_status, fetched["assigned"])).items():
             if cid in place:
                 counts = tally.setdefault(cid, [0, 0, 0])
                 counts[0] += n
@@ -337,28 +354,16 @@ def _documents(
 
 def _listing(
     docs: list[tuple[Any, ...]],
-    coders: dict[int, list[tuple[tuple[int, str], bool]]],
+    coders: dict[int, tuple[Names, Names]],
     gold_status: dict[int, str],
     out: list[DocumentProgress],
 ) -> None:
     add = out.append
+    nobody: tuple[Names, Names] = ((), ())
     for doc_id, ext_id, title in docs:
-        mine = coders.get(doc_id)
-        if not mine:
-            add(DocumentProgress(ext_id, title, [], [], "unassigned"))
-            continue
-        mine.sort()
-        listed = [name for (_, name), _ in mine]
-        done = [name for (_, name), finished in mine if finished]
-        add(
-            DocumentProgress(
-                ext_id,
-                title,
-                listed,
-                done,
-                _state(True, len(done) == len(listed), gold_status.get(doc_id, "")),
-            )
-        )
+        listed, done = coders.get(doc_id, nobody)
+        state = _state(bool(listed), len(done) == len(listed), gold_status.get(doc_id, ""))
+        add(DocumentProgress(ext_id, title, listed, done, state))
 
 
 def _state(has_coders: bool, all_done: bool, gold_status: str) -> str:
