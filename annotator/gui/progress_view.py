@@ -7,8 +7,10 @@ server decides what that is (a coder sees their own row only). See docs/team.md.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, QSize, Qt, QThread, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,8 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.store.engine import Project
+from annotator.store.errors import StoreError
 from annotator.store.progress import (
     SAMPLE_PER_PAIR,
+    DocumentProgress,
     PairAgreement,
     Progress,
     documents_in_state,
@@ -45,9 +49,11 @@ class CoderBars(QWidget):
         super().__init__(parent)
         self.setObjectName("coderBars")
         self.rows: list[tuple[str, int, int, int]] = []  # coder, assigned, started, done
+        self.empty = "Reading…"  # what an empty chart says: nothing read yet, or no work
 
     def set_progress(self, report: Progress) -> None:
         self.rows = [(c.coder, c.assigned, c.started, c.done) for c in report.coders]
+        self.empty = "No coder has work yet."
         self.setMinimumHeight(max(1, len(self.rows)) * ROW + 8)
         self.update()
 
@@ -58,7 +64,7 @@ class CoderBars(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         if not self.rows:
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No coder has work yet.")
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty)
             p.end()
             return
         longest = max(1, max(r[1] for r in self.rows))
@@ -88,9 +94,11 @@ class AgreementBars(QWidget):
         super().__init__(parent)
         self.setObjectName("agreementBars")
         self.pairs: list[PairAgreement] = []
+        self.empty = "Reading…"  # what an empty chart says: nothing read yet, or no pair
 
     def set_pairs(self, pairs: list[PairAgreement]) -> None:
         self.pairs = pairs
+        self.empty = "No document has been coded twice and finished yet."
         self.setMinimumHeight(max(1, len(pairs)) * ROW + 8)
         self.update()
 
@@ -101,11 +109,7 @@ class AgreementBars(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         if not self.pairs:
-            p.drawText(
-                self.rect(),
-                Qt.AlignmentFlag.AlignCenter,
-                "No document has been coded twice and finished yet.",
-            )
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty)
             p.end()
             return
         width = max(10, self.width() - NAME_WIDTH - COUNT_WIDTH - 16)
@@ -172,13 +176,32 @@ class ProgressView(QDialog):
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setObjectName("progressRefresh")
         buttons.addButton(self.refresh_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.status = QLabel()  # "Reading the project…", or why it could not be read
+        self.status.setObjectName("progressStatus")
+        layout.addWidget(self.status)
+        self.reading: ProgressRead | None = None
+        self.reads = 0  # figures shown so far
         buttons.rejected.connect(self.close)
         self.refresh_button.clicked.connect(self.refresh)
         layout.addWidget(buttons)
         self.refresh()
 
     def refresh(self) -> None:
-        report = progress(self.project, documents=False)  # counts, aggregated in SQL
+        """Read the figures again, off the GUI thread (on a project of 200,000 documents that
+        takes a second or two); the view shows what it had until they are in."""
+        if self.reading is not None:
+            return  # a read is under way: its figures are the fresh ones
+        reading = ProgressRead(self.project)
+        reading.succeeded.connect(self._show)
+        reading.failed.connect(self._failed)
+        reading.finished.connect(self._finished)
+        self.reading = reading
+        self.refresh_button.setEnabled(False)
+        self.status.setText("Reading the project…")
+        reading.start()
+
+    def _show(self, figures: Figures) -> None:
+        report = figures.report
         self.bars.set_progress(report)
         states = ("waiting", "ready", "adjudicated", "stale")
         self.summary.setText(
@@ -186,12 +209,69 @@ class ProgressView(QDialog):
             + ", ".join(f"{report.count(s)} {s}" for s in states)
         )
         self.ready.clear()
-        ready = documents_in_state(self.project, "ready", READY_SHOWN)
-        for d in ready:
+        for d in figures.ready:
             self.ready.addItem(f"{d.title or d.document}  ({', '.join(d.coders)})")
-        if report.count("ready") > len(ready):
-            self.ready.addItem(f"… and {report.count('ready') - len(ready):,} more")
-        self.agreement.set_pairs(sample_agreement(self.project))
+        if report.count("ready") > len(figures.ready):
+            self.ready.addItem(f"… and {report.count('ready') - len(figures.ready):,} more")
+        self.agreement.set_pairs(figures.pairs)
+        self.status.setText("")
+        self.reads += 1
+
+    def _failed(self, line: str) -> None:
+        self.status.setText(f"Not read: {line}")
+
+    def _finished(self) -> None:
+        if self.reading is not None:
+            self.reading.deleteLater()
+        self.reading = None
+        self.refresh_button.setEnabled(True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._wait()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        self._wait()
+        super().done(result)
+
+    def _wait(self) -> None:
+        """Never let a running read outlive its view: it ends with its statements."""
+        if self.reading is not None:
+            self.reading.wait()
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the view shows, read in one go."""
+
+    report: Progress
+    ready: list[DocumentProgress]
+    pairs: list[PairAgreement]
+
+
+class ProgressRead(QThread):
+    """The view's figures read in a worker thread; the store opens its own sessions there."""
+
+    succeeded = Signal(object)  # Figures
+    failed = Signal(str)  # one line
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.project = project
+
+    def run(self) -> None:
+        # every failure is one line in the view: a traceback here would reach stderr only,
+        # and the view would wait for figures that never come
+        try:
+            report = progress(self.project, documents=False)  # counts, aggregated in SQL
+            ready = documents_in_state(self.project, "ready", READY_SHOWN)
+            pairs = sample_agreement(self.project)
+        except StoreError as exc:
+            self.failed.emit(str(exc))
+        except Exception as exc:
+            self.failed.emit(f"{exc.__class__.__name__}: {exc}")
+        else:
+            self.succeeded.emit(Figures(report, ready, pairs))
 
 
 def show_progress_view(window: QWidget, project: Project) -> ProgressView:

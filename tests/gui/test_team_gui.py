@@ -9,13 +9,14 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from annotator.gui import team_login
+from annotator.gui import progress_view, team_login
 from annotator.gui.export_dialog import ExportDialog
 from annotator.gui.main_window import MainWindow
 from annotator.gui.progress_view import ProgressView
 from annotator.store import queries, services
 from annotator.store.assign import AssignPlan, assign
 from annotator.store.engine import Project, ProjectError
+from annotator.store.errors import DatabaseError
 
 from helpers.window import build_window, make_project, temp_prefs
 
@@ -33,6 +34,11 @@ def assigned(tmp_path: Path) -> Iterator[Path]:
     assign(project, AssignPlan(coders=["bob"], documents=[gao]))
     project.close()
     yield path
+
+
+def read(view: ProgressView, n: int) -> bool:
+    """The view's read has ended (its thread too), having shown figures ``n`` times."""
+    return view.reading is None and view.reads == n
 
 
 def test_a_coders_list_is_their_queue_unfinished_first(
@@ -72,6 +78,8 @@ def test_the_progress_view_draws_coders_review_queue_and_agreement(
     )
     view = window.findChild(ProgressView)
     assert view is not None and view.isVisible()
+    qtbot.waitUntil(lambda: read(view, 1), timeout=60_000)  # read off the GUI thread
+    assert view.refresh_button.isEnabled() and view.status.text() == ""
     assert view.bars.rows == [("alice", 2, 2, 1), ("bob", 3, 1, 1)]
     assert [view.ready.item(i).text() for i in range(view.ready.count())] == [
         "Clashes in Aleppo  (alice, bob)"
@@ -84,7 +92,41 @@ def test_the_progress_view_draws_coders_review_queue_and_agreement(
     # a later change shows after Refresh
     services.set_status(window.session.project, "bob", seed, "done")
     qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    assert not view.refresh_button.isEnabled()  # one read at a time
+    assert view.status.text() == "Reading the project…"
+    qtbot.waitUntil(lambda: read(view, 2), timeout=60_000)
     assert view.bars.rows[1] == ("bob", 3, 2, 2)
+    assert view.refresh_button.isEnabled()
+    view.close()
+    window.close()
+    window.session.project.close()
+
+
+def test_the_progress_view_says_in_one_line_why_it_could_not_read(
+    qtbot: QtBot, tmp_path: Path, assigned: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = build_window(qtbot, assigned, temp_prefs(tmp_path), "lead")
+
+    def unreadable(*_a: object, **_k: object) -> None:
+        raise DatabaseError("database error, nothing was changed: the server went away")
+
+    monkeypatch.setattr(progress_view, "progress", unreadable)
+    qtbot.keyClick(
+        window.view,
+        Qt.Key.Key_G,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    view = window.findChild(ProgressView)
+    assert view is not None
+    qtbot.waitUntil(lambda: read(view, 0), timeout=60_000)
+    assert view.status.text() == (
+        "Not read: database error, nothing was changed: the server went away"
+    )
+    assert view.reads == 0
+    monkeypatch.undo()  # the server is back: Refresh reads
+    qtbot.mouseClick(view.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: read(view, 1), timeout=60_000)
+    assert view.status.text() == "" and view.bars.rows
     view.close()
     window.close()
     window.session.project.close()
