@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt, QThread, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -181,6 +181,9 @@ class ProgressView(QDialog):
         layout.addWidget(self.status)
         self.reading: ProgressRead | None = None
         self.reads = 0  # figures shown so far
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting with the view open: its read ends first
+            app.aboutToQuit.connect(self._wait)
         buttons.rejected.connect(self.close)
         self.refresh_button.clicked.connect(self.refresh)
         layout.addWidget(buttons)
