@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
-from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import bindparam, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -46,7 +45,10 @@ def live_rows(s: Session, document_id: int) -> list[AnnotationRow]:
     )
 
 
-MAX_IDS = 900  # ids bound in one IN (...) at most (SQLite's old limit is 999 parameters)
+# Values bound in one IN (...) at most. More: the document's rows are read and filtered here,
+# which costs less than building the statement (each value is a parameter to render and send,
+# and each length of list a new statement to the driver's cache).
+MAX_IDS = 64
 
 # (id, coder id, uid, label, start, end, source_uid) of one live span
 SpanRow = tuple[int, int, str, str, int, int, str]
@@ -68,7 +70,29 @@ def live_spans(s: Session, document_id: int) -> list[SpanRow]:
 
 
 FEW = 8  # spans whose stretches are found in the database; more: every span read once
-HOPS = 8  # widenings of one stretch in the database before reading every span instead
+
+# The coders' live spans of the stretches holding the spans ``ids``: the document's spans in
+# the order ``stretches`` takes them, a new stretch wherever a span starts after every span
+# before it has ended, and each stretch marked if it holds one of ``ids``: window functions
+# only, so one sort of the document's spans (PostgreSQL, and SQLite since 3.25).
+_STRETCHES = text(
+    """WITH coded AS (
+  SELECT id, coder_id, uid, label, start, "end",
+    max("end") OVER (ORDER BY start, "end", id
+                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
+  FROM annotation
+  WHERE document_id = :document AND deleted_at IS NULL AND coder_id <> :gold),
+numbered AS (
+  SELECT id, coder_id, uid, label, start, "end",
+    sum(CASE WHEN reach IS NULL OR start > reach THEN 1 ELSE 0 END)
+      OVER (ORDER BY start, "end", id ROWS UNBOUNDED PRECEDING) AS stretch
+  FROM coded),
+marked AS (
+  SELECT id, coder_id, uid, label, start, "end",
+    max(CASE WHEN id IN :ids THEN 1 ELSE 0 END) OVER (PARTITION BY stretch) AS wanted
+  FROM numbered)
+SELECT id, coder_id, uid, label, start, "end" FROM marked WHERE wanted = 1"""
+).bindparams(bindparam("ids", expanding=True))
 
 
 def stretches(spans: Sequence[SpanRow]) -> dict[int, int]:
@@ -110,19 +134,20 @@ class GoldCopy:
         wanted = {
             f"{self.names.get(c, '')}:{uid}": i for i, c, uid in spans if i not in self._looked
         }
+        if not wanted:
+            return
         self._looked.update(wanted.values())
-        sources = sorted(wanted)
-        for k in range(0, len(sources), MAX_IDS):
-            q = sa_select(col(AnnotationRow.source_uid), col(AnnotationRow.id)).where(
-                col(AnnotationRow.document_id) == self.document_id,
-                col(AnnotationRow.coder_id) == self.gold_id,
-                col(AnnotationRow.deleted_at).is_(None),
-                col(AnnotationRow.source_uid).in_(sources[k : k + MAX_IDS]),
-            )
-            for source, gold_id in self.s.connection().execute(q).all():
-                if gold_id is not None:
-                    self.in_gold.add(source)
-                    self.gold_of[wanted[source]] = gold_id
+        q = sa_select(col(AnnotationRow.source_uid), col(AnnotationRow.id)).where(
+            col(AnnotationRow.document_id) == self.document_id,
+            col(AnnotationRow.coder_id) == self.gold_id,
+            col(AnnotationRow.deleted_at).is_(None),
+        )
+        if len(wanted) <= MAX_IDS:  # else every gold span of the document, matched here
+            q = q.where(col(AnnotationRow.source_uid).in_(sorted(wanted)))
+        for source, gold_id in self.s.connection().execute(q).all():
+            if gold_id is not None and source in wanted:
+                self.in_gold.add(source)
+                self.gold_of[wanted[source]] = gold_id
 
     def copy(self, row: AnnotationRow, note: str) -> None:
         coder = self.names.get(row.coder_id, "")
@@ -295,76 +320,21 @@ class GoldCopy:
     def _stretch_rows(self, span_ids: Iterable[int]) -> dict[int, SpanRow]:
         """The coders' live spans in the stretches (``stretches``) of these spans, by id.
 
-        For a few spans the database finds each stretch: the extent of the spans touching the
-        span, widened until no span outside touches it (the union of a chain of touching spans
-        is one interval, so the spans touching the final extent are exactly the stretch), each
-        widening one aggregate over the document's index. Many spans, or a long chain: every
-        span of the document read once (plain rows) and the stretches numbered here."""
+        For a few spans the database numbers the document's stretches (``_STRETCHES``, one
+        statement, one snapshot) and hands over only theirs. Many spans: every span of the
+        document read once (plain rows) and the stretches numbered here."""
         ids = sorted(set(span_ids))
         if not ids:
             return {}
-        extents = self._extents(ids) if len(ids) <= FEW else None
-        if extents is None:
+        if len(ids) > FEW:
             coded = [r for r in live_spans(self.s, self.document_id) if r[1] != self.gold_id]
             stretch_of = stretches(coded)
             wanted = {stretch_of[i] for i in ids if i in stretch_of}
             return {r[0]: r for r in coded if stretch_of[r[0]] in wanted}
-        out: dict[int, SpanRow] = {}
-        for lo, hi in extents:
-            q = self._coded_touching(
-                lo,
-                hi,
-                col(AnnotationRow.id),
-                col(AnnotationRow.coder_id),
-                col(AnnotationRow.uid),
-                col(AnnotationRow.label),
-                col(AnnotationRow.start),
-                col(AnnotationRow.end),
-            )
-            for i, c, uid, label, start, end in self.s.connection().execute(q).all():
-                out[i] = (i, c, uid, label, start, end, "")
-        return out
-
-    def _extents(self, ids: Sequence[int]) -> list[tuple[int, int]] | None:
-        """The extents of the stretches of these coders' spans; None after too many hops."""
-        seeds = self.s.connection().execute(
-            sa_select(col(AnnotationRow.start), col(AnnotationRow.end)).where(
-                col(AnnotationRow.id).in_(ids),
-                col(AnnotationRow.deleted_at).is_(None),
-                col(AnnotationRow.coder_id) != self.gold_id,
-            )
+        rows = self.s.connection().execute(
+            _STRETCHES, {"document": self.document_id, "gold": self.gold_id, "ids": ids}
         )
-        extents: list[tuple[int, int]] = []
-        for lo, hi in sorted(seeds.all()):
-            if any(a <= lo and hi <= b for a, b in extents):
-                continue  # the stretch of a span found already
-            for _ in range(HOPS):
-                q = self._coded_touching(
-                    lo, hi, func.min(col(AnnotationRow.start)), func.max(col(AnnotationRow.end))
-                )
-                wider = self.s.connection().execute(q).one()
-                if wider[0] is None:
-                    # every span there was deleted since the seeds were read (a coder at work;
-                    # each statement sees what is committed): nothing wider to find
-                    break
-                new_lo, new_hi = min(wider[0], lo), max(wider[1], hi)
-                if (new_lo, new_hi) == (lo, hi):
-                    break
-                lo, hi = new_lo, new_hi
-            else:
-                return None
-            extents.append((lo, hi))
-        return extents
-
-    def _coded_touching(self, lo: int, hi: int, *columns: Any) -> Select[Any]:
-        """``columns`` of the coders' live spans touching ``lo``-``hi`` (ends included)."""
-        return sa_select(*columns).where(
-            col(AnnotationRow.document_id) == self.document_id,
-            col(AnnotationRow.deleted_at).is_(None),
-            col(AnnotationRow.coder_id) != self.gold_id,
-            col(AnnotationRow.start) <= hi,
-            col(AnnotationRow.end) >= lo,
-        )
+        return {i: (i, c, uid, label, lo, hi, "") for i, c, uid, label, lo, hi in rows.all()}
 
     def _units(self, spans: Iterable[SpanRow]) -> list[list[Annotation]]:
         """The alignment's units among ``spans`` (whole stretches of the coders' spans)."""

@@ -106,15 +106,15 @@ def services_source(project: Project, ann_id: int) -> str:
 
 
 @pytest.mark.parametrize(
-    ("few", "hops"),
-    [(8, 8), (0, 8), (8, 1)],
-    ids=["stretches-found-in-the-database", "every-span-read", "chain-too-long-every-span-read"],
+    ("few", "max_ids"),
+    [(8, 64), (0, 64), (8, 0)],
+    ids=["stretches-found-in-the-database", "every-span-read", "rows-filtered-here"],
 )
 def test_a_decision_writes_what_the_whole_documents_alignment_wrote(
-    project: Project, monkeypatch: pytest.MonkeyPatch, few: int, hops: int
+    project: Project, monkeypatch: pytest.MonkeyPatch, few: int, max_ids: int
 ) -> None:
     monkeypatch.setattr(gold_copy, "FEW", few)
-    monkeypatch.setattr(gold_copy, "HOPS", hops)
+    monkeypatch.setattr(gold_copy, "MAX_IDS", max_ids)  # 0: no IN list, every row read
     doc, text, ids = three_coders(project)
     adj.accept(project, "carol", [ids["b_actor"]])
     adj.accept(project, "carol", [ids["a_event"]])
@@ -181,30 +181,38 @@ def test_stretches_chain_overlapping_and_touching_spans() -> None:
     assert stretches(rows) == {1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 2, 7: 2}
 
 
-def test_a_span_deleted_between_the_seeds_and_the_widening_reads_as_no_stretch(
-    project: Project,
-) -> None:
-    """On PostgreSQL each statement sees what is committed: a coder may delete the span a
-    decision starts from after its extent was read and before its stretch is widened (found
-    by the team load test as a TypeError). The stretch is then just what was read."""
+def test_the_database_finds_the_same_stretches_as_stretches(project: Project) -> None:
+    """``GoldCopy``'s one statement numbers the stretches as ``stretches`` does: for each span,
+    the spans of its stretch, on a document with chains, touching spans, ties, and
+    gold (left out) and deleted spans (left out)."""
     import_paths(project, [SEED])
     doc = queries.document_ids(project)[0]
-    text = queries.document(project, doc).text
-    start = text.index("15 civilians")
-    span = services.create_annotation(
-        project, "alice", doc, "ACTOR", start, start + 12, {"category": "civilians"}
-    ).created_id
+    made = {}
+    for name, coder, start, end in [
+        ("a", "alice", 0, 5),
+        ("b", "bob", 4, 9),  # overlaps a
+        ("c", "alice", 9, 12),  # touches b
+        ("d", "bob", 13, 14),  # apart
+        ("e", "alice", 13, 15),  # starts with d
+        ("f", "bob", 20, 30),
+        ("g", "alice", 22, 24),  # inside f
+        ("h", "bob", 22, 24),  # the same offsets as g
+        ("i", "alice", 31, 40),
+        ("j", "bob", 35, 36),
+        ("k", "alice", 50, 60),
+    ]:
+        made[name] = services.create_annotation(project, coder, doc, "ACTOR", start, end).created_id
+    services.create_annotation(project, GOLD, doc, "ACTOR", 12, 21, actor="carol")  # a bridge
+    services.delete_annotation(project, "bob", made["j"])  # no longer part of i's stretch
+    services.create_annotation(project, "bob", doc, "ACTOR", 40, 50)  # touches i and k
     services.register_coder(project, GOLD)
     with project.write() as s:
-        copy = gold_copy.GoldCopy(s, project.codebook, "rev", doc)
-        widen = copy._coded_touching
-
-        def deleted_first(lo: int, hi: int, *columns: object) -> object:
-            s.connection().exec_driver_sql(
-                f"UPDATE annotation SET deleted_at = CURRENT_TIMESTAMP WHERE id = {span:d}"
-            )
-            return widen(lo, hi, *columns)
-
-        copy._coded_touching = deleted_first  # type: ignore[method-assign]
-        assert copy._extents([span]) == [(start, start + 12)]
+        copy = gold_copy.GoldCopy(s, project.codebook, "carol", doc)
+        coded = [r for r in gold_copy.live_spans(s, doc) if r[1] != copy.gold_id]
+        stretch_of = stretches(coded)
+        for span in coded:
+            want = {r[0] for r in coded if stretch_of[r[0]] == stretch_of[span[0]]}
+            found = copy._stretch_rows([span[0]])
+            assert set(found) == want, span
+            assert all(found[i] == (*r[:6], "") for r in coded if (i := r[0]) in found)
         s.rollback()
