@@ -416,21 +416,36 @@ def delete_annotation(
     if done is None:
         return None
     label, start, end, attributes, note, links = done
-    link_ids = tuple(links)
-    state = span_state(label, start, end, attributes, note, live=False)
+    return deletion_made(
+        coder, annotation_id, document_id, (label, start, end, attributes, note), links, actor
+    )
+
+
+def deletion_made(
+    coder: str,
+    annotation_id: int,
+    document_id: int,
+    span: tuple[str, int, int, Mapping[str, Any], str],
+    link_ids: tuple[int, ...] | list[int],
+    actor: str | None,
+) -> Change:
+    """The Change of a span deleted with its links (either path): ``span`` is the deleted
+    span's label, start, end, attributes and note; its undo brings span and links back."""
+    label, start, end, attributes, note = span
+    links = tuple(link_ids)
     undo = step(
         "restore_annotation",
         coder=coder,
         annotation_id=annotation_id,
-        link_ids=link_ids,
+        link_ids=links,
         actor=actor,
-        expect=state,
+        expect=span_state(label, start, end, attributes, note, live=False),
     )
     return Change(
         "delete_annotation",
         document_id,
         (annotation_id,),
-        link_ids,
+        links,
         spans=((start, end),),
         undo=(undo,),
     )

@@ -334,23 +334,8 @@ def _delete_annotation(
     for link_id in link_ids:
         wrote(s, LinkRow, link_id, None)
     audit_edit(s, coder, actor, "delete_annotation", row.document_id, "annotation", annotation_id)
-    state = span_state(row.label, row.start, row.end, row.attributes, row.note, live=False)
-    undo = step(
-        "restore_annotation",
-        coder=coder,
-        annotation_id=annotation_id,
-        link_ids=link_ids,
-        actor=actor,
-        expect=state,
-    )
-    return Change(
-        "delete_annotation",
-        row.document_id,
-        (annotation_id,),
-        link_ids,
-        spans=((row.start, row.end),),
-        undo=(undo,),
-    )
+    span = (row.label, row.start, row.end, row.attributes, row.note)
+    return one_statement.deletion_made(coder, annotation_id, row.document_id, span, link_ids, actor)
 
 
 def restore_annotation(
